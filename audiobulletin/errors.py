@@ -1,0 +1,55 @@
+"""One exception family. The CLI turns each into a one-line message and its exit code."""
+
+from __future__ import annotations
+
+
+class AudioBulletinError(Exception):
+    """Base class: a problem the user can act on. `exit_code` is documented in the README."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None):
+        self.message, self.where, self.hint = message, where, hint
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        parts = [f"{self.where}: {self.message}" if self.where else self.message]
+        if self.hint:
+            parts.append(self.hint)
+        return " — ".join(parts)
+
+
+class InputError(AudioBulletinError):
+    """The edition file (or another input) is missing, unreadable or holds no article."""
+
+    exit_code = 2
+
+
+class ConfigError(AudioBulletinError):
+    """Settings or a voice profile are invalid."""
+
+    exit_code = 3
+
+
+class SpeechError(AudioBulletinError):
+    """A speech engine could not produce audio (after retries and fallback)."""
+
+    exit_code = 4
+
+
+class AudioError(AudioBulletinError):
+    """Assembly, mastering or encoding failed (ffmpeg, tags)."""
+
+    exit_code = 5
+
+
+class PublishError(AudioBulletinError):
+    """Writing the feed or published files failed; the previous publication is untouched."""
+
+    exit_code = 6
+
+
+class LockedError(PublishError):
+    """Another `generate` run holds the output folder."""
+
+    exit_code = 7

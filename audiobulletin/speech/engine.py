@@ -1,0 +1,46 @@
+"""The one small interface every speech engine (and the cache in front of them) implements."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..errors import SpeechError
+from .voice import Clip, Voice
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    """Say `text` with `voice`; `index` is the segment's position in the script."""
+
+    index: int
+    text: str
+    voice: Voice
+
+    def __post_init__(self):
+        if not self.text.strip():
+            raise ValueError(f"request {self.index} has nothing to speak")
+
+
+Result = Clip | SpeechError
+OnResult = Callable[[SpeechRequest, Result], None]
+
+
+class Engine(abc.ABC):
+    """A speech engine. Heavy imports and model loading happen in `render`, never at import time."""
+
+    name: str = ""
+
+    @abc.abstractmethod
+    def version(self) -> str:
+        """Engine and model version: part of every cache key, so a new model never reuses old audio."""
+
+    @abc.abstractmethod
+    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
+        """Speak every request, calling `on_result` once per request (in any order, from the
+        calling thread) with its Clip or the SpeechError that made it fail. Raises only for
+        failures that concern the whole engine (e.g. cannot load the model)."""
+
+    def close(self) -> None:
+        """Release workers and connections."""

@@ -1,0 +1,63 @@
+"""The assembled episode's timeline: where every spoken sentence and chapter sits in the audio.
+
+Produced by assembly, shared by everything published from it (chapters, transcripts, EPUB
+overlays, DAISY). Times are seconds from the start of the episode, exact to the sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .script.segment import Role, Segment
+
+
+@dataclass(frozen=True)
+class TimedSegment:
+    """One spoken segment and where its speech starts and ends (pause excluded)."""
+
+    segment: Segment
+    start: float
+    end: float
+    engine: str = ""
+
+    @property
+    def role(self) -> Role:
+        return self.segment.role
+
+    @property
+    def article(self) -> int | None:
+        return self.segment.article
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A navigation point: the intro, or one article (from its headline cue to the next chapter)."""
+
+    title: str
+    start: float
+    end: float
+    article: int | None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    segments: tuple[TimedSegment, ...]
+    chapters: tuple[Chapter, ...]
+    duration: float
+    sample_rate: int
+
+    def __post_init__(self):
+        for a, b in zip(self.segments, self.segments[1:]):
+            if b.start < a.end:
+                raise ValueError("timed segments overlap")
+        if self.chapters and abs(self.chapters[-1].end - self.duration) > 1e-6:
+            raise ValueError("the last chapter must end with the episode")
+
+    def article_segments(self, article: int) -> tuple[TimedSegment, ...]:
+        return tuple(t for t in self.segments if t.article == article)
+
+    def engines_by_article(self) -> dict[int | None, set[str]]:
+        out: dict[int | None, set[str]] = {}
+        for t in self.segments:
+            out.setdefault(t.article, set()).add(t.engine)
+        return out
