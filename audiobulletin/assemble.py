@@ -11,6 +11,7 @@ from typing import Mapping
 
 from .earcon import headline_cue
 from .errors import AudioError
+from .ffmpeg import audio_segment_class
 from .script.segment import Script
 from .speech.voice import Clip
 from .timeline import Chapter, TimedSegment, Timeline
@@ -33,17 +34,14 @@ def _silence(ms: int, rate: int) -> bytes:
 def _pcm_at(clip: Clip, rate: int) -> bytes:
     if clip.sample_rate == rate:
         return clip.pcm
-    from pydub import AudioSegment
-
-    seg = AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
+    seg = audio_segment_class()(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
     return seg.set_frame_rate(rate).raw_data
 
 
 def assemble(script: Script, clips: Mapping[int, Clip], sample_rate: int = 24000) -> Assembled:
     """Lay the script out in time. `clips` maps segment index -> Clip; a segment without a clip
     (its speech failed and was reported) takes no time at all."""
-    from pydub import AudioSegment
-
+    AudioSegment = audio_segment_class()
     pieces: list[bytes] = [_silence(LEAD_IN_MS, sample_rate)]
     position = len(pieces[0]) // 2  # in samples
     cue = headline_cue(sample_rate)
