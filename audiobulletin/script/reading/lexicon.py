@@ -50,6 +50,10 @@ class Lexicon:
     def _pinyin_pattern(self) -> re.Pattern | None:
         return _pattern(self.pinyin)
 
+    def pinyin_strings(self) -> dict[str, str]:
+        """The [pinyin] table as written in the file (word -> "pin1 yin1"), for engines that take it."""
+        return {word: " ".join(syllables) for word, syllables in self.pinyin.items()}
+
     def apply_readings(self, text: str, *, for_offline: bool = False) -> str:
         """Substitute readings; for the offline voice, words with pinyin keep their written form."""
         pattern = self._offline_reading_pattern if for_offline else self._reading_pattern
