@@ -51,10 +51,13 @@ def _symbols(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional -> Simplified characters (script only, vocabulary unchanged)."""
+    """Traditional -> Simplified, with Mainland usage where the script alone is ambiguous
+    (隨著 -> 随着, not 随著). Text already in Simplified characters is returned unchanged."""
     import zhconv  # loads its table on first use (~0.2 s), not at import time
 
-    return zhconv.convert(text, "zh-hans")
+    if zhconv.convert(text, "zh-hans") == text:
+        return text
+    return zhconv.convert(text, "zh-cn")
 
 
 def to_spoken(text: str, *, for_offline: bool = False, lexicon: Lexicon | None = None) -> str:

@@ -10,7 +10,7 @@ import re
 from typing import Callable
 
 from .numbers import cardinal, decimal, digits, year
-from .units import (CURRENCY_PREFIXES, HOTLINE_SUFFIXES, MEASURE_WORDS, NOT_MEASURE, PHONE_CUES,
+from .units import (CALENDAR_UNITS, CURRENCY_PREFIXES, HOTLINE_SUFFIXES, MEASURE_WORDS, NOT_MEASURE, PHONE_CUES,
                     SCORE_CUES, UNIT_SYMBOLS, YEAR_SUFFIXES)
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -49,6 +49,8 @@ def read_number(number: str, *, before: str = "", after: str = "") -> str:
     if not fraction and "," not in number and _is_year(whole, after):
         return year(whole)
     if not fraction and len(whole) > 1 and whole.startswith("0"):
+        if after.startswith(CALENDAR_UNITS):
+            return cardinal(whole)  # 06月27日 -> 六月二十七日
         return digits(whole)  # codes like 007
     if not fraction and len(whole) >= 3 and before[-1:].isascii() and before[-1:].isalpha():
         return digits(whole)  # model numbers: C919 -> C九一九, A320

@@ -32,6 +32,10 @@ MEASURE_WORDS = (
 NOT_MEASURE = ("年级",)
 """Words that start like a measure word but keep 二 (2年级 -> 二年级)."""
 
+# Zero-padded numbers before these are dates and hours, not codes: 06月 -> 六月, 08时 -> 八时
+# (05分 keeps its zero: 零五分, as with 8:05).
+CALENDAR_UNITS = ("月", "日", "号", "时", "点")
+
 # A four-digit number before these is a year, read digit by digit (2021年, 2021届, 2020赛季).
 YEAR_SUFFIXES = ("年", "届", "级", "版", "赛季", "财年", "学年")
 
