@@ -17,8 +17,8 @@ _FULL_WIDTH.update({0xFF21 + i: ord("A") + i for i in range(26)})
 _FULL_WIDTH.update({0xFF41 + i: ord("a") + i for i in range(26)})
 _FULL_WIDTH.update({ord(a): ord(b) for a, b in zip("％＋－−＝＃＠＆＊＜＞～‐‑", "%+--=#@&*<>~--")})
 _FULL_WIDTH[0x3000] = ord(" ")  # ideographic space (paragraph indents)
-_BETWEEN_DIGITS = re.compile(r"(?<=\d)([．：／])(?=\d)")
-_NARROW = {"．": ".", "：": ":", "／": "/"}
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)([．：∶／])(?=\d)")
+_NARROW = {"．": ".", "：": ":", "∶": ":", "／": "/"}
 
 
 def fold_width(text: str) -> str:

@@ -77,6 +77,16 @@ def iso_dates(text: str) -> str:
     return _ISO_DATE.sub(say, text)
 
 
+_EVENT_DATE = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])[·•・](3[01]|[12]\d|0?[1-9])"
+                         r"(?=[”」』\s]|事件|事故|特大|灾害|案|地震|暴雨|大火|重大)")
+
+
+def event_dates(text: str) -> str:
+    """Events named by their date are read digit by digit, 1 as 幺: “7·20” -> 七二零,
+    “5·12”汶川特大地震 -> 五幺二."""
+    return _EVENT_DATE.sub(lambda m: digits(m.group(1), phone=True) + digits(m.group(2), phone=True), text)
+
+
 # --- phone numbers and hotlines: digit by digit, 1 as 幺 --------------------------------------
 
 _AREA_PHONE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
@@ -212,4 +222,4 @@ def plain_numbers(text: str) -> str:
 
 
 NUMBER_PASSES: tuple[Callable[[str], str], ...] = (
-    iso_dates, phones, times_and_scores, units, percentages, fractions, ranges, plain_numbers)
+    iso_dates, event_dates, phones, times_and_scores, units, percentages, fractions, ranges, plain_numbers)
