@@ -10,8 +10,8 @@ import re
 from typing import Callable
 
 from .numbers import cardinal, decimal, digits, year
-from .units import (CALENDAR_UNITS, CURRENCY_PREFIXES, HOTLINE_SUFFIXES, MEASURE_WORDS, NOT_MEASURE, PHONE_CUES,
-                    SCORE_CUES, UNIT_SYMBOLS, YEAR_SUFFIXES)
+from .units import (CALENDAR_UNITS, CURRENCY_PREFIXES, HOTLINE_SUFFIXES, MEASURE_WORDS, NOT_MEASURE,
+                    PHONE_CUES, SCORE_CUES, SCORE_VERBS, UNIT_SYMBOLS, YEAR_SUFFIXES)
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """An unsigned number, with thousands separators or not, with decimals or not."""
@@ -115,6 +115,7 @@ def phones(text: str) -> str:
 
 _COLON_PAIR = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?::(\d{2}))?(?![\d:])")
 _SCORE_CUE = re.compile(r"(?:%s)[^，。；！？\d]{0,4}$" % _alternation(SCORE_CUES))
+_SCORE_VERB = re.compile(r"^[^，。；！？\d]{0,3}(?:%s)" % _alternation(SCORE_VERBS))
 
 
 def _clock(hours: str, minutes: str, seconds: str | None) -> str:
@@ -130,12 +131,11 @@ def times_and_scores(text: str) -> str:
     """14:30 -> 十四点三十分; 以3:1战胜 -> 以三比一战胜; 1:500 -> 一比五百."""
     def say(m):
         a, b, seconds = m.groups()
-        before = m.string[max(0, m.start() - 12):m.start()]
+        before, after = m.string[max(0, m.start() - 12):m.start()], m.string[m.end():m.end() + 6]
+        score = _SCORE_CUE.search(before) or _SCORE_VERB.search(after)
         time_like = len(b) == 2 and int(a) <= 24 and int(b) < 60
-        if time_like and not _SCORE_CUE.search(before):
+        if seconds or (time_like and not score):
             return _clock(a, b, seconds)
-        if seconds:
-            return m.group(0)
         return f"{cardinal(a)}比{cardinal(b)}"
     return _COLON_PAIR.sub(say, text)
 

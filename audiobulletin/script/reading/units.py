@@ -46,6 +46,8 @@ PHONE_CUES = ("电话", "热线", "拨打", "致电", "专线", "举报", "咨�
 HOTLINE_SUFFIXES = ("热线", "专线", "服务热线", "政务服务", "市长热线", "便民", "报警", "急救",
                     "平台", "电话", "短信")
 
-# Words shortly before n:m that make it a sports score, not a time of day.
+# Words shortly before n:m, or verbs just after it, that make it a sports score, not a time.
 SCORE_CUES = ("比分", "战胜", "击败", "负于", "战平", "逆转", "取胜", "不敌", "惜败", "力克",
-              "比赛", "决赛", "半决赛", "以", "总比分", "大比分")
+              "比赛", "决赛", "半决赛", "总比分", "大比分", "战成", "比数")
+SCORE_VERBS = ("战胜", "击败", "取胜", "获胜", "力克", "胜", "负", "告负", "落败", "赢", "输",
+               "拿下", "横扫", "战平", "逆转", "淘汰")
