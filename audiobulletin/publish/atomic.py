@@ -89,3 +89,16 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_if_changed(path: Path, data: bytes | str) -> bool:
+    """`write_atomic` unless `path` already holds exactly `data` (keeps its mtime and ETag, which
+    podcast apps and stations use to skip downloads). Returns whether it wrote."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if Path(path).read_bytes() == payload:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, payload)
+    return True
