@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import ConfigError
-from .atomic import write_if_changed
+from ..atomic import write_if_changed
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
 GENERATED_SIDE = 1400

@@ -1,28 +1,82 @@
-"""The publication's memory: which dates were published, with which episode number and GUID.
+"""What has been published: one record per edition date, kept in output/episodes.json.
 
-Kept as `output/manifest.json` (written atomically) so that numbers and GUIDs never change once a
-podcast app has seen them: regenerating a date keeps its number and GUID, a new date gets the next
-number, and retention only hides or removes episodes, never renumbers the rest.
+The feed is rebuilt from this file on every run, so regenerating a date replaces only that
+date's record and never renumbers or re-GUIDs another. Retention hides (and, by policy, removes)
+old dates; their numbers and GUIDs stay reserved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..errors import PublishError
-from .atomic import write_atomic
 
-MANIFEST_NAME = "manifest.json"
-FORMAT_VERSION = 1
-
+MANIFEST = "episodes.json"
+_GUID_NAMESPACE = uuid.UUID("6f0d5a8e-3c1b-5d7e-9a42-0b1c2d3e4f50")
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL (scheme stripped) in this namespace."""
-
 ARCHIVE_POLICIES = ("keep", "remove")
+
+
+@dataclass(frozen=True)
+class RadioCut:
+    """One broadcast WAV of a date: an article (number 1..n) or the whole bulletin (number 0)."""
+
+    number: int
+    title: str
+    file: str
+    """Path relative to the output folder, e.g. 2021-06-27/radio/01.wav."""
+    bytes: int
+    duration: float
+
+
+@dataclass(frozen=True)
+class EpisodeRecord:
+    date: str
+    """Edition date, ISO (the record's key)."""
+    guid: str
+    """Stable identifier: assigned once, never changed."""
+    number: int
+    """Episode number, assigned once in publication order."""
+    title: str
+    description: str
+    audio: str
+    """MP3 path relative to the output folder."""
+    audio_bytes: int
+    duration: float
+    published: str
+    """RFC 3339 publication time (edition date, 06:00 Beijing time)."""
+    headlines: tuple[str, ...] = ()
+    engines: tuple[str, ...] = ()
+    """Which speech engines voiced the episode."""
+    radio: tuple[RadioCut, ...] = ()
+    """Broadcast WAVs of this date, bulletin first, for the radio feed."""
+    removed: bool = False
+    """Archived under the "remove" policy: its folder is gone, so it never returns to a feed."""
+
+    @property
+    def published_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.published)
+
+    @property
+    def folder(self) -> str:
+        """The date's folder in the output, holding all of its published files."""
+        return self.audio.split("/", 1)[0]
+
+    def item_guid(self, name: str) -> str:
+        """A stable GUID for another item of this date (a radio cut), derived from the GUID."""
+        return str(uuid.uuid5(uuid.UUID(self.guid), name))
+
+
+def episode_guid(paper: str, date: dt.date) -> str:
+    """Derived from the paper and date only, so the same edition always gets the same GUID."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, f"audiobulletin:{paper}:{date.isoformat()}"))
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -31,141 +85,105 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
-@dataclass(frozen=True)
-class EpisodeRecord:
-    """One published date."""
-
-    date: dt.date
-    number: int
-    """itunes:episode: 1 for the first date ever published, never reused."""
-    guid: str
-    """The item GUID, derived once from the podcast GUID and the date, then only read back."""
-    files: tuple[str, ...] = ()
-    """Published files of this episode, relative to the output folder (for removal on archive)."""
-    removed: bool = False
-    """Archived under the "remove" policy: its files are gone, it cannot return to the feed."""
-
-    def item_guid(self, name: str) -> str:
-        """A stable GUID for another item of this date (a radio cut), e.g. `radio/01`."""
-        return str(uuid.uuid5(uuid.UUID(self.guid), name))
+def publication_time(date: dt.date) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
-@dataclass(frozen=True)
-class Manifest:
-    podcast_guid: str
-    """podcast:guid of the feed, fixed at the first run so a later base_url change keeps it."""
-    episodes: tuple[EpisodeRecord, ...] = ()
-    """In date order."""
-
-    def __post_init__(self):
-        dates = [e.date for e in self.episodes]
-        if dates != sorted(set(dates)):
-            raise ValueError("manifest episodes must be unique and in date order")
-
-    def episode(self, date: dt.date) -> EpisodeRecord | None:
-        return next((e for e in self.episodes if e.date == date), None)
-
-    def with_episode(self, date: dt.date, files: tuple[str, ...]) -> Manifest:
-        """Record that `date` is (re)published with `files`; keeps an existing number and GUID."""
-        old = self.episode(date)
-        if old is not None:
-            record = replace(old, files=tuple(files), removed=False)
-        else:
-            number = max((e.number for e in self.episodes), default=0) + 1
-            guid = str(uuid.uuid5(uuid.UUID(self.podcast_guid), date.isoformat()))
-            record = EpisodeRecord(date, number, guid, tuple(files))
-        others = [e for e in self.episodes if e.date != date]
-        return replace(self, episodes=tuple(sorted([*others, record], key=lambda e: e.date)))
-
-    def in_feed(self, keep: int) -> tuple[EpisodeRecord, ...]:
-        """The newest `keep` episodes whose files are still published, newest first."""
-        live = [e for e in self.episodes if not e.removed]
-        return tuple(reversed(live[-keep:])) if keep > 0 else ()
-
-    def archived(self, keep: int) -> tuple[EpisodeRecord, ...]:
-        """Episodes no longer in the feed whose files are still there, oldest first."""
-        shown = {e.date for e in self.in_feed(keep)}
-        return tuple(e for e in self.episodes if e.date not in shown and not e.removed)
-
-    def to_json(self) -> dict:
-        return {
-            "format": FORMAT_VERSION,
-            "podcast_guid": self.podcast_guid,
-            "episodes": [
-                {"date": e.date.isoformat(), "number": e.number, "guid": e.guid,
-                 "files": list(e.files), "removed": e.removed}
-                for e in self.episodes
-            ],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> Manifest:
-        if data.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unknown manifest format {data.get('format')!r}")
-        episodes = tuple(
-            EpisodeRecord(dt.date.fromisoformat(e["date"]), int(e["number"]), str(e["guid"]),
-                          tuple(e.get("files", ())), bool(e.get("removed", False)))
-            for e in data["episodes"]
-        )
-        return cls(str(data["podcast_guid"]), episodes)
-
-
-def load_manifest(out_dir: Path, feed_url: str) -> Manifest:
-    """The manifest in `out_dir`, or a new empty one for `feed_url` if there is none yet."""
-    path = Path(out_dir) / MANIFEST_NAME
+def _read(out_dir: Path) -> dict | None:
+    path = Path(out_dir) / MANIFEST
+    if not path.exists():
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Manifest(podcast_guid(feed_url))
-    except OSError as exc:
-        raise PublishError(f"cannot read the manifest: {exc.strerror}", where=str(path)) from None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path, exc: Exception) -> PublishError:
+    return PublishError(f"the episode manifest is unreadable ({exc})", where=str(path),
+                        hint="restore it from a backup; it is never rewritten on a failed run")
+
+
+def _record_from_json(r: dict) -> EpisodeRecord:
+    return EpisodeRecord(**{**r, "headlines": tuple(r.get("headlines", ())),
+                            "engines": tuple(r.get("engines", ())),
+                            "radio": tuple(RadioCut(**c) for c in r.get("radio", ()))})
+
+
+def load_manifest(out_dir: Path) -> dict[str, EpisodeRecord]:
+    raw = _read(out_dir)
+    if raw is None:
+        return {}
     try:
-        return Manifest.from_json(json.loads(text))
+        return {r["date"]: _record_from_json(r) for r in raw["episodes"]}
     except (ValueError, KeyError, TypeError) as exc:
-        raise PublishError(
-            f"the manifest is damaged ({exc})", where=str(path),
-            hint="restore it from a backup; deleting it renumbers every episode",
-        ) from None
+        raise _damaged(Path(out_dir) / MANIFEST, exc) from None
 
 
-def save_manifest(out_dir: Path, manifest: Manifest) -> None:
-    text = json.dumps(manifest.to_json(), ensure_ascii=False, indent=2) + "\n"
-    write_atomic(Path(out_dir) / MANIFEST_NAME, text)
+def load_podcast_guid(out_dir: Path, feed_url: str) -> str:
+    """The podcast:guid fixed at the first run (so moving the feed keeps it), else a new one."""
+    raw = _read(out_dir) or {}
+    return str(raw.get("podcast_guid") or podcast_guid(feed_url))
 
 
-def retain(manifest: Manifest, keep: int, policy: str) -> tuple[Manifest, tuple[str, ...]]:
-    """Archive episodes beyond the newest `keep`; returns the manifest to save and the files to
-    delete once the new feeds are written ("remove" policy; none under "keep").
+def upsert(records: dict[str, EpisodeRecord], record: EpisodeRecord) -> dict[str, EpisodeRecord]:
+    """Add or replace one date, keeping its existing GUID and episode number."""
+    previous = records.get(record.date)
+    if previous:
+        record = replace(record, guid=previous.guid, number=previous.number)
+    else:
+        record = replace(record, number=max((r.number for r in records.values()), default=0) + 1)
+    return {**records, record.date: record}
 
-    Numbers and GUIDs are untouched either way; removal waits so a failed run never leaves the
-    previous feed pointing at deleted files.
-    """
+
+def in_feed(records: dict[str, EpisodeRecord], keep: int) -> list[EpisodeRecord]:
+    """The newest `keep` dates whose files are still published, newest first."""
+    live = sorted((r for r in records.values() if not r.removed), key=lambda r: r.date, reverse=True)
+    return live[:keep]
+
+
+def archived(records: dict[str, EpisodeRecord], keep: int) -> list[EpisodeRecord]:
+    """Dates beyond the newest `keep` whose files are still there, oldest first."""
+    shown = {r.date for r in in_feed(records, keep)}
+    return sorted((r for r in records.values() if r.date not in shown and not r.removed),
+                  key=lambda r: r.date)
+
+
+def retain(records: dict[str, EpisodeRecord], keep: int, policy: str,
+           ) -> tuple[dict[str, EpisodeRecord], tuple[str, ...]]:
+    """Apply retention: the records to save and the date folders to delete once the new feeds
+    are written ("remove" policy; none under "keep", where old files stay reachable)."""
     if policy not in ARCHIVE_POLICIES:
         raise ValueError(f"archive policy must be one of {ARCHIVE_POLICIES}, got {policy!r}")
     if policy == "keep":
-        return manifest, ()
-    gone = manifest.archived(keep)
-    dates = {e.date for e in gone}
-    episodes = tuple(replace(e, removed=True) if e.date in dates else e for e in manifest.episodes)
-    return replace(manifest, episodes=episodes), tuple(f for e in gone for f in e.files)
+        return records, ()
+    gone = archived(records, keep)
+    updated = {**records, **{r.date: replace(r, removed=True) for r in gone}}
+    return updated, tuple(r.folder for r in gone)
 
 
-def remove_files(out_dir: Path, files: tuple[str, ...]) -> None:
-    """Delete published files (relative to `out_dir`) and the folders they leave empty."""
-    out_dir = Path(out_dir)
-    root = out_dir.resolve()
-    folders = set()
-    for name in files:
-        path = (out_dir / name).resolve()
-        if root not in path.parents:  # a hand-edited manifest must not delete outside output/
+def remove_folders(out_dir: Path, folders: tuple[str, ...]) -> None:
+    """Delete archived date folders; never anything outside `out_dir`."""
+    root = Path(out_dir).resolve()
+    for name in folders:
+        path = (root / name).resolve()
+        if path.parent != root:  # a hand-edited manifest must not reach outside output/
             continue
         try:
-            path.unlink()
+            shutil.rmtree(path)
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise PublishError(f"cannot remove archived {name}: {exc.strerror}", where=str(out_dir)) from None
-        folders.add(path.parent)
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
-        if folder != root and not any(folder.iterdir()):
-            folder.rmdir()  # e.g. radio/2021-06-27/ once its cuts are gone
+            raise PublishError(f"cannot remove archived {name}: {exc.strerror}", where=str(root)) from None
+
+
+def manifest_bytes(records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> bytes:
+    episodes = [{**asdict(r), "headlines": list(r.headlines), "engines": list(r.engines),
+                 "radio": [asdict(c) for c in r.radio]}
+                for r in sorted(records.values(), key=lambda r: r.date)]
+    head = {"version": 1, **({"podcast_guid": podcast_guid} if podcast_guid else {})}
+    return json.dumps({**head, "episodes": episodes}, ensure_ascii=False, indent=2).encode()
+
+
+def save_manifest(out_dir: Path, records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> None:
+    write_atomic(Path(out_dir) / MANIFEST, manifest_bytes(records, podcast_guid))

@@ -1,6 +1,14 @@
 import json
 
+import pytest
+from timelines import sample_timeline
+
 from audiobulletin.publish.chapters_json import chapter_list, chapters_json
+
+
+@pytest.fixture
+def timeline():
+    return sample_timeline()
 
 
 def test_chapters_json_1_2_0_matches_timeline(timeline):

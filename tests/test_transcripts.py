@@ -6,7 +6,7 @@ import webvtt
 from audiobulletin.publish import transcripts
 from audiobulletin.publish.transcripts import MAX_LINE, caption_cues, plain_text, srt, webvtt as to_vtt
 
-from conftest import LONG_SENTENCE
+from timelines import LONG_SENTENCE, sample_timeline
 
 VTT_TIMING = re.compile(r"^(\d{2}):(\d{2}):(\d{2})\.(\d{3}) --> (\d{2}):(\d{2}):(\d{2})\.(\d{3})$")
 SRT_TIMING = re.compile(r"^(\d{2}):(\d{2}):(\d{2}),(\d{3}) --> (\d{2}):(\d{2}):(\d{2}),(\d{3})$")
@@ -35,6 +35,11 @@ def strict_cues(text: str, timing: re.Pattern, header: str | None):
         cues.append((start, end, lines))
         previous_end = end
     return cues
+
+
+@pytest.fixture
+def timeline():
+    return sample_timeline()
 
 
 def test_webvtt_is_strictly_valid_and_read_back_by_webvtt_py(timeline, tmp_path):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from audiobulletin.script.segment import Role, Segment
 from audiobulletin.timeline import Chapter, TimedSegment, Timeline
 
@@ -54,8 +52,3 @@ def sample_timeline() -> Timeline:
             (Role.OUTRO, "以上是今天的新闻。", None, 0, False),
         ]
     )
-
-
-@pytest.fixture
-def timeline() -> Timeline:
-    return sample_timeline()
