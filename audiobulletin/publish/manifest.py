@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..config import ARCHIVE_POLICIES
 from ..errors import PublishError
 
 MANIFEST = "episodes.json"
 _GUID_NAMESPACE = uuid.UUID("6f0d5a8e-3c1b-5d7e-9a42-0b1c2d3e4f50")
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL (scheme stripped) in this namespace."""
-ARCHIVE_POLICIES = ("keep", "remove")
 
 
 @dataclass(frozen=True)
