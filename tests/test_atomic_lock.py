@@ -70,3 +70,23 @@ def test_stale_lock_of_a_dead_pid_is_taken_over(tmp_path):
     (tmp_path / LOCK_NAME).write_text(f"{dead.pid}\n")
     with output_lock(tmp_path) as path:
         assert path.read_text().strip() == str(os.getpid())
+
+
+def test_generate_on_a_locked_output_exits_7_naming_the_pid(tmp_path, sample_path):
+    from click.testing import CliRunner
+
+    from audiobulletin.cli import cli
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = CliRunner().invoke(cli, ["--config", "audiobulletin.toml", "generate", str(sample_path),
+                                          "--date", "2021-06-27", "--out", str(tmp_path)])
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert result.exit_code == 7, result.output
+    [line] = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    assert f"pid {holder.pid}" in line and str(tmp_path) in line
