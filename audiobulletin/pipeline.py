@@ -89,6 +89,15 @@ def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Editio
     return edition
 
 
+def read_edition_for_review(path: Path, settings: Settings, date: dt.date | None) -> Edition:
+    """Like read_edition, but a missing date is fine: the review does not publish."""
+    return parse_file(path, paper=settings.paper or "本报", date=date)
+
+
+def script_for(edition: Edition, settings: Settings) -> Script:
+    return build_script(edition)
+
+
 def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:
     profile = load_profile(settings.profile)
     engine = make_engine(settings)
@@ -125,7 +134,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
         edition = read_edition(Path(edition_path), settings, date)
     report.date, report.articles = edition.date, len(edition.articles)
     with _timed(report, progress, "script"):
-        script = build_script(edition)
+        script = script_for(edition, settings)
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
         speech = synthesise(script, settings, progress)

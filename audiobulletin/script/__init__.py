@@ -23,6 +23,14 @@ def _plain(text: str) -> str:
     return text
 
 
+def spoken_credit(article: Article) -> str | None:
+    """A credit printed at the article's end: （王晓明） -> 王晓明报道。 （本报记者 赵丽） -> 本报记者赵丽报道。"""
+    if not article.credit or article.byline:  # the byline already named the reporters
+        return None
+    inner = article.credit.strip("（）() ").replace(" ", "")
+    return f"{inner}报道。" if inner else None
+
+
 def spoken_byline(article: Article) -> str | None:
     """A natural credit instead of raw brackets: 本报记者赵继钊、殷雪鸢报道."""
     if not article.byline:
@@ -63,7 +71,13 @@ def article_segments(article: Article, index: int, reading: Reading = _plain) ->
     if byline:
         head.append(Segment(Role.BYLINE, article.byline, reading(byline), index, 0, Pause.SENTENCE))
     body = _body_segments(article, index, reading)
-    segments = head + body
+    tail = [Segment(Role.BODY, caption, reading(f"图片说明：{caption}"), index, len(article.paragraphs) + 1,
+                    Pause.PARAGRAPH) for caption in article.captions if speakable(caption)]
+    credit = spoken_credit(article)
+    if credit:
+        tail.append(Segment(Role.BYLINE, article.credit, reading(credit), index, len(article.paragraphs) + 1,
+                            Pause.SENTENCE))
+    segments = head + body + tail
     segments[-1] = _with_pause(segments[-1], Pause.ARTICLE)
     return segments
 
