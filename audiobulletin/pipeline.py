@@ -23,7 +23,7 @@ from .errors import InputError, SpeechError
 from .parse import parse_file
 from .profile import load_profile
 from .publish.chapters_json import chapter_list
-from .publish.episode_files import write_episode_files
+from .publish.episode_files import staged_radio_cuts, write_episode_files
 from .publish.lock import output_lock
 from .publish.manifest import EpisodeRecord, episode_guid, publication_time
 from .publish.publication import publish_episode
@@ -162,7 +162,9 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
                 audio_bytes=mastered.size, duration=mastered.duration,
                 published=publication_time(edition.date).isoformat(),
                 headlines=tuple(a.headline for a in edition.articles),
-                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})))
+                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})),
+                radio=staged_radio_cuts(staging, iso, tuple(a.headline for a in edition.articles),
+                                        bulletin_title=settings.paper))
             publish_episode(out_dir, staging, record, settings)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -13,9 +13,9 @@ from lxml import etree
 from timelines import sample_timeline
 
 from audiobulletin.config import Settings
-from audiobulletin.errors import ConfigError
-from audiobulletin.publish.episode_files import radio_name, write_episode_files
-from audiobulletin.publish.manifest import (EpisodeRecord, RadioCut, episode_guid, load_manifest,
+from audiobulletin.errors import ConfigError, PublishError
+from audiobulletin.publish.episode_files import radio_name, staged_radio_cuts, write_episode_files
+from audiobulletin.publish.manifest import (EpisodeRecord, episode_guid, load_manifest,
                                             podcast_guid, publication_time)
 from audiobulletin.publish.podcast_ns import ITUNES_NS, PODCAST_NS
 from audiobulletin.publish.publication import publish_episode
@@ -45,11 +45,9 @@ def stage(out_dir: Path, day: int, mp3: bytes = b"ID3 fake mp3 " * 100) -> tuple
     staging.mkdir(parents=True)
     (staging / "bulletin.mp3").write_bytes(mp3)
     write_episode_files(staging, sample_timeline())
-    cuts = []
-    for number, title in ((0, "整期"), (1, "我市老旧小区改造全面提速"), (2, "晋阳湖公园开园")):
+    for number in (0, 1, 2):
         write_wav(staging / radio_name(number), 0.1 * (number + 1))
-        size = (staging / radio_name(number)).stat().st_size
-        cuts.append(RadioCut(number, title, f"{iso}/{radio_name(number)}", size, 0.1 * (number + 1)))
+    cuts = staged_radio_cuts(staging, iso, ("我市老旧小区改造全面提速", "晋阳湖公园开园"), "太原日报")
     record = EpisodeRecord(date=iso, guid=episode_guid("太原日报", date), number=0, title=f"太原日报 {iso}",
                            description="要目：\n00:00 导语", audio=f"{iso}/bulletin.mp3", audio_bytes=len(mp3),
                            duration=62.55, published=publication_time(date).isoformat(),
@@ -161,8 +159,11 @@ def test_radio_feed_lists_stable_cuts(tmp_path):
         (tmp_path / "feed.xml").read_bytes()).find("channel").findtext("podcast:guid", namespaces=NS)
     feed = feedparser.parse(xml)
     assert not feed.bozo
+    assert feed.entries[0].title == "2021-06-27 整期 太原日报"
     assert feed.entries[1].title == "2021-06-27 01 我市老旧小区改造全面提速"
     assert feed.entries[1].tags[0].term == "NEWS"
+    durations = [c.duration for c in load_manifest(tmp_path)["2021-06-27"].radio]
+    assert durations == [0.1, 0.2, 0.3]  # read back from the WAV headers
     publish(tmp_path, 27)  # regenerated: same GUIDs
     assert [e["guid"] for e in podcastparser.parse(BASE, io.BytesIO((tmp_path / "radio.xml").read_bytes()))["episodes"]] == guids
 
@@ -172,3 +173,12 @@ def test_podcast_guid_survives_a_new_base_url(tmp_path):
     publish(tmp_path, 27, settings(base_url="https://cdn.example.net/podcast/"))
     channel = etree.fromstring((tmp_path / "feed.xml").read_bytes()).find("channel")
     assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
+
+
+def test_unreadable_broadcast_wav_is_a_publish_error(tmp_path):
+    (tmp_path / "radio").mkdir()
+    (tmp_path / "radio" / "01.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    with pytest.raises(PublishError) as info:
+        staged_radio_cuts(tmp_path, "2021-06-27", ("标题",), "太原日报")
+    assert "01.wav" in str(info.value) and info.value.exit_code == 6
+    assert staged_radio_cuts(tmp_path, "2021-06-27", (), "太原日报") == ()  # no articles asked for

@@ -91,7 +91,7 @@ def generated_artwork(paper: str, font_path: str | None = None) -> bytes:
     draw.rectangle((side * 0.3, side * 0.6, side * 0.7, side * 0.6 + 12), fill=ACCENT)
     _centered(draw, caption, caption_font, side, side * 0.72, ACCENT)
     buffer = io.BytesIO()
-    img.save(buffer, format="PNG", optimize=True)
+    img.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

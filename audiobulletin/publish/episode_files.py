@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import PublishError
 from ..timeline import Timeline
+from .manifest import RadioCut
 
 VTT_NAME = "transcript.vtt"
 SRT_NAME = "transcript.srt"
@@ -48,3 +50,25 @@ def write_episode_files(folder: Path, timeline: Timeline) -> tuple[str, ...]:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return tuple(files)
+
+
+def staged_radio_cuts(folder: Path, date_dir: str, titles: tuple[str, ...],
+                      bulletin_title: str) -> tuple[RadioCut, ...]:
+    """The broadcast WAVs mastering left in `folder`/radio/, as manifest entries (bulletin
+    first, then articles by number); `titles[n-1]` names article n. Empty if there are none."""
+    import wave
+
+    cuts = []
+    for number in range(len(titles) + 1):
+        path = Path(folder) / radio_name(number)
+        if not path.exists():
+            continue
+        try:
+            with wave.open(str(path), "rb") as w:
+                duration = w.getnframes() / w.getframerate()
+        except (wave.Error, EOFError, OSError) as exc:
+            raise PublishError(f"broadcast WAV is unreadable ({exc})", where=str(path)) from None
+        title = bulletin_title if number == 0 else titles[number - 1]
+        cuts.append(RadioCut(number, title, f"{date_dir}/{radio_name(number)}", path.stat().st_size,
+                             round(duration, 3)))
+    return tuple(cuts)
