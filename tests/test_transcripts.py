@@ -124,3 +124,18 @@ def test_plain_text_has_headline_blocks_and_paragraphs(timeline):
         "The park opens on July 1. Entry is free.",
         "以上是今天的新闻。",
     ]
+
+
+@pytest.mark.parametrize("length", [66, 100, 129, 130, 131, 140, 195, 196, 260, 261, 400])
+def test_any_length_gives_cues_of_at_most_two_short_lines(length):
+    import random
+
+    from audiobulletin.script.segment import Role
+    from timelines import build_timeline
+
+    rng = random.Random(length)
+    text = "".join(rng.choice("新闻报道城市建设，、。 ab") for _ in range(length)).strip() + "。"
+    cues = caption_cues(build_timeline([(Role.BODY, text, 0, 1, False)]))
+    assert all(1 <= len(c.lines) <= 2 and all(0 < len(x) <= MAX_LINE for x in c.lines) for c in cues)
+    assert "".join("".join(c.lines) for c in cues).replace(" ", "") == text.replace(" ", "")
+    assert len(cues) == -(-len(" ".join(text.split())) // (2 * MAX_LINE))  # as few cues as fit

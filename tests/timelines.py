@@ -29,7 +29,7 @@ def build_timeline(lines: list[tuple[Role, str, int | None, int, bool]], gap: fl
     titles.update({s.article: s.segment.text for s in segments if s.segment.cue})
     keys = list(starts)
     chapters = tuple(
-        Chapter(titles[k], starts[k], starts[keys[i + 1]] if i + 1 < len(keys) else t, k)
+        Chapter(titles.get(k, ""), starts[k], starts[keys[i + 1]] if i + 1 < len(keys) else t, k)
         for i, k in enumerate(keys)
     )
     return Timeline(tuple(segments), chapters, t, 44100)

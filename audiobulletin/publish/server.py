@@ -94,8 +94,12 @@ def make_app(root: Path):
         return FileResponse(path, headers=headers)
 
     class FileResponse(web.FileResponse):
+        def __init__(self, path: Path, **kwargs):
+            super().__init__(path, **kwargs)
+            self.served_path = path
+
         async def prepare(self, request):
-            if _stale_if_range(request.headers.get("If-Range"), self._path):
+            if _stale_if_range(request.headers.get("If-Range"), self.served_path):
                 # RFC 9110 13.1.5: the validator does not match, so send the whole file (200).
                 kept = {k: v for k, v in request.headers.items() if k.lower() not in ("range", "if-range")}
                 request = request.clone(headers=kept)

@@ -99,24 +99,27 @@ def _join_sentences(sentences: list[str]) -> str:
 
 
 def _split_chars(text: str, limit: int) -> list[str]:
-    """`text` in pieces of at most `limit` characters, broken at the best place near the middle."""
+    """`text` in as few pieces of at most `limit` characters as fit, balanced, each broken at
+    the best place near its share of the text."""
     if len(text) <= limit:
         return [text]
-    parts = -(-len(text) // limit)  # as few pieces as fit, balanced
-    cut = _best_break(text, round(len(text) / parts), limit)
+    parts = -(-len(text) // limit)
+    target = round(len(text) / parts)
+    # the rest must still fit in parts - 1 pieces, and this piece in `limit`
+    lo, hi = max(1, len(text) - limit * (parts - 1)), min(limit, len(text) - 1)
+    cut = _best_break(text, target, lo, hi, window=max(1, limit // 4))
     head, tail = text[:cut].rstrip(), text[cut:].lstrip()
     return [head, *_split_chars(tail, limit)] if head else _split_chars(tail, limit)
 
 
-def _best_break(text: str, target: int, limit: int) -> int:
-    """An index in (0, limit] near `target` just after a break character, else `target`."""
-    window = max(1, limit // 4)
-    lo, hi = max(1, target - window), min(limit, len(text) - 1, target + window)
+def _best_break(text: str, target: int, lo: int, hi: int, window: int) -> int:
+    """A cut index in [lo, hi], just after a break character near `target` if there is one."""
+    near_lo, near_hi = max(lo, target - window), min(hi, target + window)
     for marks in _BREAK_AFTER:
-        spots = [i + 1 for i in range(lo - 1, hi) if text[i] in marks]
+        spots = [i for i in range(near_lo, near_hi + 1) if text[i - 1] in marks]
         if spots:
             return min(spots, key=lambda i: abs(i - target))
-    return min(target, limit)
+    return min(max(target, lo), hi)
 
 
 def _proportional_bounds(start: int, end: int, weights: list[int]) -> list[tuple[int, int]]:
@@ -137,6 +140,6 @@ def _clock(ms: int, decimal: str) -> str:
 
 
 def _vtt_escape(line: str) -> str:
-    # WebVTT cue text is markup: a bare & or < starts an escape or a tag, and "-->" ends nothing
-    # but is forbidden in cue payloads.
+    # WebVTT cue text is markup: a bare & or < would start an escape or a tag; escaping > also
+    # rules out "-->", which a cue payload must not contain.
     return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
