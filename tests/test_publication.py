@@ -78,6 +78,8 @@ def test_feed_lists_newest_dates_with_all_their_files(tmp_path):
         [enclosure] = episode["enclosures"]
         assert local(tmp_path, enclosure["url"]).stat().st_size == enclosure["file_size"]
     channel = etree.fromstring(xml).find("channel")
+    assert channel.findtext("link") == BASE  # the website, not the feed itself
+    assert channel.find("{http://www.w3.org/2005/Atom}link").get("href") == BASE + "feed.xml"
     assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
     assert channel.find("podcast:locked", NS).get("owner") == "editor@example.org"
     item = channel.find("item")

@@ -27,8 +27,8 @@ def new_feed(settings: Settings, *, title: str, description: str, feed_name: str
     register(fg)
     fg.title(title)
     fg.description(description)
-    fg.link(href=settings.base_url, rel="alternate")
     fg.link(href=public_url(settings, feed_name), rel="self")
+    fg.link(href=settings.base_url, rel="alternate")  # feedgen puts the last link in <link>
     fg.language(settings.language)
     fg.author({"name": settings.author or settings.paper})
     fg.podcast.itunes_author(settings.author or settings.paper)
