@@ -93,9 +93,10 @@ _AREA_PHONE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
 _SERVICE_PHONE = re.compile(r"(?<![\d-])([48]00)-?(\d{3})-?(\d{4})(?![\d-])")
 _MOBILE = re.compile(r"(?<![\d.,-])(1[3-9]\d{9})(?![\d.,-])")
 _CUED_PHONE = re.compile(
-    r"(?P<cue>%s)(?P<gap>[^\d。；！？\n]{0,8}?)(?P<n>\d{3,}(?:-\d{3,})*)(?![\d.,%%])"
+    r"(?P<cue>%s)(?P<gap>[：:\s]*(?:是|为)?[：:\s]*)(?P<n>\d{3,}(?:-\d{3,})*)(?![\d.,%%])"
     % _alternation(PHONE_CUES))
-_HOTLINE = re.compile(r"(?<![\d.,-])(\d{3,6})(?=%s)" % _alternation(HOTLINE_SUFFIXES))
+# Service numbers: 110, 114, 119, 120, 122, 12xxx (12345, 12315...), 95xxx and 96xxx(x).
+_HOTLINE = re.compile(r"(?<![\d.,-])(1[12]\d|12\d{3}|9[56]\d{3,4})(?=%s)" % _alternation(HOTLINE_SUFFIXES))
 
 
 def _phone(number: str) -> str:

@@ -39,12 +39,12 @@ CALENDAR_UNITS = ("月", "日", "号", "时", "点")
 # A four-digit number before these is a year, read digit by digit (2021年, 2021届, 2020赛季).
 YEAR_SUFFIXES = ("年", "届", "级", "版", "赛季", "财年", "学年")
 
-# Words before a number that make it a phone number or hotline (read digit by digit).
-PHONE_CUES = ("电话", "热线", "拨打", "致电", "专线", "举报", "咨询", "号码", "手机", "传真",
-              "联系方式", "短信")
-# Words after a number that make it a hotline: 12345热线, 12345政务服务便民热线, 110报警.
-HOTLINE_SUFFIXES = ("热线", "专线", "服务热线", "政务服务", "市长热线", "便民", "报警", "急救",
-                    "平台", "电话", "短信")
+# Words right before a number (a colon or 是/为 between) that make it a phone number or a hotline,
+# read digit by digit: 拨打12345, 咨询电话：0351-1234567. (咨询, 举报 alone are not enough:
+# 咨询量1500 is a quantity.)
+PHONE_CUES = ("电话", "热线", "拨打", "致电", "专线", "号码", "传真", "手机号", "联系方式")
+# Words after a short service number that make it a hotline: 12345热线, 110报警, 120急救.
+HOTLINE_SUFFIXES = ("热线", "专线", "政务服务", "市长热线", "报警", "急救", "电话", "短信", "平台")
 
 # Words shortly before n:m, or verbs just after it, that make it a sports score, not a time.
 SCORE_CUES = ("比分", "战胜", "击败", "负于", "战平", "逆转", "取胜", "不敌", "惜败", "力克",
