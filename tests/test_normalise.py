@@ -252,3 +252,11 @@ def test_sample_edition_reads_without_digits_or_symbols():
 def test_pause_punctuation_stays():
     spoken = to_spoken("会议指出，要坚持；要落实：一是……二是！对吗？好的。各县、市")
     assert [c for c in spoken if c in "，。、；：！？"] == list("，；：，！？。、")
+
+
+def test_a_reading_reads_as_itself():
+    # the script stage may normalise text that is already spoken (intro lines, bylines)
+    for _, spoken in READINGS:
+        assert to_spoken(spoken) == spoken
+    for _, spoken in OFFLINE_READINGS:
+        assert to_spoken(spoken, for_offline=True) == spoken
