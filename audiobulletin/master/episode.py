@@ -97,38 +97,49 @@ def _result(path: Path, duration: float, loudness: Loudness, chapter: int | None
                         chapter, loudness.loudness_range)
 
 
-def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> list[str]:
-    """Stable file names: the whole bulletin, then one per chapter in order (00 = the intro)."""
-    return [f"{stem}.wav"] + [f"{stem}-{index:02d}.wav" for index in range(len(chapters))]
+def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]:
+    """File names by chapter index (None: the whole bulletin): `{stem}.wav`, then `01.wav`,
+    `02.wav` ... by article number, as publish expects them (radio/bulletin.wav, radio/01.wav).
+    Chapters without an article (the intro) get no file of their own."""
+    names: dict[int | None, str] = {None: f"{stem}.wav"}
+    for index, chapter in enumerate(chapters):
+        if chapter.article is not None:
+            names[index] = f"{chapter.article + 1:02d}.wav"
+    return names
 
 
-def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: Path, stem: str, *,
+def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: Path, stem: str = "bulletin", *,
                           target_lufs: float = RADIO_LUFS, ceiling_dbtp: float = RADIO_CEILING,
                           created: dt.datetime | None = None) -> list[MasteredFile]:
-    """48 kHz 16-bit Broadcast WAVs at `target_lufs`: the whole bulletin (`{stem}.wav`) and one per
-    chapter (`{stem}-00.wav` ...), each normalised on its own, with bext, ubxt and cart chunks."""
+    """48 kHz 16-bit Broadcast WAVs in `folder`, each normalised on its own to `target_lufs`,
+    with bext, ubxt and cart chunks: the whole bulletin, then one per article (see `wav_names`)."""
     import numpy as np
 
-    from . import ffmpeg
+    from .. import ffmpeg
     from .normalise import Target, normalise
     from .pcm import span
 
-    if not stem.isascii() or not stem or "/" in stem:
+    if not stem or not stem.isascii() or "/" in stem:
         raise AudioError(f"WAV file stem must be plain ASCII, got {stem!r}", hint="use the edition date")
     target = Target(target_lufs, ceiling_dbtp)
     prepared = prepare(audio)
     _check(prepared, timeline)
     folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AudioError(f"cannot create the folder: {exc.strerror or exc}", where=str(folder)) from None
+    names = wav_names(stem, timeline.chapters)
     x, y, rate = prepared.samples, prepared.weighted, prepared.rate
     whole, whole_loudness = normalise(x, y, rate, target)
-    # every chapter on its own target, laid side by side so one resampler pass serves them all
-    cuts = [span(c.start, c.end, rate, len(x)) for c in timeline.chapters]
-    per_chapter = np.zeros_like(x)
-    chapter_loudness = []
-    for index, (first, last) in enumerate(cuts):
-        per_chapter[first:last], loudness = normalise(x[first:last], y[first:last], rate, target,
-                                                      what=f"chapter {index} ({timeline.chapters[index].title})")
-        chapter_loudness.append(loudness)
+    # every article on its own target, laid side by side so one resampler pass serves them all
+    cuts = {index: span(c.start, c.end, rate, len(x)) for index, c in enumerate(timeline.chapters)
+            if index in names}
+    per_article = np.zeros_like(x)
+    article_loudness = {}
+    for index, (first, last) in cuts.items():
+        per_article[first:last], article_loudness[index] = normalise(
+            x[first:last], y[first:last], rate, target, what=f"article {timeline.chapters[index].title}")
 
     def to_radio_pcm(samples):
         if rate == RADIO_RATE:
@@ -139,17 +150,18 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         return np.frombuffer(out, dtype="<i2")
 
     with ThreadPoolExecutor(2) as pool:
-        resampled = [pool.submit(to_radio_pcm, whole), pool.submit(to_radio_pcm, per_chapter)]
+        jobs = [pool.submit(to_radio_pcm, whole)] + ([pool.submit(to_radio_pcm, per_article)] if cuts else [])
         texts = _Texts(meta, timeline.chapters)  # the pinyin import overlaps the resampling
-        whole_pcm, chapter_pcm = (job.result() for job in resampled)
+        radio = [job.result() for job in jobs]
     created = (created or dt.datetime.now()).replace(microsecond=0)
-    names = wav_names(stem, timeline.chapters)
-    results = [_write_wav(folder / names[0], whole_pcm, texts, None, whole_loudness, stem, created)]
+    day = f"{meta.date:%Y%m%d}"
+    results = [_write_wav(folder / names[None], radio[0], texts, None, whole_loudness, f"{day}-{stem}", created)]
     scale = RADIO_RATE / rate
-    for index, ((first, last), loudness) in enumerate(zip(cuts, chapter_loudness)):
-        pcm = chapter_pcm[round(first * scale):round(last * scale)]
-        results.append(_write_wav(folder / names[index + 1], pcm, texts, index, loudness,
-                                  f"{stem}-{index:02d}", created))
+    for index, (first, last) in cuts.items():
+        pcm = radio[1][round(first * scale):round(last * scale)]
+        reference = f"{day}-{names[index].removesuffix('.wav')}"
+        results.append(_write_wav(folder / names[index], pcm, texts, index, article_loudness[index],
+                                  reference, created))
     return results
 
 
@@ -176,8 +188,8 @@ class _Texts:
 
 def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Loudness, reference: str,
                created: dt.datetime) -> MasteredFile:
+    from ..atomic import atomic_path
     from . import bwf
-    from .atomic import atomic_file
 
     meta = texts.meta
     if chapter is None:
@@ -201,7 +213,7 @@ def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Lo
                     producer_app_id="audiobulletin", producer_app_version=__version__,
                     post_timers=(bwf.PostTimer("AUDs", sound[0]), bwf.PostTimer("AUDe", sound[1])))
     head = bwf.header(sample_rate=RADIO_RATE, frames=len(pcm), bext=bext, ubxt=ubxt, cart=cart)
-    with atomic_file(path) as out:
+    with atomic_path(path, error=AudioError) as temp, open(temp, "wb") as out:
         out.write(head)
         out.write(memoryview(pcm).cast("B"))  # 16-bit mono: always an even size, no pad byte
     return _result(path, len(pcm) / RADIO_RATE, loudness, chapter)

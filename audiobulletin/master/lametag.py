@@ -108,12 +108,21 @@ def joined_info(first: bytes, parts: list[InfoTag], padding: int) -> bytes:
     return bytes(frame)
 
 
-def crc16(data: bytes, crc: int = 0) -> int:
-    """CRC-16/ARC (polynomial 0x8005 reflected, initial 0): the LAME tag's CRC."""
-    for byte in data:
-        crc ^= byte
+def _crc16_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
         for _ in range(8):
             crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+def crc16(data: bytes, crc: int = 0) -> int:
+    """CRC-16/ARC (polynomial 0x8005 reflected, initial 0): the LAME tag's CRCs."""
+    table = _crc16_table()
+    for byte in data:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
     return crc
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import ffmpeg
-from .atomic import atomic_file, remove_quietly, scratch_path
+from .. import ffmpeg
+from ..atomic import atomic_path, scratch_path
+from ..errors import AudioError
 from .lametag import SAMPLES_PER_FRAME, joined_info, read_info
 
 ENCODER_DELAY = 576
@@ -121,8 +122,13 @@ def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sa
         trims.append(ENCODER_DELAY + end_padding(produced[-1]))
     scratch = []
     try:
-        for index in range(len(cuts) + 1):
-            scratch.append(scratch_path(target, f"part{index}"))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            for index in range(len(cuts) + 1):
+                scratch.append(scratch_path(target, f"part{index}"))
+        except OSError as exc:
+            raise AudioError(f"cannot write next to {target.name}: {exc.strerror or exc}",
+                             where=str(target.parent), hint="check the output folder") from None
         jobs = [(memoryview(fed[first:last]).cast("B"),
                  _encoder_args(rate, out, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate,
                                quality=quality, trim=trim))
@@ -138,7 +144,7 @@ def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sa
                 # the encoder padded differently than expected: a single part is always exact
                 return encode(x, rate, target, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate,
                               quality=quality, head=head, parts=1)
-        with atomic_file(target) as out:
+        with atomic_path(target, error=AudioError) as temp, open(temp, "wb") as out:
             out.write(head)
             out.write(joined_info(streams[0][:infos[0].frame_size], infos, infos[-1].padding))
             for stream, info in zip(streams, infos):
@@ -146,4 +152,4 @@ def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sa
         return len(streams)
     finally:
         for out in scratch:
-            remove_quietly(out)
+            out.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AudioError
-from .ffmpeg import ffmpeg_exe, last_line
+from ..ffmpeg import ffmpeg_exe, last_line
 
 
 @dataclass(frozen=True)
