@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import subprocess
+import tempfile
+import threading
 import warnings
 from pathlib import Path
 
@@ -35,15 +38,51 @@ def last_line(stderr: bytes) -> str:
 def run(args: list[str], *, stdin: memoryview | bytes | None = None, where: Path | str | None = None,
         what: str = "ffmpeg") -> bytes:
     """Run ffmpeg with `args`, feeding `stdin`; return its stdout. Failure -> AudioError carrying
-    ffmpeg's last stderr line."""
+    ffmpeg's last stderr line.
+
+    The input goes in one blocking write from a helper thread and the output comes back in one
+    read: `subprocess.run(input=...)` would shuttle 100 MB of PCM through 4 KB writes in a
+    Python loop that holds the GIL.
+    """
     command = [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error",
                *(["-nostdin"] if stdin is None else []), *args]
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=errors)
+        except OSError as exc:
+            raise AudioError(f"{what} could not start: {exc}", where=str(where) if where else None,
+                             hint="reinstall imageio-ffmpeg") from exc
+        writer = None
+        if stdin is not None:
+            _widen_pipe(proc.stdin)
+            writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
+            writer.start()
+        _widen_pipe(proc.stdout)
+        out = proc.stdout.read()
+        proc.stdout.close()
+        if writer:
+            writer.join()
+        if proc.wait() != 0:
+            errors.seek(0)
+            raise AudioError(f"{what} failed: {last_line(errors.read())}", where=str(where) if where else None,
+                             hint="check free disk space and the audio settings")
+    return out
+
+
+def _feed(pipe, data) -> None:
     try:
-        done = subprocess.run(command, input=stdin, capture_output=True, check=False)
-    except OSError as exc:
-        raise AudioError(f"{what} could not start: {exc}", where=str(where) if where else None,
-                         hint="reinstall imageio-ffmpeg") from exc
-    if done.returncode != 0:
-        raise AudioError(f"{what} failed: {last_line(done.stderr)}", where=str(where) if where else None,
-                         hint="check free disk space and the audio settings")
-    return done.stdout
+        pipe.write(data)
+    except (BrokenPipeError, ValueError):  # ffmpeg stopped reading: its exit status says why
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            pipe.close()
+
+
+def _widen_pipe(pipe) -> None:
+    """1 MB pipe buffers (Linux), so ffmpeg and Python swap large chunks; harmless elsewhere."""
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ

@@ -8,7 +8,7 @@ import pytest
 
 from audiobulletin.errors import AudioError
 from audiobulletin.master import loudness, measure
-from audiobulletin.master.normalise import Target, limit, normalise
+from audiobulletin.master.normalise import Target, limit, moving_average, normalise, running_min
 
 from master_audio import episode
 
@@ -54,3 +54,12 @@ def test_targets_are_validated():
         Target(-60.0, -1.0)
     with pytest.raises(ValueError):
         Target(-19.0, 1.0)
+
+
+@pytest.mark.parametrize("n, radius", [(1, 1), (7, 3), (1000, 96), (4097, 5)])
+def test_running_min_and_moving_average_match_brute_force(n, radius):
+    a = np.random.default_rng(n).random(n).astype(np.float32)
+    padded = np.concatenate([np.ones(radius), a, np.ones(radius)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * radius + 1)
+    assert np.array_equal(running_min(a, radius), windows.min(axis=1).astype(np.float32))
+    assert np.allclose(moving_average(a, radius), windows.mean(axis=1), atol=1e-6)

@@ -11,6 +11,16 @@ from .episode import (PODCAST_LUFS, RADIO_LUFS, Mastered, Prepared, master_broad
 from .model import EpisodeMeta, Loudness, MasteredFile
 
 
+def preload() -> None:
+    """Import mastering's heavy modules now (scipy.signal alone takes 0.5-2 s on a busy machine):
+    call it in a background thread while speech is synthesised, so mastering starts warm."""
+    import mutagen.id3  # noqa: F401
+    import pypinyin  # noqa: F401
+    import threadpoolctl  # noqa: F401
+
+    from . import bwf, id3, loudness, mp3, normalise  # noqa: F401  (loudness imports scipy.signal)
+
+
 def measure(samples, rate: int) -> Loudness:
     """BS.1770-4 integrated loudness, true peak, loudness range and maxima of mono float samples."""
     from .loudness import measure as _measure
@@ -19,4 +29,4 @@ def measure(samples, rate: int) -> Loudness:
 
 
 __all__ = ["EpisodeMeta", "Loudness", "Mastered", "MasteredFile", "PODCAST_LUFS", "Prepared", "RADIO_LUFS",
-           "master_broadcast_wavs", "master_episode", "master_mp3", "measure", "prepare", "wav_names"]
+           "master_broadcast_wavs", "master_episode", "master_mp3", "measure", "preload", "prepare", "wav_names"]

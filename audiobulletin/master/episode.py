@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .. import __version__
 from ..errors import AudioError
@@ -52,6 +54,21 @@ class Mastered:
     wavs: tuple[MasteredFile, ...]
 
 
+def _one_blas_thread(function: Callable) -> Callable:
+    """Run `function` with BLAS on one thread: mastering's matrix products are small, the
+    pipeline works in processes, and OpenBLAS threads spinning on a busy 2-core machine made
+    them ~8x slower. (The limit is process-wide; nested uses restore what they found.)"""
+
+    @functools.wraps(function)
+    def limited(*args, **kwargs):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return function(*args, **kwargs)
+
+    return limited
+
+
 def prepare(audio) -> Prepared:
     """Samples of a pydub AudioSegment (mono, any rate) and their K-weighting."""
     if isinstance(audio, Prepared):
@@ -69,6 +86,7 @@ def _check(prepared: Prepared, timeline: Timeline) -> None:
                          hint="master the audio that was assembled with this timeline")
 
 
+@_one_blas_thread
 def master_mp3(audio, timeline: Timeline, meta: EpisodeMeta, path: Path, *, target_lufs: float = PODCAST_LUFS,
                bitrate_kbps: int = 64, sample_rate: int = 44100, quality: int = 7,
                ceiling_dbtp: float = PODCAST_CEILING, workers: int | None = None) -> MasteredFile:
@@ -108,6 +126,7 @@ def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]
     return names
 
 
+@_one_blas_thread
 def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: Path, stem: str = "bulletin", *,
                           target_lufs: float = RADIO_LUFS, ceiling_dbtp: float = RADIO_CEILING,
                           created: dt.datetime | None = None) -> list[MasteredFile]:
@@ -144,7 +163,8 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
     def to_radio_pcm(samples):
         if rate == RADIO_RATE:
             return np.round(np.clip(samples, -1.0, 32767 / 32768) * 32768).astype("<i2")
-        out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-ar", str(RADIO_RATE),
+        out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+                          "-af", f"aresample={RADIO_RATE}:resampler=soxr",  # ~40% less CPU than swr
                           "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
                          stdin=memoryview(samples).cast("B"), where=folder, what="resampler")
         return np.frombuffer(out, dtype="<i2")
@@ -237,6 +257,7 @@ def _sound_span(pcm, threshold: int = 33, chunk: int = RADIO_RATE) -> tuple[int,
     return (first, last) if first is not None else (0, len(pcm))
 
 
+@_one_blas_thread
 def master_episode(audio, timeline: Timeline, meta: EpisodeMeta, *, mp3_path: Path | None = None,
                    wav_folder: Path | None = None, wav_stem: str | None = None, **mp3_options) -> Mastered:
     """Both deliverables from one analysis; the MP3 encodes while the WAVs are made."""

@@ -22,6 +22,7 @@ LRA_RELATIVE_GATE = -20.0
 _OFFSET = -0.691  # BS.1770 constant that makes a 997 Hz 0 dBFS sine read -3.01 LUFS
 _THREAD_MIN_SAMPLES = 2_000_000  # below this, splitting the filter across threads is not worth it
 _WARM_UP_SECONDS = 1.0  # the K filter forgets its state well within this (tail < 1e-12)
+_DITHER = 1e-20  # keeps IIR states out of subnormal numbers (see `filtered`)
 
 
 def hop_length(rate: int) -> int:
@@ -49,17 +50,30 @@ def k_weighting_sos(rate: int) -> np.ndarray:
     return np.array([shelf, highpass])
 
 
+def filtered(sos: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """`sosfilt` on a float64 copy of `x` carrying a -400 dBFS Nyquist-rate dither.
+
+    In digital silence an IIR filter's state decays into subnormal numbers, which the CPU
+    computes ~50x slower: speech with pauses took 1.6 s instead of 0.3 s for 20 minutes. The
+    alternating 1e-20 never decays and adds 1e-40 to any energy.
+    """
+    x64 = np.array(x, dtype=np.float64)
+    x64[0::2] += _DITHER
+    x64[1::2] -= _DITHER
+    return signal.sosfilt(sos, x64)
+
+
 def k_weighted(x: np.ndarray, rate: int) -> np.ndarray:
     """K-weighted copy of `x` (float64). Long inputs are filtered in two threads (scipy releases
     the GIL): the second half starts a second early from rest, which is exact to ~1e-12."""
     sos = k_weighting_sos(rate)
     n = len(x)
     if n < _THREAD_MIN_SAMPLES:
-        return signal.sosfilt(sos, x)
+        return filtered(sos, x)
     half, warm = n // 2, int(_WARM_UP_SECONDS * rate)
     with ThreadPoolExecutor(2) as pool:
-        first = pool.submit(signal.sosfilt, sos, x[:half])
-        second = pool.submit(signal.sosfilt, sos, x[half - warm:])
+        first = pool.submit(filtered, sos, x[:half])
+        second = pool.submit(filtered, sos, x[half - warm:])
         return np.concatenate([first.result(), second.result()[warm:]])
 
 

@@ -18,13 +18,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage, signal
 
 from ..errors import AudioError
-from .loudness import hop_energies, hop_length, integrated_from_energies, k_weighting_sos, \
+from .loudness import filtered, hop_energies, hop_length, integrated_from_energies, k_weighting_sos, \
     stats_from_energies, to_db
 from .model import Loudness
-from .truepeak import BLOCK, envelope, hot_blocks, true_peak
+from .truepeak import BLOCK, block_peaks, envelope, hot_blocks, true_peak, widen
 
 RAMP_SECONDS = 0.004
 """Half the width of the limiter's gain ramps (attack before a peak and release after it)."""
@@ -58,28 +57,48 @@ class Limited:
     """The limiter's gain at those positions (0 < g < 1)."""
 
 
-def limit(x: np.ndarray, rate: int, gain: float, ceiling: float) -> Limited:
-    """Gain curve that keeps the true peak of `gain * x` under `ceiling` (linear)."""
-    hot = hot_blocks(x, rate, ceiling / gain)
+def limit(x: np.ndarray, rate: int, gain: float, ceiling: float, peaks: np.ndarray | None = None) -> Limited:
+    """Gain curve that keeps the true peak of `gain * x` under `ceiling` (linear).
+    `peaks` is `block_peaks(x)`, when already known."""
+    peaks = block_peaks(x) if peaks is None else peaks
+    hot = hot_blocks(x, rate, ceiling / gain, peaks)
     if not len(hot):
         return Limited(np.empty(0, np.int64), np.empty(0, np.float32))
     ramp = max(1, round(RAMP_SECONDS * rate))
     # regions: the hot blocks widened by both filters' reach, so each region starts and ends at 1
-    reach = (2 * ramp) // BLOCK + 2
-    blocks = np.unique(np.clip((hot[:, None] + np.arange(-reach, reach + 1)[None, :]).ravel(), 0,
-                               (len(x) - 1) // BLOCK))
+    mask = np.zeros(len(peaks), bool)
+    mask[hot] = True
+    blocks = np.flatnonzero(widen(mask, (2 * ramp) // BLOCK + 2))
     needed = np.ones((len(blocks), BLOCK), np.float32)
     position = np.searchsorted(blocks, hot)
     peak = envelope(x, rate, hot) * gain
     needed[position] = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12))
     needed = needed.ravel()
     # consecutive regions are independent: each is padded with ones wider than the filters
-    curve = ndimage.uniform_filter1d(ndimage.minimum_filter1d(needed, 2 * ramp + 1, mode="nearest"),
-                                     2 * ramp + 1, mode="nearest")
-    np.minimum(curve, needed, out=curve)  # guard the filters' rounding
+    curve = moving_average(running_min(needed, ramp), ramp)
+    np.minimum(curve, needed, out=curve)  # guard the average's rounding
     index = (blocks[:, None] * BLOCK + np.arange(BLOCK)[None, :]).ravel()
     lowered = (curve < 1.0) & (index < len(x))
     return Limited(index[lowered], curve[lowered].astype(np.float32))
+
+
+def running_min(a: np.ndarray, radius: int) -> np.ndarray:
+    """min(a[i-radius .. i+radius]) for every i, beyond the ends counting as 1 (van Herk /
+    Gil-Werman: prefix and suffix minima of window-sized blocks, O(n))."""
+    width, n = 2 * radius + 1, len(a)
+    tail = radius + (-(n + 2 * radius)) % width
+    blocks = np.concatenate([np.ones(radius, a.dtype), a, np.ones(tail, a.dtype)]).reshape(-1, width)
+    prefix = np.minimum.accumulate(blocks, axis=1).ravel()
+    suffix = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.minimum(suffix[:n], prefix[width - 1:width - 1 + n])
+
+
+def moving_average(a: np.ndarray, radius: int) -> np.ndarray:
+    """mean(a[i-radius .. i+radius]) for every i, beyond the ends counting as 1."""
+    width = 2 * radius + 1
+    padded = np.concatenate([np.ones(radius + 1), a, np.ones(radius)])
+    total = np.cumsum(padded)
+    return ((total[width:] - total[:-width]) / width).astype(a.dtype)
 
 
 def limited_energies(x: np.ndarray, y: np.ndarray, rate: int, gain: float, limited: Limited,
@@ -106,15 +125,21 @@ def limited_energies(x: np.ndarray, y: np.ndarray, rate: int, gain: float, limit
         reduction = np.zeros(end - start)
         where = limited.index[inside]
         reduction[where - start] = x[where] * (1.0 - limited.gain[inside])
-        corrected = (y[start:end] - signal.sosfilt(sos, reduction)).reshape(len(run), hop)
+        corrected = (y[start:end] - filtered(sos, reduction)).reshape(len(run), hop)
         out[run] = np.einsum("ij,ij->i", corrected, corrected) * gain * gain
     return out
 
 
-def apply(x: np.ndarray, gain: float, limited: Limited) -> np.ndarray:
+def apply(x: np.ndarray, gain: float, limited: Limited, peaks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`gain * x` with the limiter applied, and its block peaks (derived from `x`'s `peaks`)."""
     out = x * np.float32(gain)
     out[limited.index] *= limited.gain
-    return out
+    out_peaks = peaks * np.float32(gain)
+    touched = np.unique(limited.index // BLOCK)
+    if len(touched):
+        rows = out[np.minimum(touched[:, None] * BLOCK + np.arange(BLOCK), len(out) - 1)]
+        out_peaks[touched] = np.abs(rows).max(axis=1)
+    return out, out_peaks
 
 
 def normalise(x: np.ndarray, y: np.ndarray, rate: int, target: Target, *, what: str = "episode"
@@ -127,7 +152,8 @@ def normalise(x: np.ndarray, y: np.ndarray, rate: int, target: Target, *, what: 
                          hint="check the speech engine's output")
     ceiling = 10.0 ** (target.ceiling_dbtp / 20.0)
     gain = 10.0 ** ((target.lufs - measured) / 20.0)
-    limited = limit(x, rate, gain, ceiling)
+    peaks = block_peaks(x)
+    limited = limit(x, rate, gain, ceiling, peaks)
     for _ in range(_MAX_ROUNDS):
         if not len(limited.index):
             break
@@ -135,12 +161,12 @@ def normalise(x: np.ndarray, y: np.ndarray, rate: int, target: Target, *, what: 
         if abs(achieved - target.lufs) <= _TOLERANCE_LU:
             break
         gain *= 10.0 ** ((target.lufs - achieved) / 20.0)
-        limited = limit(x, rate, gain, ceiling)
-    out = apply(x, gain, limited)
-    peak = true_peak(out, rate)
+        limited = limit(x, rate, gain, ceiling, peaks)
+    out, out_peaks = apply(x, gain, limited, peaks)
+    peak = true_peak(out, rate, out_peaks)
     if peak > ceiling * 1.0001:  # interpolation between ramped samples: tighten and redo once
-        limited = limit(x, rate, gain, ceiling * ceiling / peak)
-        out = apply(x, gain, limited)
-        peak = true_peak(out, rate)
+        limited = limit(x, rate, gain, ceiling * ceiling / peak, peaks)
+        out, out_peaks = apply(x, gain, limited, peaks)
+        peak = true_peak(out, rate, out_peaks)
     final = limited_energies(x, y, rate, gain, limited, energies)
     return out, stats_from_energies(final, rate, to_db(peak))

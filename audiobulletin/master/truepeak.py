@@ -3,9 +3,8 @@
 A windowed-sinc interpolator gives the waveform between samples. Its taps bound how far an
 interpolated value can exceed the samples around it (`gain_bound`), so a block whose peak times
 that bound stays below a threshold cannot cross it: only the other ("hot") blocks are
-interpolated, as one matrix product per batch. Blocks are screened coarse (256 samples) then
-fine (16), which keeps numpy's reductions on long rows, where they are fast. Speech has few hot
-blocks, so a 20-minute episode costs tens of milliseconds instead of seconds.
+interpolated, as one matrix product per batch. Speech has few hot blocks, so a 20-minute episode
+costs a fraction of a second instead of many seconds.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ import numpy as np
 
 BLOCK = 16
 """Samples per fine screening block (and per row of `envelope`)."""
-COARSE = 256
-"""Samples per coarse screening block (a multiple of BLOCK)."""
 TAPS = 12
 """Interpolator length in input samples, 6 each side (as BS.1770's 48-tap 4x filter)."""
 _BETA = 6.0  # Kaiser window: within 0.05 dB up to 0.75 x Nyquist, -0.2 dB at 0.83 x
@@ -51,50 +48,42 @@ def interpolator(factor: int) -> Interpolator:
     return Interpolator(taps.astype(np.float32), float(np.abs(taps).sum(axis=0).max()))
 
 
-def _peaks(rows: np.ndarray) -> np.ndarray:
-    return np.maximum(rows.max(axis=1), -rows.min(axis=1))
+def block_peaks(x: np.ndarray) -> np.ndarray:
+    """max|x| per BLOCK (the last block may be short).
+
+    Halving pairwise with elementwise max/min: numpy reduces short rows slowly, so this is ~5x
+    faster than reshaping into rows of 16 and reducing them.
+    """
+    whole = len(x) // BLOCK * BLOCK
+    high, low = np.maximum(x[0:whole:2], x[1:whole:2]), np.minimum(x[0:whole:2], x[1:whole:2])
+    while len(high) > whole // BLOCK:
+        high, low = np.maximum(high[0::2], high[1::2]), np.minimum(low[0::2], low[1::2])
+    peaks = np.maximum(high, -low)
+    if whole < len(x):
+        peaks = np.append(peaks, np.abs(x[whole:]).max())
+    return peaks
 
 
-def _with_neighbours(peaks: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Peak of each block and of its immediate neighbours that are present in `index`."""
-    out = peaks.copy()
-    adjacent = np.flatnonzero(np.diff(index) == 1)
-    np.maximum.at(out, adjacent, peaks[adjacent + 1])
-    np.maximum.at(out, adjacent + 1, peaks[adjacent])
-    return out
+def widen(mask: np.ndarray, reach: int) -> np.ndarray:
+    """`mask` with every True spread `reach` places to both sides."""
+    if reach <= 0 or not mask.any():
+        return mask
+    counts = np.convolve(mask.astype(np.int32), np.ones(2 * reach + 1, np.int32), "same")
+    return counts > 0
 
 
-def _padded(x: np.ndarray, size: int) -> np.ndarray:
-    """x zero-padded to a whole number of `size` blocks (only used on short tails)."""
-    return np.concatenate([x, np.zeros(-len(x) % size, x.dtype)])
+def hot_blocks(x: np.ndarray, rate: int, threshold: float, peaks: np.ndarray | None = None) -> np.ndarray:
+    """Sorted indices of the BLOCKs of `x` whose true peak might exceed `threshold` (linear).
 
-
-def hot_blocks(x: np.ndarray, rate: int, threshold: float) -> np.ndarray:
-    """Sorted indices of the BLOCKs of `x` whose true peak might exceed `threshold` (linear)."""
+    `peaks` (from `block_peaks(x)`) may be passed when several thresholds are tried on one signal.
+    """
     if not len(x):
         return np.empty(0, np.int64)
-    bound = interpolator(oversampling(rate)).gain_bound
-    whole = len(x) // COARSE
-    coarse = _peaks(x[:whole * COARSE].reshape(whole, COARSE)) if whole else np.empty(0, np.float32)
-    if len(x) > whole * COARSE:
-        coarse = np.append(coarse, np.abs(x[whole * COARSE:]).max())
-    everything = np.arange(len(coarse))
-    candidates = np.flatnonzero(_with_neighbours(coarse, everything) * bound > threshold)
-    if not len(candidates):
-        return np.empty(0, np.int64)
-    # fine peaks of the candidates and their neighbours (a fine block's neighbour may sit next door)
-    around = np.unique(np.clip(np.concatenate([candidates - 1, candidates, candidates + 1]), 0, len(coarse) - 1))
-    per = COARSE // BLOCK
-    rows = np.empty((len(around), COARSE), x.dtype)
-    full = around[around < whole]
-    rows[:len(full)] = x[:whole * COARSE].reshape(whole, COARSE)[full]
-    if len(full) < len(around):  # the short last coarse block
-        rows[-1] = _padded(x[whole * COARSE:], COARSE)
-    fine = _peaks(rows.reshape(-1, BLOCK))
-    index = (around[:, None] * per + np.arange(per)[None, :]).ravel()
-    hot = index[_with_neighbours(fine, index) * bound > threshold]
-    hot = hot[np.isin(hot // per, candidates)]
-    return hot[hot * BLOCK < len(x)]
+    peaks = block_peaks(x) if peaks is None else peaks
+    near = peaks.copy()  # a block's interpolated values reach 6 samples into each neighbour
+    np.maximum(near[1:], peaks[:-1], out=near[1:])
+    np.maximum(near[:-1], peaks[1:], out=near[:-1])
+    return np.flatnonzero(near * interpolator(oversampling(rate)).gain_bound > threshold)
 
 
 def _banded(matrix: np.ndarray) -> np.ndarray:
@@ -134,14 +123,15 @@ def envelope(x: np.ndarray, rate: int, blocks: np.ndarray) -> np.ndarray:
     return out
 
 
-def true_peak(x: np.ndarray, rate: int) -> float:
+def true_peak(x: np.ndarray, rate: int, peaks: np.ndarray | None = None) -> float:
     """Largest magnitude of the band-limited waveform through `x` (linear, 1.0 = 0 dBTP)."""
     if not len(x):
         return 0.0
-    sample_peak = float(max(x.max(), -x.min()))
+    peaks = block_peaks(x) if peaks is None else peaks
+    sample_peak = float(peaks.max())
     if sample_peak == 0.0:
         return 0.0
-    blocks = hot_blocks(x, rate, sample_peak)
+    blocks = hot_blocks(x, rate, sample_peak, peaks)
     if not len(blocks):
         return sample_peak
     return max(sample_peak, float(envelope(x, rate, blocks).max()))

@@ -1,0 +1,33 @@
+"""Both deliverables from one call, as the pipeline runs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from audiobulletin import ffmpeg
+from audiobulletin.errors import AudioError
+from audiobulletin.master import PODCAST_LUFS, RADIO_LUFS, master_episode, preload, readback
+
+from master_audio import episode, meta, segment_of
+
+RATE = 24000
+
+
+def test_mp3_and_radio_wavs_in_one_pass(tmp_path):
+    preload()
+    samples, timeline = episode(RATE)
+    mastered = master_episode(segment_of(samples, RATE), timeline, meta(), mp3_path=tmp_path / "bulletin.mp3",
+                              wav_folder=tmp_path / "radio", wav_stem="bulletin")
+    assert mastered.mp3.path.exists()
+    assert readback.ebur128(mastered.mp3.path).integrated == pytest.approx(PODCAST_LUFS, abs=0.5)
+    assert [w.name for w in mastered.wavs] == ["bulletin.wav", "01.wav", "02.wav"]
+    assert all(w.integrated_lufs == pytest.approx(RADIO_LUFS, abs=0.05) for w in mastered.wavs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletin.mp3", "radio"]
+
+
+def test_ffmpeg_failure_names_ffmpegs_own_last_line():
+    with pytest.raises(AudioError) as info:
+        ffmpeg.run(["-f", "f32le", "-ar", "24000", "-ac", "1", "-i", "pipe:0", "-c:a", "no_such_codec",
+                    "-f", "null", "-"], stdin=b"\0" * 4096, what="test encoder")
+    assert "test encoder failed" in str(info.value)
+    assert "Encoder not found" in str(info.value)  # ffmpeg's last line
