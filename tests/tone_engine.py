@@ -1,42 +1,54 @@
-"""A tiny real engine for fast tests: a tone whose length follows the text, 24 kHz mono PCM."""
+"""A tiny real engine for fast tests of everything around speech: each character becomes
+80 ms of a tone (pitch by role), so durations and order are checkable."""
 
 from __future__ import annotations
-
-from typing import Sequence
 
 import numpy as np
 
 from audiobulletin.errors import SpeechError
-from audiobulletin.speech.engine import Engine, OnResult, SpeechRequest
+from audiobulletin.speech.engine import Engine
 from audiobulletin.speech.voice import Clip
 
-SAMPLE_RATE = 24000
+RATE = 24000
+PER_CHAR = 0.08
 
 
 class ToneEngine(Engine):
-    """Says every request as a sine tone (pitch from the voice), `seconds_per_char` long per
-    character; refuses texts containing any of `refuse`. Records each render's request indices."""
+    name = "tone"
 
-    def __init__(self, name: str = "tone", seconds_per_char: float = 0.05, refuse: Sequence[str] = (),
-                 version: str = "1"):
-        self.name = name
-        self.seconds_per_char = seconds_per_char
-        self.refuse = tuple(refuse)
-        self._version = version
-        self.calls: list[list[int]] = []
+    def __init__(self, fail_on: str | None = None):
+        self.fail_on, self.calls = fail_on, 0
+
+    def version(self) -> str:
+        return "tone-1"
+
+    def render(self, requests, on_result):
+        for request in requests:
+            self.calls += 1
+            if self.fail_on and self.fail_on in request.text:
+                on_result(request, SpeechError(f"cannot say {request.text!r}"))
+                continue
+            on_result(request, tone_clip(len(request.text), 300 + 5 * (request.voice.pitch + 100)))
+
+
+def tone_clip(chars: int, freq: float = 440.0) -> Clip:
+    t = np.arange(int(chars * PER_CHAR * RATE)) / RATE
+    wave = 0.3 * np.sin(2 * np.pi * freq * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+    return Clip((wave * 32767).astype("<i2").tobytes(), RATE, engine="tone")
+
+
+class RecordingToneEngine(ToneEngine):
+    """A ToneEngine that remembers which request indices each render got, with a settable name
+    and version (cache keys include both)."""
+
+    def __init__(self, fail_on: str | None = None, name: str = "tone", version: str = "tone-1"):
+        super().__init__(fail_on)
+        self.name, self._version = name, version
+        self.renders: list[list[int]] = []
 
     def version(self) -> str:
         return self._version
 
-    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
-        self.calls.append([r.index for r in requests])
-        for request in requests:
-            if any(word in request.text for word in self.refuse):
-                on_result(request, SpeechError(f"{self.name} refuses {request.text!r}",
-                                               where=f"segment {request.index}"))
-                continue
-            samples = int(SAMPLE_RATE * self.seconds_per_char * len(request.text))
-            t = np.arange(samples) / SAMPLE_RATE
-            wave = 0.3 * np.sin(2 * np.pi * (330 + request.voice.pitch) * t)
-            on_result(request, Clip(pcm=(wave * 32767).astype("<i2").tobytes(),
-                                    sample_rate=SAMPLE_RATE, engine=self.name))
+    def render(self, requests, on_result):
+        self.renders.append([r.index for r in requests])
+        super().render(requests, on_result)

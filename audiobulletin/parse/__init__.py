@@ -10,7 +10,9 @@ from ..edition import Edition
 from ..errors import InputError
 from .articles import articles_of
 from .decode import decode_edition
-from .layout import blocks_of
+from .debris import date_in_header
+from .layout import Kind, blocks_of
+from .structured import edition_from_json, looks_like_json
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -29,13 +31,24 @@ def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, sourc
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
     blocks = blocks_of(text)
-    articles, orphans = articles_of(blocks)
+    articles, dropped = articles_of(blocks)
     if not articles:
         raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
                          where=source, hint="see README: Edition format")
-    notes = [f"line {b.line}: text before the first headline was not read: {b.text[:30]}" for b in orphans]
+    notes = [f"line {b.line}: {'page furniture' if b.kind is Kind.DEBRIS else 'text outside any article'}"
+             f" not read: {b.text[:40]}" for b in dropped]
     notes += [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
+    if date is None:
+        date = next((d for b in blocks if b.kind is Kind.DEBRIS for d in [_header_date(b.text)] if d), None)
     return Edition(paper=paper, date=date, articles=tuple(articles), source=source, notes=tuple(notes))
+
+
+def _header_date(line: str) -> dt.date | None:
+    found = date_in_header(line)
+    try:
+        return dt.date(*found) if found else None
+    except ValueError:
+        return None
 
 
 def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> Edition:
@@ -51,4 +64,8 @@ def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> E
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", where=where) from None
     text, _ = decode_edition(data, where)
+    if looks_like_json(text):
+        if not text.strip():
+            raise InputError("is empty", where=where)
+        return edition_from_json(text, paper=paper, date=date or date_from_name(path), source=where)
     return parse_text(text, paper=paper, date=date or date_from_name(path), source=where)
