@@ -66,10 +66,10 @@ class Stats:
 
 def tone_mp3(seconds: float) -> bytes:
     """CBR MP3 with no bit reservoir, so any whole number of frames is itself a valid MP3."""
-    import imageio_ffmpeg
+    from audiobulletin.ffmpeg import ffmpeg_exe
 
     return subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
          "-i", f"sine=frequency=220:sample_rate={SAMPLE_RATE}:duration={seconds}", "-ac", "1",
          "-c:a", "libmp3lame", "-b:a", "48k", "-reservoir", "0", "-write_xing", "0",
          "-id3v2_version", "0", "-f", "mp3", "-"],

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from audiobulletin.speech.cache import (TEMP_PREFIX, CachedEngine, SpeechCache, cache_key,
+from audiobulletin.speech.cache import (TEMP_SUFFIX, CachedEngine, SpeechCache, cache_key,
                                         default_cache_dir)
 from audiobulletin.speech.edge import Backoff, EdgeEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from cache_worker import requests as numbered_requests
 from edge_server import edge_server, edge_server_session  # noqa: F401
-from tone_engine import ToneEngine
+from tone_engine import PER_CHAR, RecordingToneEngine
 
 HERE = Path(__file__).parent
 TONE = Voice("offline", "tone")
@@ -31,7 +31,7 @@ def collect(engine, requests) -> dict[int, Clip]:
 
 
 def entries(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*.clip") if not p.name.startswith(TEMP_PREFIX)]
+    return list(root.rglob("*.clip"))
 
 
 def test_a_rerun_makes_no_request_to_the_service(edge_server, tmp_path):
@@ -52,67 +52,67 @@ def test_a_rerun_makes_no_request_to_the_service(edge_server, tmp_path):
 
 
 def test_the_key_covers_engine_version_voice_and_text(tmp_path):
-    tone = ToneEngine()
+    tone = RecordingToneEngine()
     base = SpeechRequest(0, "同一句话。", TONE)
-    key = cache_key("tone", "1", base)
-    assert cache_key("tone", "1", SpeechRequest(5, " 同一句话。\n", TONE)) == key  # index, spacing
-    assert cache_key("tone", "1", SpeechRequest(0, "同一句話。", TONE)) != key
-    assert cache_key("tone", "2", base) != key
-    assert cache_key("edge", "1", base) != key
+    key = cache_key("tone", "tone-1", base)
+    assert cache_key("tone", "tone-1", SpeechRequest(5, " 同一句话。\n", TONE)) == key  # index, spacing
+    assert cache_key("tone", "tone-1", SpeechRequest(0, "同一句話。", TONE)) != key
+    assert cache_key("tone", "tone-2", base) != key
+    assert cache_key("edge", "tone-1", base) != key
     for change in ({"rate": 5}, {"pitch": -3}, {"volume": 10}, {"name": "other"}):
         voice = Voice(**{"engine": "offline", "name": "tone", **change})
-        assert cache_key("tone", "1", SpeechRequest(0, base.text, voice)) != key
+        assert cache_key("tone", "tone-1", SpeechRequest(0, base.text, voice)) != key
 
     cached = CachedEngine(tone, tmp_path)
     collect(cached, [base])
     collect(cached, [SpeechRequest(0, base.text, Voice("offline", "tone", rate=10))])
-    collect(CachedEngine(ToneEngine(version="2"), tmp_path), [base])
-    assert len(entries(tmp_path)) == 3 and len(tone.calls) == 2
+    collect(CachedEngine(RecordingToneEngine(version="tone-2"), tmp_path), [base])
+    assert len(entries(tmp_path)) == 3 and len(tone.renders) == 2
 
 
 def test_failures_are_not_cached(tmp_path):
-    tone = ToneEngine(refuse=["坏"])
+    tone = RecordingToneEngine(fail_on="坏")
     cached = CachedEngine(tone, tmp_path)
     requests = [SpeechRequest(0, "好句子。", TONE), SpeechRequest(1, "坏句子。", TONE)]
     collect(cached, requests)
     results = collect(cached, requests)
-    assert tone.calls == [[0, 1], [1]]
+    assert tone.renders == [[0, 1], [1]]
     assert isinstance(results[0], Clip) and not isinstance(results[1], Clip)
 
 
 def test_a_damaged_entry_is_treated_as_missing(tmp_path):
-    tone = ToneEngine()
+    tone = RecordingToneEngine()
     cached = CachedEngine(tone, tmp_path)
     request = SpeechRequest(0, "会被损坏的一句。", TONE)
     collect(cached, [request])
     (path,) = entries(tmp_path)
     path.write_bytes(path.read_bytes()[:-100])
     assert isinstance(collect(cached, [request])[0], Clip)
-    assert len(tone.calls) == 2
-    assert SpeechCache(tmp_path).get(cache_key("tone", "1", request)) is not None  # rewritten
+    assert len(tone.renders) == 2
+    assert SpeechCache(tmp_path).get(cache_key("tone", "tone-1", request)) is not None  # rewritten
 
 
 def test_entries_are_written_atomically_and_nothing_partial_is_left(tmp_path):
-    collect(CachedEngine(ToneEngine(), tmp_path), [SpeechRequest(i, f"第{i}句。", TONE) for i in range(5)])
+    collect(CachedEngine(RecordingToneEngine(), tmp_path), [SpeechRequest(i, f"第{i}句。", TONE) for i in range(5)])
     names = [p.name for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(names) == 5 and not any(n.startswith(TEMP_PREFIX) for n in names)
+    assert len(names) == 5 and not any(n.endswith(TEMP_SUFFIX) for n in names)
 
 
 def test_info_and_prune_by_age(tmp_path):
     cache = SpeechCache(tmp_path)
-    cached = CachedEngine(ToneEngine(), tmp_path)
+    cached = CachedEngine(RecordingToneEngine(), tmp_path)
     requests = [SpeechRequest(i, "一二三四五六七八九十"[: i + 1], TONE) for i in range(4)]
     collect(cached, requests)
     old = time.time() - 40 * 86400
     for path in entries(tmp_path)[:3]:
         os.utime(path, (old, old))
-    stale_temp = entries(tmp_path)[0].parent / f"{TEMP_PREFIX}dead.clip"
+    stale_temp = entries(tmp_path)[0].parent / f".dead.clip.x1y2{TEMP_SUFFIX}"
     stale_temp.write_bytes(b"half")
     os.utime(stale_temp, (old, old))
 
     info = cache.info()
     assert (info.entries, info.partial, info.by_engine) == (4, 1, {"tone": 4})
-    assert info.seconds == pytest.approx(0.05 * (1 + 2 + 3 + 4), abs=0.01)
+    assert info.seconds == pytest.approx(PER_CHAR * (1 + 2 + 3 + 4), abs=0.01)
     assert info.bytes == sum(p.stat().st_size for p in entries(tmp_path))
 
     result = cache.prune(30 * 86400)

@@ -13,20 +13,20 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from ..atomic import atomic_path
 from ..errors import SpeechError
 from .engine import Engine, OnResult, SpeechRequest
 from .voice import Clip
 
 MAGIC = b"AUDIOBULLETIN-CLIP 1\n"
 SUFFIX = ".clip"
-TEMP_PREFIX = ".partial-"
+TEMP_SUFFIX = ".part"  # atomic_path's temp files: ".<name>.<random>.part"
 STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a run that died
 
 
@@ -98,30 +98,22 @@ class SpeechCache:
         header = {"sample_rate": clip.sample_rate, "engine": clip.engine, "skipped": list(clip.skipped),
                   "pcm_bytes": len(clip.pcm), "text": request.text,
                   "voice": dataclasses.asdict(request.voice)}
-        path = self.path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=SUFFIX)
-        except OSError as exc:
-            raise SpeechError(f"cannot write to the speech cache: {exc.strerror}", where=str(self.root),
-                              hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder") from None
-        try:
-            with os.fdopen(fd, "wb") as f:
+            with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
                 f.write(MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n")
                 f.write(clip.pcm)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            _remove(Path(temp))
-            raise
+        except OSError as exc:
+            raise SpeechError(f"cannot write to the speech cache: {exc.strerror or exc}",
+                              where=str(self.root),
+                              hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder") from None
 
     def _files(self) -> Iterator[os.DirEntry]:
         if not self.root.is_dir():
             return
         for sub in os.scandir(self.root):
             if sub.is_dir() and len(sub.name) == 2:
-                yield from (e for e in os.scandir(sub.path) if e.name.endswith(SUFFIX) and e.is_file())
+                yield from (e for e in os.scandir(sub.path)
+                            if e.name.endswith((SUFFIX, TEMP_SUFFIX)) and e.is_file())
 
     def info(self) -> CacheInfo:
         entries = size = partial = 0
@@ -130,7 +122,7 @@ class SpeechCache:
         by_engine: dict[str, int] = {}
         for entry in self._files():
             stat = entry.stat()
-            if entry.name.startswith(TEMP_PREFIX):
+            if entry.name.endswith(TEMP_SUFFIX):
                 partial += 1
                 continue
             try:
@@ -151,7 +143,7 @@ class SpeechCache:
         removed = freed = 0
         for entry in self._files():
             stat = entry.stat()
-            limit = STALE_TEMP_SECONDS if entry.name.startswith(TEMP_PREFIX) else older_than_seconds
+            limit = STALE_TEMP_SECONDS if entry.name.endswith(TEMP_SUFFIX) else older_than_seconds
             if now - stat.st_mtime > limit and _remove(Path(entry.path)):
                 removed += 1
                 freed += stat.st_size

@@ -304,12 +304,12 @@ class EdgeEngine(Engine):
 
 async def decode_mp3(mp3: bytes) -> bytes:
     """MP3 bytes -> mono 16-bit PCM at SAMPLE_RATE, with the ffmpeg that imageio-ffmpeg ships."""
-    import imageio_ffmpeg
+    from ..ffmpeg import ffmpeg_exe
 
     if not mp3:
         raise _Failure("no audio received", kind="no-audio")
     process = await asyncio.create_subprocess_exec(
-        imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "mp3",
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "mp3",
         "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
