@@ -103,7 +103,7 @@ class EdgeServer:
     def __init__(self, *, seconds_per_char: float = 0.2, first_byte_seconds: float = 0.0,
                  realtime_factor: float | None = None, slow_seconds: float = 5.0,
                  cut_fraction: float = 0.3, known_voices: set[str] | None = None,
-                 voice_list: list[dict] | None = None, max_seconds: float = 120.0,
+                 voice_list: list[dict] | None = None, max_seconds: float = 40.0,
                  clock_offset_seconds: float = 0.0):
         self._settings = dict(seconds_per_char=seconds_per_char, first_byte_seconds=first_byte_seconds,
                               realtime_factor=realtime_factor, slow_seconds=slow_seconds,
@@ -264,6 +264,7 @@ class EdgeServer:
                             fault: str | None) -> bool:
         rate = int(received.rate.rstrip("%"))
         seconds = self.seconds_for(received.text, rate)
+        assert seconds <= self.max_seconds, f"text too long for this server's {self.max_seconds} s of tone"
         frames = max(1, round(seconds / FRAME_SECONDS))
         audio = self._tone[: frames * FRAME_BYTES]
         boundaries = self._boundaries(received.text, rate)

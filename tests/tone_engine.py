@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from audiobulletin.errors import SpeechError
@@ -51,4 +53,8 @@ class RecordingToneEngine(ToneEngine):
 
     def render(self, requests, on_result):
         self.renders.append([r.index for r in requests])
-        super().render(requests, on_result)
+
+        def named(request, result):  # clips say which engine spoke them
+            on_result(request, replace(result, engine=self.name) if isinstance(result, Clip) else result)
+
+        super().render(requests, named)
