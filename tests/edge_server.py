@@ -64,6 +64,15 @@ class Stats:
     max_active: int = 0
 
 
+def closed_port_endpoint() -> str:
+    """An endpoint on 127.0.0.1 where nothing listens: the service is unreachable."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"ws://127.0.0.1:{s.getsockname()[1]}/edge/v1"
+
+
 def tone_mp3(seconds: float) -> bytes:
     """CBR MP3 with no bit reservoir, so any whole number of frames is itself a valid MP3."""
     from audiobulletin.ffmpeg import ffmpeg_exe

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import socket
 
 import pytest
 
@@ -14,7 +13,8 @@ from audiobulletin.speech.edge_endpoint import check_endpoint, pointed_at, voice
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from edge_server import (CUT_SHORT, DROP, FORBIDDEN, FRAME_SECONDS, NO_AUDIO, SERVER_ERROR, SLOW,
-                         TOO_MANY, EdgeServer, edge_server, edge_server_session)  # noqa: F401
+                         TOO_MANY, EdgeServer, closed_port_endpoint, edge_server,
+                         edge_server_session)  # noqa: F401
 
 XIAOXIAO = Voice("edge", "zh-CN-XiaoxiaoNeural")
 FAST = Backoff(first=0.01, cap=0.08)
@@ -168,10 +168,7 @@ def test_a_service_that_keeps_failing_is_given_up_on(edge_server):
 
 
 def test_an_unreachable_service_fails_with_a_clear_error():
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    eng = EdgeEngine(endpoint=f"ws://127.0.0.1:{port}/edge/v1", retries=1, backoff=FAST, timeout=2)
+    eng = EdgeEngine(endpoint=closed_port_endpoint(), retries=1, backoff=FAST, timeout=2)
     results = speak(eng, ["网络不通。", "第二句。", "第三句。", "第四句。"])
     errors = list(results.values())
     assert all(isinstance(e, SpeechError) for e in errors)

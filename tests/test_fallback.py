@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from audiobulletin.errors import SpeechError
@@ -13,7 +11,7 @@ from audiobulletin.speech.edge import Backoff, EdgeEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.fallback import FallbackEngine, render_with_fallback
 from audiobulletin.speech.voice import Clip, Voice
-from edge_server import DROP, edge_server, edge_server_session  # noqa: F401
+from edge_server import DROP, closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
 from tone_engine import RecordingToneEngine
 
 # (article, role, text): an intro, then three articles; article 1 holds a sentence the service fails
@@ -55,12 +53,6 @@ def engines_per_article(delivered) -> dict:
     for request, result in delivered:
         out.setdefault(ARTICLE_OF[request.index], set()).add(result.engine)
     return out
-
-
-def closed_port_endpoint() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"ws://127.0.0.1:{s.getsockname()[1]}/edge/v1"
 
 
 def test_an_article_with_a_failing_segment_is_revoiced_whole_offline(edge_server):
@@ -156,3 +148,28 @@ def test_the_engine_form_with_caches_tries_online_again_on_the_next_run(edge_ser
     # article 1's other sentences were stored when they succeeded online the first time
     assert edge_server.texts() == ["第二篇正文出现故障的句子。"]
     assert engines_per_article(delivered)[1] == {"edge"}
+
+
+def test_build_engine_follows_the_engine_choice(tmp_path):
+    from pathlib import Path
+
+    from audiobulletin.config import Settings
+    from audiobulletin.profile import load_profile
+    from audiobulletin.script.segment import Segment
+    from audiobulletin.speech.choose import article_key, build_engine
+
+    profile = load_profile(Path(__file__).parents[1] / "voices" / "default.toml")
+    segments = [Segment(role, text, text, article) for article, role, text in SCRIPT]
+    endpoint = "ws://127.0.0.1:9/edge/v1"
+    edge = build_engine(Settings(engine="edge", edge_endpoint=endpoint, edge_concurrency=2, cache_dir=tmp_path),
+                        profile, segments)
+    assert isinstance(edge, CachedEngine) and isinstance(edge.inner, EdgeEngine)
+    assert (edge.name, edge.inner.endpoint, edge.inner.concurrency, edge.cache.root) == ("edge", endpoint, 2, tmp_path)
+    assert [article_key(s) for s in segments[:2]] == ["intro", 0]
+
+    pytest.importorskip("audiobulletin.speech.offline")
+    offline = build_engine(Settings(engine="offline", edge_endpoint=endpoint), profile, segments)
+    assert offline.name == "offline" and not isinstance(offline.inner, EdgeEngine)
+    auto = build_engine(Settings(engine="auto"), profile, segments)
+    assert isinstance(auto, FallbackEngine) and auto.name == "edge"
+    assert auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE])) == profile.voice_for("offline", Role.HEADLINE)

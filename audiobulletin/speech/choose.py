@@ -1,0 +1,52 @@
+"""Which engine speaks a script: the settings' `engine` choice, each engine behind the cache.
+
+- offline: the offline voice only; nothing touches the network.
+- edge: the online voices only; failures stay failures (a clear SpeechError per segment).
+- auto: the online voices, and the offline voice for every article they fail (never mid-article).
+
+Requests must carry voices from the profile section named by the returned engine's `name`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from .cache import CachedEngine
+from .engine import Engine, SpeechRequest
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..profile import VoiceProfile
+    from ..script.segment import Segment
+
+
+def article_key(segment: "Segment"):
+    """Fallback unit: the article, or the role for the intro and the outro (voiced separately)."""
+    return segment.article if segment.article is not None else segment.role.value
+
+
+def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequence["Segment"]) -> Engine:
+    cache_dir = settings.cache_dir  # None: the user cache dir
+
+    def offline() -> Engine:
+        from .offline import OfflineEngine
+
+        return CachedEngine(OfflineEngine(workers=settings.workers), cache_dir)
+
+    def edge() -> Engine:
+        from .edge import EdgeEngine
+
+        return CachedEngine(EdgeEngine(concurrency=settings.edge_concurrency,
+                                       endpoint=settings.edge_endpoint or None), cache_dir)
+
+    if settings.engine == "offline":
+        return offline()
+    if settings.engine == "edge":
+        return edge()
+    from .fallback import FallbackEngine
+
+    def offline_voice(request: SpeechRequest):
+        return profile.voice_for("offline", segments[request.index].role)
+
+    return FallbackEngine(edge(), offline(), article_of=lambda r: article_key(segments[r.index]),
+                          offline_voice=offline_voice)
