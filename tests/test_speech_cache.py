@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from audiobulletin.errors import SpeechError
 from audiobulletin.speech.cache import (TEMP_SUFFIX, CachedEngine, SpeechCache, cache_key,
                                         default_cache_dir)
 from audiobulletin.speech.edge import Backoff, EdgeEngine
@@ -120,6 +121,14 @@ def test_info_and_prune_by_age(tmp_path):
     assert cache.info().entries == 1 and not stale_temp.exists()
     collect(cached, requests)  # a hit refreshes the entry's age, so it survives the next prune
     assert cache.prune(30 * 86400).removed == 0
+
+
+def test_an_unwritable_cache_is_a_speech_error(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    with pytest.raises(SpeechError, match="cannot write to the speech cache") as caught:
+        collect(CachedEngine(RecordingToneEngine(), blocked), [SpeechRequest(0, "一句。", TONE)])
+    assert caught.value.exit_code == 4 and "AUDIOBULLETIN_CACHE_DIR" in caught.value.hint
 
 
 def test_default_location_is_the_user_cache_dir():

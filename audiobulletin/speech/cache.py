@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ..atomic import atomic_path
-from ..errors import SpeechError
+from ..errors import PublishError, SpeechError
 from .engine import Engine, OnResult, SpeechRequest
 from .voice import Clip
 
@@ -102,9 +102,9 @@ class SpeechCache:
             with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
                 f.write(MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n")
                 f.write(clip.pcm)
-        except OSError as exc:
-            raise SpeechError(f"cannot write to the speech cache: {exc.strerror or exc}",
-                              where=str(self.root),
+        except (OSError, PublishError) as exc:  # atomic_path reports OS errors as PublishError
+            reason = exc.message if isinstance(exc, PublishError) else exc.strerror or str(exc)
+            raise SpeechError(f"cannot write to the speech cache: {reason}", where=str(self.root),
                               hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder") from None
 
     def _files(self) -> Iterator[os.DirEntry]:
