@@ -96,3 +96,12 @@ def test_cache_info_and_prune(tmp_path):
 def test_cache_prune_rejects_a_bad_age(tmp_path):
     result = invoke(["cache", "prune", "--older-than", "a month"], audiobulletin_cache_dir=tmp_path)
     assert result.exit_code == 2 and "not an age like 30d" in result.output + result.stderr
+
+
+def test_a_profile_with_a_malformed_online_voice_is_a_configuration_error(tmp_path):
+    profile = tmp_path / "p.toml"
+    profile.write_text('[edge]\nbody = { voice = "Xiaoxiao" }\n', encoding="utf-8")
+    result = invoke(["voices"], audiobulletin_profile=profile)
+    assert result.exit_code == 3
+    assert "[edge] body: 'Xiaoxiao' is not an online voice name" in result.stderr
+    assert "zh-CN-XiaoxiaoNeural" in result.stderr

@@ -201,3 +201,12 @@ def test_endpoint_is_restored_and_validated(edge_server):
     for bad in ("http://example.org/edge/v1", "wss://example.org/other"):
         with pytest.raises(ConfigError):
             check_endpoint(bad)
+
+
+def test_a_malformed_voice_name_fails_without_calling_the_service(edge_server):
+    eng = engine(edge_server)
+    results = speak(eng, ["第一句。", "第二句。"], Voice("edge", "Xiaoxiao"))
+    for error in results.values():
+        assert "'Xiaoxiao' is not an online voice name" in error.message
+        assert "zh-CN-XiaoxiaoNeural" in error.message
+    assert edge_server.stats.connections == 0 and eng.stats.retries == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Iterable
@@ -10,6 +11,7 @@ from typing import Any, Iterable
 from ..errors import SpeechError
 
 CATALOGUE_FILE = "edge_voices_zh.json"
+VOICE_NAME = re.compile(r"^[a-z]{2,}-[A-Z]{2,}-.+Neural$")  # the short names edge-tts accepts
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ def zh_cn_names(voices: Iterable[CatalogueVoice] | None = None) -> list[str]:
     """Short names of the mainland voices (zh-CN and its dialects), for error messages."""
     return [v.short_name for v in (load_catalogue() if voices is None else voices)
             if v.locale.startswith("zh-CN")]
+
+
+def voice_name_problem(name: str) -> str | None:
+    """Why `name` cannot be an online voice (None if it is well-formed; the service decides the rest)."""
+    if VOICE_NAME.match(name):
+        return None
+    return f"{name!r} is not an online voice name like zh-CN-XiaoxiaoNeural"
 
 
 def fetch_online(endpoint: str | None = None, timeout: float = 20.0) -> tuple[CatalogueVoice, ...]:

@@ -2,9 +2,10 @@
 
 One `asyncio.run` per `render`; a semaphore bounds open connections; every attempt (connect,
 stream, decode) has a timeout; 403/429/5xx, dropped connections, NoAudioReceived and audio that
-is clearly shorter than its text are retried with exponential backoff and jitter. When requests
-keep failing after all retries the engine stops calling the service for the rest of the run, so a
-dead service costs one retry cycle, not one per segment.
+is clearly shorter than its text are retried with exponential backoff and jitter. When attempts
+keep failing with no success between them, the engine stops calling the service for the rest of
+the run, so a dead service costs seconds, not a retry cycle per segment; a voice that never gets
+audio is not asked for again either.
 """
 
 from __future__ import annotations
@@ -142,6 +143,12 @@ def rejected_voice_message(name: str) -> str:
             f"zh-CN voices: {', '.join(known)}")
 
 
+def invalid_voice_message(name: str, reason: str) -> str:
+    from .catalogue import zh_cn_names
+
+    return f"{name!r} is not an online voice name ({reason}); zh-CN voices: {', '.join(zh_cn_names())}"
+
+
 class EdgeEngine(Engine):
     """Microsoft's online neural voices (unofficial service: see docs/online-voices.md)."""
 
@@ -231,6 +238,9 @@ class EdgeEngine(Engine):
 
     def _learn(self, failure: _Failure, voice: str, run: _Run) -> None:
         """Count a failed attempt towards rejecting its voice or giving up on the service."""
+        if failure.kind == "bad-voice":
+            run.rejected_voices[voice] = invalid_voice_message(voice, failure.reason)
+            return
         if failure.kind == "no-audio":
             run.no_audio_in_a_row[voice] = run.no_audio_in_a_row.get(voice, 0) + 1
             if run.no_audio_in_a_row[voice] > self.retries and voice not in run.rejected_voices:
@@ -265,8 +275,8 @@ class EdgeEngine(Engine):
                                                boundary="SentenceBoundary",
                                                connect_timeout=whole_seconds,
                                                receive_timeout=whole_seconds)
-        except ValueError as exc:  # edge-tts validates the voice name and prosody strings
-            raise _Failure(f"invalid voice settings: {exc}", retriable=False, kind="config") from None
+        except ValueError as exc:  # edge-tts validates the voice name (prosody strings are ours)
+            raise _Failure(str(exc), retriable=False, kind="bad-voice") from None
         mp3 = bytearray()
         boundary_end = 0.0
         async for chunk in communicate.stream():
@@ -301,6 +311,7 @@ class EdgeEngine(Engine):
         if isinstance(exc, (aiohttp.ClientError, edge_errors.EdgeTTSException, OSError)):
             return _Failure(f"connection failed: {exc or type(exc).__name__}", kind="connection")
         raise exc  # a bug, not a service failure
+
 
 async def decode_mp3(mp3: bytes) -> bytes:
     """MP3 bytes -> mono 16-bit PCM at SAMPLE_RATE, with the ffmpeg that imageio-ffmpeg ships."""
