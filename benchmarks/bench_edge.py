@@ -67,7 +67,6 @@ def main() -> None:
         print(f"{len(requests)} segments, {chars} characters; server: 300 ms first byte, 10x real time")
         for concurrency in args.concurrency:
             server.reset()
-            server.first_byte_seconds, server.realtime_factor = 0.3, 10
             engine = CachedEngine(EdgeEngine(concurrency=concurrency, endpoint=server.endpoint),
                                   Path(cache_dir) / f"c{concurrency}")
             wall, failed, audio = timed_render(engine, requests)
@@ -75,7 +74,6 @@ def main() -> None:
                          "requests": server.stats.connections, "max_open": server.stats.max_active,
                          "failed": failed, "audio_s": round(audio, 1)})
             server.reset()
-            server.first_byte_seconds, server.realtime_factor = 0.3, 10
             wall, failed, audio = timed_render(engine, requests)
             rows.append({"run": f"cached rerun (c={concurrency})", "wall_s": round(wall, 3),
                          "requests": server.stats.connections, "max_open": server.stats.max_active,

@@ -107,7 +107,16 @@ def _audio_frame(request_id: str, data: bytes) -> bytes:
 
 
 class EdgeServer:
-    """Run in a background thread: `with EdgeServer() as server: ... server.endpoint ...`."""
+    """Runs in a background thread: `with EdgeServer() as server: ... server.endpoint ...`.
+
+    Settings (attributes a test may change; `reset()` restores the constructor's values):
+    seconds_per_char  audio per speakable character (0.2 s: a newsreader's pace)
+    first_byte_seconds  wait before turn.start; realtime_factor  stream audio at this multiple of
+    real time (None: at once); slow_seconds  how long a SLOW fault waits; cut_fraction  how much
+    audio a CUT_SHORT fault sends; known_voices  the voices it has (None: any), others get no
+    audio; voice_list  what voices/list returns; clock_offset_seconds  how far its clock is ahead
+    of the client's (Sec-MS-GEC tokens are checked against it). max_seconds bounds any one answer.
+    """
 
     def __init__(self, *, seconds_per_char: float = 0.2, first_byte_seconds: float = 0.0,
                  realtime_factor: float | None = None, slow_seconds: float = 5.0,
@@ -118,12 +127,9 @@ class EdgeServer:
                               realtime_factor=realtime_factor, slow_seconds=slow_seconds,
                               cut_fraction=cut_fraction, known_voices=known_voices,
                               voice_list=voice_list or [], clock_offset_seconds=clock_offset_seconds)
-        self.__dict__.update(self._settings)  # tests may change these; reset() puts them back
         self.max_seconds = max_seconds
-        self.stats = Stats()
-        self._plan: list[str] = []
-        self._rules: list[tuple[str, str]] = []
         self._lock = threading.Lock()
+        self.reset()
         self._tone = b""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -147,9 +153,11 @@ class EdgeServer:
             self._rules.append((substring, fault))
 
     def reset(self) -> None:
+        """Forget the counts and faults; put the settings back to the constructor's."""
         with self._lock:
             self.stats, self._plan, self._rules = Stats(), [], []
-            self.__dict__.update(self._settings)
+            for name, value in self._settings.items():
+                setattr(self, name, value)
 
     def texts(self) -> list[str]:
         with self._lock:

@@ -8,6 +8,7 @@ modification time, so `prune --older-than` removes what has not been used lately
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -83,16 +84,13 @@ class SpeechCache:
         try:
             with open(path, "rb") as f:
                 header, pcm = _read_entry(f)
-        except FileNotFoundError:
+            clip = Clip(pcm=pcm, sample_rate=header["sample_rate"], engine=header["engine"],
+                        skipped=tuple(header["skipped"]))
+        except (OSError, ValueError, KeyError):  # missing; or damaged (should not happen): synthesise
             return None
-        except (OSError, ValueError):  # unreadable or damaged (should not happen): synthesise again
-            return None
-        try:
+        with contextlib.suppress(OSError):
             os.utime(path)  # last use, for prune
-        except OSError:
-            pass
-        return Clip(pcm=pcm, sample_rate=header["sample_rate"], engine=header["engine"],
-                    skipped=tuple(header["skipped"]))
+        return clip
 
     def put(self, key: str, clip: Clip, request: SpeechRequest) -> None:
         header = {"sample_rate": clip.sample_rate, "engine": clip.engine, "skipped": list(clip.skipped),
