@@ -173,3 +173,19 @@ def test_build_engine_follows_the_engine_choice(tmp_path):
     auto = build_engine(Settings(engine="auto"), profile, segments)
     assert isinstance(auto, FallbackEngine) and auto.name == "edge"
     assert auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE])) == profile.voice_for("offline", Role.HEADLINE)
+
+
+def test_the_real_offline_voice_takes_over_a_failing_article(edge_server):
+    offline_module = pytest.importorskip("audiobulletin.speech.offline")
+    edge_server.fail_when("故障", DROP)
+    offline = offline_module.OfflineEngine(workers=1)
+    try:
+        report, delivered = run(online(edge_server.endpoint), offline)
+    finally:
+        offline.close()
+    assert engines_per_article(delivered) == {None: {"edge"}, 0: {"edge"}, 1: {"offline"}, 2: {"edge"}}
+    spoken = {r.index: result for r, result in delivered}
+    for index in (4, 5, 6):  # the whole of article 1, in the offline voice, and it says something
+        assert spoken[index].engine == "offline" and spoken[index].duration > 0.5
+        assert max(abs(s) for s in spoken[index].samples()) > 1000
+    assert report.articles("offline") == [1] and report.failed == ()
