@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..profile import VoiceProfile
     from ..script.segment import Segment
+    from .edge import Backoff
 
 
 def article_key(segment: "Segment"):
@@ -25,7 +26,11 @@ def article_key(segment: "Segment"):
     return segment.article if segment.article is not None else segment.role.value
 
 
-def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequence["Segment"]) -> Engine:
+def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequence["Segment"], *,
+                 edge_backoff: "Backoff | None" = None) -> Engine:
+    """The engine for `settings.engine`; `segments` are the script's (the fallback groups them by
+    article and takes each one's offline voice from `profile`). `edge_backoff`: shorter retry
+    delays, for tests."""
     cache_dir = settings.cache_dir  # None: the user cache dir
 
     def offline() -> Engine:
@@ -34,10 +39,11 @@ def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequen
         return CachedEngine(OfflineEngine(workers=settings.workers), cache_dir)
 
     def edge() -> Engine:
-        from .edge import EdgeEngine
+        from .edge import Backoff, EdgeEngine
 
         return CachedEngine(EdgeEngine(concurrency=settings.edge_concurrency,
-                                       endpoint=settings.edge_endpoint or None), cache_dir)
+                                       endpoint=settings.edge_endpoint or None,
+                                       backoff=edge_backoff or Backoff()), cache_dir)
 
     if settings.engine == "offline":
         return offline()
