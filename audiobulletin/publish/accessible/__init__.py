@@ -66,6 +66,9 @@ def write_accessible_edition(
     out_dir = Path(out_dir)
     if not episode_mp3.is_file():
         raise PublishError("episode MP3 not found", where=str(episode_mp3), hint="encode the episode first")
+    if out_dir.resolve() in episode_mp3.resolve().parents:
+        raise PublishError("the episode MP3 is inside the accessible edition's folder, which is replaced whole",
+                           where=str(out_dir), hint="give the accessible edition a folder of its own")
     reading = read_edition(edition, timeline)
     if not any(s.timed() for s in reading.sections):
         raise PublishError("no spoken sentence of the timeline was found in the edition text",

@@ -178,7 +178,7 @@ def _package(reading: ReadingEdition, documents: list[Document], modified: dt.da
         meta("schema:accessibilityHazard", "none"),
         meta("schema:accessibilitySummary", ACCESSIBILITY_SUMMARY),
         meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
-        meta("a11y:certifiedBy", "audiobulletin (automated checks: EPUBCheck, DAISY Ace)"),
+        meta("a11y:certifiedBy", "audiobulletin"),
         [meta("media:duration", full_clock(sum(s.heard_ms for s in sections)), f"#mo-{name}")
          for name, sections in overlays],
         meta("media:duration", full_clock(reading.heard_ms)),

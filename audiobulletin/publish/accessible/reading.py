@@ -11,6 +11,8 @@ sentence ids and clips agree everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -208,9 +210,9 @@ def _article_section(
             continue
         place = _find(layout, t.role, wanted, cursor_block, cursor_char)
         if place is not None:
-            block, start = place
-            found[block].append(_Found(start, start + len(wanted), clip))
-            cursor_block, cursor_char = block, start + len(wanted)
+            block, start, end = place
+            found[block].append(_Found(start, end, clip))
+            cursor_block, cursor_char = block, end
             continue
         # A spoken form of a heading line or byline ("记者赵继钊报道") times the printed line whole.
         block = _whole_block_target(layout, found, t.role, cursor_block)
@@ -224,7 +226,7 @@ def _article_section(
             found[block].append(_Found(0, len(layout[block][2]), clip, whole_block=True))
         cursor_block, cursor_char = block, len(layout[block][2])
 
-    counter = iter(range(1, 1_000_000))
+    counter = itertools.count(1)
     blocks = tuple(
         Block(role, block_id, _cut(text, found[n], lambda: f"{sid}-s{next(counter)}"))
         for n, (role, block_id, text) in enumerate(layout)
@@ -233,15 +235,22 @@ def _article_section(
     return Section(sid, article.headline, index, blocks, begin, end), missing
 
 
-def _find(layout, role: Role, wanted: str, cursor_block: int, cursor_char: int) -> tuple[int, int] | None:
-    """The first place at or after the cursor, in a block of the segment's role, holding its text."""
+def _find(layout, role: Role, wanted: str, cursor_block: int, cursor_char: int) -> tuple[int, int, int] | None:
+    """(block, start, end) of the first place at or after the cursor, in a block of the segment's
+    role, holding its text."""
     for n in range(cursor_block, len(layout)):
         block_role, _, text = layout[n]
         if block_role != role:
             continue
-        at = text.find(wanted, cursor_char if n == cursor_block else 0)
+        start = cursor_char if n == cursor_block else 0
+        at = text.find(wanted, start)
         if at >= 0:
-            return n, at
+            return n, at, at + len(wanted)
+        # The script may have dropped spaces the printed text keeps (or the reverse).
+        loose = re.compile(r"\s*".join(re.escape(ch) for ch in wanted if not ch.isspace()))
+        match = loose.search(text, start)
+        if match:
+            return n, match.start(), match.end()
     return None
 
 
