@@ -1,5 +1,6 @@
 // Checks web pages in headless Chromium the way a reader with a screen reader or zoom meets them:
-// axe-core violations, the first element Tab reaches, and horizontal overflow at 200% and 400% zoom.
+// axe-core violations, the first element Tab reaches, horizontal overflow at 200% and 400% zoom,
+// and, on an edition page, that the script highlights the sentence heard and jump links seek.
 // Usage: node check_pages.mjs [--screenshots DIR] URL...   Prints one JSON array on stdout.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -38,6 +39,25 @@ async function check(url, n) {
     return { tag: el.tagName.toLowerCase(), className: el.className, href: el.getAttribute('href'), text: el.textContent.trim(),
       visible: el.getBoundingClientRect().top >= 0 };
   });
+  // With JavaScript: seeking highlights the sentence heard, a jump link seeks the page's player.
+  const sync = await page.evaluate(async () => {
+    const audio = document.getElementById('player');
+    if (!audio) { return null; }
+    if (audio.readyState < 1) {
+      await Promise.race([new Promise((ok) => audio.addEventListener('loadedmetadata', ok, { once: true })),
+        new Promise((ok) => setTimeout(ok, 10000))]);
+    }
+    const spans = document.querySelectorAll('.s[data-start]');
+    const target = spans[Math.min(3, spans.length - 1)];
+    const mid = (parseFloat(target.dataset.start) + parseFloat(target.dataset.end)) / 2;
+    audio.currentTime = mid;
+    audio.dispatchEvent(new Event('timeupdate'));
+    const now = Array.from(document.querySelectorAll('.now')).map((el) => el.id);
+    const jump = document.querySelectorAll('article a.jump')[1] || document.querySelector('a.jump');
+    jump.click();
+    audio.pause();
+    return { expected: target.id, highlighted: now, jumpStart: parseFloat(jump.dataset.start), afterJump: audio.currentTime };
+  });
   await context.close();
 
   const zoom = [];
@@ -57,7 +77,7 @@ async function check(url, n) {
     await zc.close();
   }
   const external = requests.filter((r) => !r.startsWith(new URL(url).origin));
-  return { url, violations: axe, firstFocus, zoom, external };
+  return { url, violations: axe, firstFocus, zoom, external, sync };
 }
 
 const results = [];
