@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 from accessible_fixtures import EDITION, build_timeline, planned_segments
@@ -111,3 +112,23 @@ def test_spaces_the_script_dropped_do_not_hide_a_sentence():
     body = reading.articles[0].blocks_of(Role.BODY)[0]
     assert [s.text for s in body.sentences] == ["全媒体记者 赵继钊报道。", "下一句。"]
     assert all(s.clip for s in body.sentences) and reading.unplaced == ()
+
+
+def test_the_real_script_of_the_sample_edition_aligns_completely(sample_path):
+    """Parse and script stages as `generate` runs them, assembled with tone clips."""
+    from tone_engine import tone_clip
+
+    from audiobulletin.assemble import assemble
+    from audiobulletin.parse import parse_file
+    from audiobulletin.script import build_script
+    from audiobulletin.script.reading import to_spoken
+
+    edition = parse_file(sample_path, paper="太原日报", date=dt.date(2021, 6, 27))
+    script = build_script(edition, reading=lambda text: to_spoken(text, for_offline=True, lexicon=None))
+    timeline = assemble(script, {i: tone_clip(2) for i in range(len(script.segments))}).timeline
+    reading = read_edition(edition, timeline)
+    assert reading.unplaced == ()
+    clips = sorted((s.clip.begin_ms, s.clip.end_ms) for section in reading.sections for s in section.timed())
+    assert clips == sorted((round(t.start * 1000), round(t.end * 1000)) for t in timeline.segments)
+    for section, article in zip(reading.articles, edition.articles):
+        assert [b.text for b in section.blocks_of(Role.BODY)] == list(article.paragraphs)

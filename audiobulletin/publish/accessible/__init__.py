@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from ...atomic import write_atomic
 from ...edition import Edition
 from ...errors import PublishError
 from ...timeline import Timeline
-from .files import replaced_folder, write_text_atomic
+from .files import replaced_folder
 from .reading import ReadingEdition, read_edition
 
 MANIFEST_NAME = "accessible-edition.json"
@@ -125,7 +126,8 @@ def write_index(output_root: Path) -> Path:
         except (OSError, ValueError, KeyError) as exc:
             raise PublishError(f"unreadable edition manifest: {exc}", where=str(manifest),
                                hint="regenerate that edition or remove its folder") from exc
-    return write_text_atomic(output_root / PAGE_NAME, index_page(entries))
+    write_atomic(output_root / PAGE_NAME, index_page(entries))
+    return output_root / PAGE_NAME
 
 
 def _href(target: Path, base: Path) -> str:

@@ -1,4 +1,4 @@
-"""Publishing without half-written files: build beside the target, then rename into place."""
+"""Publishing the edition folder whole: build it beside the target, then rename it into place."""
 
 from __future__ import annotations
 
@@ -11,20 +11,6 @@ from pathlib import Path
 from ...errors import PublishError
 
 
-def write_text_atomic(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 @contextmanager
 def replaced_folder(target: Path):
     """Yield an empty sibling folder to fill; on success it replaces `target` whole.
@@ -32,24 +18,21 @@ def replaced_folder(target: Path):
     A failure leaves `target` as it was. Between the two renames `target` is briefly absent,
     never half-written.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    from ..publication import swap_in
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
     try:
         yield staging
-        os.chmod(staging, 0o755)
-        if target.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, retired / target.name)
-            os.replace(staging, target)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, target)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private
+        swap_in(staging, target)
     except OSError as exc:
+        raise _write_error(target, exc) from exc
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise PublishError(f"could not write the accessible edition: {exc}", where=str(target)) from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -58,3 +41,8 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def _write_error(target: Path, exc: OSError) -> PublishError:
+    return PublishError(f"could not write the accessible edition: {exc.strerror or exc}", where=str(target),
+                        hint="check free space and permissions of the output folder")

@@ -1,0 +1,198 @@
+"""The daily job: edition file -> published episode. Each stage is timed for the benchmark.
+
+Nothing in the output folder changes until the episode is complete: it is built in a staging
+folder, swapped in with renames, then the manifest and feed are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from .assemble import assemble
+from .config import Settings
+from .edition import Edition
+from .errors import InputError, SpeechError
+from .parse import parse_file
+from .profile import load_profile
+from .publish.chapters_json import chapter_list
+from .publish.episode_files import staged_radio_cuts, write_episode_files
+from .publish.lock import output_lock
+from .publish.manifest import EpisodeRecord, episode_guid, publication_time
+from .publish.publication import publish_episode
+from .script import build_script
+from .script.reading import Lexicon, load_lexicon, to_spoken
+from .script.segment import Script
+from .speech import Speech, requests_for, speak
+from .speech.voice import Clip
+
+AUDIO_NAME = "bulletin.mp3"
+
+
+class Progress(Protocol):
+    def stage(self, name: str) -> None: ...
+    def speech_started(self, per_article: dict[int | None, int]) -> None: ...
+    def segment_done(self, index: int, article: int | None, ok: bool) -> None: ...
+
+
+class _Quiet:
+    def stage(self, name): pass
+    def speech_started(self, per_article): pass
+    def segment_done(self, index, article, ok): pass
+
+
+@dataclass
+class RunReport:
+    date: dt.date
+    out_dir: Path
+    audio: Path | None = None
+    duration: float = 0.0
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    articles: int = 0
+    segments: int = 0
+    failures: dict[int, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    engines: dict[str, str] = field(default_factory=dict)
+    """Article headline -> engine(s) that voiced it."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Stage name -> seconds of wall time."""
+
+
+@contextlib.contextmanager
+def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
+    progress.stage(name)
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def make_engine(settings: Settings):
+    """The engine named by the settings (heavy imports happen here, not at import time)."""
+    from .speech.offline import OfflineEngine
+
+    return OfflineEngine(workers=settings.workers)
+
+
+def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Edition:
+    edition = parse_file(path, paper=settings.require_paper(), date=date)
+    if edition.date is None:
+        raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
+    return edition
+
+
+def read_edition_for_review(path: Path, settings: Settings, date: dt.date | None) -> Edition:
+    """Like read_edition, but a missing date is fine: the review does not publish."""
+    return parse_file(path, paper=settings.paper or "本报", date=date)
+
+
+def lexicon_of(settings: Settings) -> Lexicon | None:
+    return load_lexicon(settings.lexicon) if settings.lexicon else None
+
+
+def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = None) -> Script:
+    """The script, read for the engine in use: the offline voice needs Simplified text and
+    letters in words it can say; the online voices read Latin letters themselves."""
+    lexicon = lexicon if lexicon is not None else lexicon_of(settings)
+    offline = settings.engine == "offline"
+    return build_script(edition, reading=lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon))
+
+
+def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:
+    profile = load_profile(settings.profile)
+    engine = make_engine(settings)
+    progress.speech_started(dict(Counter(s.article for s in script.segments)))
+
+    def on_progress(index: int, result: Clip | SpeechError) -> None:
+        progress.segment_done(index, script.segments[index].article, isinstance(result, Clip))
+
+    try:
+        return speak(engine, requests_for(script, lambda role: profile.voice_for(engine.name, role)),
+                     on_progress)
+    finally:
+        engine.close()
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
+
+
+def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
+             progress: Progress | None = None) -> RunReport:
+    """The whole run, holding the output folder's lock (LockedError if another run has it)."""
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir)
+    with output_lock(out_dir):
+        return _generate(edition_path, out_dir, settings, date, progress or _Quiet())
+
+
+def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.date | None,
+              progress: Progress) -> RunReport:
+    report = RunReport(date=date or dt.date.min, out_dir=out_dir)
+    with _timed(report, progress, "parse"):
+        edition = read_edition(Path(edition_path), settings, date)
+    report.date, report.articles = edition.date, len(edition.articles)
+    with _timed(report, progress, "script"):
+        script = script_for(edition, settings)
+    report.segments = len(script.segments)
+    with _timed(report, progress, "speech"):
+        speech = synthesise(script, settings, progress)
+    report.failures = {i: e.one_line() for i, e in speech.failures.items()}
+    report.skipped = speech.skipped_text()
+    with _timed(report, progress, "assemble"):
+        assembled = assemble(script, speech.clips)
+    engines = assembled.timeline.engines_by_article()
+    report.engines = {a.headline: "+".join(sorted(engines.get(i, {"-"}))) for i, a in enumerate(edition.articles)}
+
+    iso = edition.date.isoformat()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".staging-{iso}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        with _timed(report, progress, "master"):
+            mastered = _master(assembled, edition, settings, staging / AUDIO_NAME)
+        with _timed(report, progress, "publish"):
+            write_episode_files(staging, assembled.timeline)
+            record = EpisodeRecord(
+                date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
+                title=f"{settings.paper} {edition.date.year}年{edition.date.month}月{edition.date.day}日",
+                description=_description(edition, assembled.timeline), audio=f"{iso}/{AUDIO_NAME}",
+                audio_bytes=mastered.size, duration=mastered.duration,
+                published=publication_time(edition.date).isoformat(),
+                headlines=tuple(a.headline for a in edition.articles),
+                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})),
+                radio=staged_radio_cuts(staging, iso, tuple(a.headline for a in edition.articles),
+                                        bulletin_title=settings.paper))
+            publish_episode(out_dir, staging, record, settings)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.audio = out_dir / iso / AUDIO_NAME
+    report.duration = mastered.duration
+    report.loudness_lufs, report.true_peak_dbtp = mastered.integrated_lufs, mastered.true_peak_dbtp
+    return report
+
+
+def _description(edition: Edition, timeline) -> str:
+    """The show notes: the paper and date, then each chapter with its start time."""
+    return f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
+
+
+def _master(assembled, edition: Edition, settings: Settings, path: Path):
+    from .master import EpisodeMeta, master_mp3
+
+    meta = EpisodeMeta(title=f"{settings.paper} {edition.date.isoformat()}", album=settings.paper,
+                       artist=settings.author or settings.paper, date=edition.date,
+                       description=_description(edition, assembled.timeline))
+    return master_mp3(assembled.audio, assembled.timeline, meta, path,
+                      target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps)
