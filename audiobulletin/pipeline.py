@@ -31,6 +31,7 @@ from .script import build_script
 from .script.reading import Lexicon, load_lexicon, to_spoken
 from .script.segment import Script
 from .speech import Speech, requests_for, speak
+from .speech.choose import build_engine
 from .speech.voice import Clip
 
 AUDIO_NAME = "bulletin.mp3"
@@ -76,13 +77,6 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
         report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def make_engine(settings: Settings):
-    """The engine named by the settings (heavy imports happen here, not at import time)."""
-    from .speech.offline import OfflineEngine
-
-    return OfflineEngine(workers=settings.workers)
-
-
 def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Edition:
     edition = parse_file(path, paper=settings.require_paper(), date=date)
     if edition.date is None:
@@ -107,9 +101,9 @@ def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = N
     return build_script(edition, reading=lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon))
 
 
-def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:
+def synthesise(script: Script, settings: Settings, progress: Progress, lexicon: Lexicon | None = None) -> Speech:
     profile = load_profile(settings.profile)
-    engine = make_engine(settings)
+    engine = build_engine(settings, profile, script.segments, lexicon=lexicon)
     progress.speech_started(dict(Counter(s.article for s in script.segments)))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
@@ -143,10 +137,11 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
         edition = read_edition(Path(edition_path), settings, date)
     report.date, report.articles = edition.date, len(edition.articles)
     with _timed(report, progress, "script"):
-        script = script_for(edition, settings)
+        lexicon = lexicon_of(settings)
+        script = script_for(edition, settings, lexicon)
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
-        speech = synthesise(script, settings, progress)
+        speech = synthesise(script, settings, progress, lexicon)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     with _timed(report, progress, "assemble"):

@@ -28,7 +28,7 @@ class OfflineToneEngine(ToneEngine):
 
 @pytest.fixture
 def tone_engine(monkeypatch):
-    monkeypatch.setattr("audiobulletin.cli.say.make_engine", lambda settings: OfflineToneEngine())
+    monkeypatch.setattr("audiobulletin.cli.say.make_engine", lambda *args: OfflineToneEngine())
     monkeypatch.delenv("AUDIOBULLETIN_CONFIG", raising=False)
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # voices/default.toml
     return OfflineToneEngine

@@ -17,6 +17,7 @@ from .engine import Engine, SpeechRequest
 if TYPE_CHECKING:
     from ..config import Settings
     from ..profile import VoiceProfile
+    from ..script.reading import Lexicon
     from ..script.segment import Segment
     from .edge import Backoff
 
@@ -27,16 +28,18 @@ def article_key(segment: "Segment"):
 
 
 def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequence["Segment"], *,
-                 edge_backoff: "Backoff | None" = None) -> Engine:
+                 lexicon: "Lexicon | None" = None, edge_backoff: "Backoff | None" = None) -> Engine:
     """The engine for `settings.engine`; `segments` are the script's (the fallback groups them by
-    article and takes each one's offline voice from `profile`). `edge_backoff`: shorter retry
-    delays, for tests."""
+    article and takes each one's offline voice from `profile`, its text re-read for the offline
+    voice with `lexicon`). `edge_backoff`: shorter retry delays, for tests."""
+    from ..script.reading import to_spoken
+
     cache_dir = settings.cache_dir  # None: the user cache dir
 
     def offline() -> Engine:
         from .offline import OfflineEngine
 
-        return CachedEngine(OfflineEngine(workers=settings.workers), cache_dir)
+        return CachedEngine(OfflineEngine(workers=settings.workers, lexicon=lexicon), cache_dir)
 
     def edge() -> Engine:
         from .edge import Backoff, EdgeEngine
@@ -55,4 +58,5 @@ def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequen
         return profile.voice_for("offline", segments[request.index].role)
 
     return FallbackEngine(edge(), offline(), article_of=lambda r: article_key(segments[r.index]),
-                          offline_voice=offline_voice)
+                          offline_voice=offline_voice,
+                          offline_text=lambda text: to_spoken(text, for_offline=True, lexicon=lexicon))

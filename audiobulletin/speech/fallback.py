@@ -48,11 +48,13 @@ class _CallbackFailed(Exception):
 
 def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult, *,
                          online: Engine, offline: Engine, article_of: ArticleOf,
-                         offline_voice: Callable[[SpeechRequest], Voice]) -> FallbackReport:
+                         offline_voice: Callable[[SpeechRequest], Voice],
+                         offline_text: Callable[[str], str] | None = None) -> FallbackReport:
     """Speak `requests` with `online`; re-voice every article that had a failure with `offline`.
 
     `on_result` is called once per request, an article's results together once the article is
-    settled; for fallen-back articles it receives the offline request (same index, offline voice).
+    settled; for fallen-back articles it receives the offline request (same index, offline voice,
+    text re-read by `offline_text` for the offline voice when given).
     If `online.render` raises an AudioBulletinError, every unsettled article falls back."""
     article = article_of if callable(article_of) else (lambda r: article_of[r.index])
     members: dict[Hashable, list[SpeechRequest]] = defaultdict(list)
@@ -94,7 +96,8 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         if key not in engines and key not in reasons:
             reasons[key] = f"the {online.name} engine gave no result"
 
-    retry = [SpeechRequest(r.index, r.text, offline_voice(r)) for key in members if key in reasons
+    reread = offline_text or (lambda text: text)
+    retry = [SpeechRequest(r.index, reread(r.text), offline_voice(r)) for key in members if key in reasons
              for r in members[key]]
     failed: list[int] = []
 
@@ -121,10 +124,11 @@ class FallbackEngine(Engine):
     `report` describes the last render."""
 
     def __init__(self, online: Engine, offline: Engine, *, article_of: ArticleOf,
-                 offline_voice: Callable[[SpeechRequest], Voice]):
+                 offline_voice: Callable[[SpeechRequest], Voice],
+                 offline_text: Callable[[str], str] | None = None):
         self.online, self.offline = online, offline
         self.name = online.name
-        self.article_of, self.offline_voice = article_of, offline_voice
+        self.article_of, self.offline_voice, self.offline_text = article_of, offline_voice, offline_text
         self.report = FallbackReport(engines={})
 
     def version(self) -> str:
@@ -132,7 +136,8 @@ class FallbackEngine(Engine):
 
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         self.report = render_with_fallback(requests, on_result, online=self.online, offline=self.offline,
-                                           article_of=self.article_of, offline_voice=self.offline_voice)
+                                           article_of=self.article_of, offline_voice=self.offline_voice,
+                                           offline_text=self.offline_text)
 
     def close(self) -> None:
         try:
