@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml Makefile
 	touch $(STAMP)
 
 demo: install
-	$(VENV)/bin/audiobulletin --config examples/audiobulletin.toml generate \
+	$(VENV)/bin/audiobulletin generate \
 	    examples/taiyuan-daily-2021-06-27.txt --date 2021-06-27 --out output/ --engine offline
 
 test: install

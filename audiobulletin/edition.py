@@ -20,6 +20,10 @@ class Article:
     """Reporter names taken from the byline, for a natural spoken credit."""
     paragraphs: tuple[str, ...] = ()
     """Body paragraphs, layout breaks healed, byline removed from the first one."""
+    captions: tuple[str, ...] = ()
+    """Photo captions printed with the article (read after its body)."""
+    credit: str | None = None
+    """A credit printed at the article's end, e.g. （王晓明）."""
     line: int = 0
     """1-based line of the headline in the source file, for messages."""
 

@@ -1,0 +1,99 @@
+"""Script stage: Edition -> Script, the spoken segments in reading order with roles and pauses.
+
+Each article opens with its headline cue (an earcon, then the headline in the headline voice);
+the episode opens with the paper's name, the date and the day's headlines, and ends with an outro.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..edition import Article, Edition
+from .opening import intro_lines, outro_lines
+from .segment import ChapterPlan, Pause, Role, Script, Segment
+from .sentences import clauses, sentences, speakable
+
+INTRO_CHAPTER = "本期要目"
+
+Reading = Callable[[str], str]
+"""Written text -> what the newsreader says (the normaliser)."""
+
+
+def _plain(text: str) -> str:
+    return text
+
+
+def spoken_credit(article: Article) -> str | None:
+    """A credit printed at the article's end: （王晓明） -> 王晓明报道。 （本报记者 赵丽） -> 本报记者赵丽报道。"""
+    if not article.credit or article.byline:  # the byline already named the reporters
+        return None
+    inner = article.credit.strip("（）() ").replace(" ", "")
+    return f"{inner}报道。" if inner else None
+
+
+def spoken_byline(article: Article) -> str | None:
+    """A natural credit instead of raw brackets: 本报记者赵继钊、殷雪鸢报道."""
+    if not article.byline:
+        return None
+    if article.reporters:
+        role = "全媒体记者" if "全媒体" in article.byline else "记者"
+        source = "本报" if article.byline.startswith("本报") else article.byline.split("电")[0] + "电，"
+        return f"{source}{role}{'、'.join(article.reporters)}报道。"
+    return f"{article.byline.rstrip('讯')}消息。" if article.byline.startswith("本报") else f"{article.byline}。"
+
+
+def _body_segments(article: Article, index: int, reading: Reading) -> list[Segment]:
+    out: list[Segment] = []
+    for number, paragraph in enumerate(article.paragraphs, start=1):
+        pieces = [(clause, k == len(cs) - 1) for s in sentences(paragraph)
+                  for cs in [clauses(s)] for k, clause in enumerate(cs)]
+        for clause, ends_sentence in pieces:
+            spoken = reading(clause)
+            if speakable(spoken):
+                out.append(Segment(Role.BODY, clause, spoken, index, number,
+                                   Pause.SENTENCE if ends_sentence else Pause.CLAUSE))
+        if out and out[-1].paragraph == number:  # the paragraph's last sentence
+            out[-1] = _with_pause(out[-1], Pause.PARAGRAPH)
+    return out
+
+
+def _with_pause(segment: Segment, pause: int) -> Segment:
+    from dataclasses import replace
+    return replace(segment, pause_after_ms=int(pause))
+
+
+def article_segments(article: Article, index: int, reading: Reading = _plain) -> list[Segment]:
+    head = [Segment(Role.HEADLINE, article.headline, reading(article.headline), index, 0, Pause.HEADLINE, cue=True)]
+    head += [Segment(Role.SUBHEADING, sub, reading(sub), index, 0, Pause.SENTENCE)
+             for sub in article.subheadings if speakable(sub)]
+    head[-1] = _with_pause(head[-1], Pause.HEADLINE)
+    byline = spoken_byline(article)
+    if byline:
+        head.append(Segment(Role.BYLINE, article.byline, reading(byline), index, 0, Pause.SENTENCE))
+    body = _body_segments(article, index, reading)
+    tail = [Segment(Role.BODY, caption, reading(f"图片说明：{caption}"), index, len(article.paragraphs) + 1,
+                    Pause.PARAGRAPH) for caption in article.captions if speakable(caption)]
+    credit = spoken_credit(article)
+    if credit:
+        tail.append(Segment(Role.BYLINE, article.credit, reading(credit), index, len(article.paragraphs) + 1,
+                            Pause.SENTENCE))
+    segments = head + body + tail
+    segments[-1] = _with_pause(segments[-1], Pause.ARTICLE)
+    return segments
+
+
+def build_script(edition: Edition, reading: Reading = _plain) -> Script:
+    segments: list[Segment] = []
+    chapters: list[ChapterPlan] = []
+    paper = edition.paper or "本报"
+    intro = intro_lines(paper, edition.date, [a.headline for a in edition.articles])
+    chapters.append(ChapterPlan(INTRO_CHAPTER, 0, None))
+    for written, spoken in intro:
+        segments.append(Segment(Role.INTRO, written, reading(spoken), None, 0, Pause.SENTENCE))
+    segments[-1] = _with_pause(segments[-1], Pause.ARTICLE)
+    for index, article in enumerate(edition.articles):
+        chapters.append(ChapterPlan(article.headline, len(segments), index))
+        segments += article_segments(article, index, reading)
+    for written, spoken in outro_lines(paper):
+        segments.append(Segment(Role.OUTRO, written, reading(spoken), None, 0, 0))
+    return Script(segments=tuple(segments), chapters=tuple(chapters))

@@ -1,0 +1,83 @@
+"""Command line: parse options, call the library, show progress, map errors to exit codes.
+
+Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
+5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from ..config import Settings, load_settings
+from ..errors import AudioBulletinError
+
+# Each command lives in its own module exposing `command`; listed here in help order.
+COMMAND_MODULES = ("generate", "parse")
+
+
+@dataclass
+class App:
+    """ctx.obj: the global options, and settings built on demand with a command's flags."""
+
+    config: Path | None = None
+    traceback: bool = False
+
+    def settings(self, **flags) -> Settings:
+        return load_settings(self.config, **flags)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+class CommandFailed(click.ClickException):
+    """An AudioBulletinError shown as one line with its documented exit code."""
+
+    def __init__(self, error: AudioBulletinError):
+        super().__init__(error.one_line())
+        self.exit_code = error.exit_code
+
+    def show(self, file=None):
+        click.echo(f"audiobulletin: error: {self.message}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AudioBulletinError as exc:
+            if isinstance(ctx.obj, App) and ctx.obj.traceback:
+                raise
+            raise CommandFailed(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
+              help="Settings file (default: $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml).")
+@click.option("--traceback", is_flag=True, help="Show the full traceback on errors.")
+@click.version_option(package_name="audiobulletin")
+@click.pass_context
+def cli(ctx, config, traceback):
+    """Turn a Chinese daily newspaper edition into a podcast episode.
+
+    \b
+    Example:
+      audiobulletin generate examples/taiyuan-daily-2021-06-27.txt --date 2021-06-27 --out output/
+    """
+    ctx.obj = App(config=config, traceback=traceback)
+
+
+for _name in COMMAND_MODULES:
+    cli.add_command(importlib.import_module(f"{__name__}.{_name}").command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="audiobulletin", standalone_mode=True)
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("audiobulletin: interrupted", err=True)
+        sys.exit(130)

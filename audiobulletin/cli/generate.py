@@ -1,0 +1,85 @@
+"""`audiobulletin generate`: the daily job."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from ..pipeline import generate
+from . import pass_app
+from .options import date_option, edition_file, paper_option
+
+
+class BarProgress:
+    """Stage names, then a progress bar over segments that also counts finished articles."""
+
+    def __init__(self, quiet: bool):
+        self.quiet, self.bar, self.left, self.failed = quiet, None, Counter(), 0
+
+    def stage(self, name: str) -> None:
+        self._close_bar()
+        if not self.quiet and name != "speech":
+            click.echo(f"{name}…", err=True)
+
+    def speech_started(self, per_article: dict[int | None, int]) -> None:
+        self.left = Counter(per_article)
+        self.articles = sum(1 for a in per_article if a is not None)
+        if not self.quiet:
+            self.bar = click.progressbar(length=sum(per_article.values()), label="speech", show_eta=True, show_pos=True,
+                                         item_show_func=self._status, file=click.get_text_stream("stderr"))
+            self.bar.__enter__()
+
+    def segment_done(self, index: int, article: int | None, ok: bool) -> None:
+        self.left[article] -= 1
+        self.failed += not ok
+        if self.bar:
+            self.bar.update(1, current_item=index)
+
+    def _status(self, _item) -> str:
+        done = sum(1 for a, n in self.left.items() if a is not None and n == 0)
+        return f"articles {done}/{self.articles}" + (f", {self.failed} failed" if self.failed else "")
+
+    def _close_bar(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.command("generate")
+@edition_file
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Output folder (feed.xml, one folder per date).")
+@date_option
+@paper_option
+@click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
+              help="Speech engine (default: `engine` in the config file, else offline).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Offline voice worker processes.")
+@click.option("--base-url", help="Public URL of the output folder, for feed links.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@pass_app
+def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet):
+    """Voice one edition and publish it to the podcast feed.
+
+    \b
+    Example:
+      audiobulletin generate examples/taiyuan-daily-2021-06-27.txt \\
+          --date 2021-06-27 --out output/ --engine offline
+    """
+    settings = app.settings(paper=paper, engine=engine, workers=workers, base_url=base_url)
+    progress = BarProgress(quiet)
+    try:
+        report = generate(Path(edition), out_dir, settings, date=date, progress=progress)
+    finally:
+        progress._close_bar()
+    minutes, seconds = divmod(round(report.duration), 60)
+    click.echo(f"published {report.date.isoformat()}: {report.articles} articles, "
+               f"{report.segments} segments, {minutes}:{seconds:02d} "
+               f"at {report.loudness_lufs:.1f} LUFS -> {report.audio}")
+    for headline, engines in report.engines.items():
+        click.echo(f"  {engines:>8}  {headline}")
+    for index, message in sorted(report.failures.items()):
+        click.echo(f"warning: segment {index} was not spoken: {message}", err=True)
+    for text in report.skipped:
+        click.echo(f"warning: not spoken: {text}", err=True)

@@ -1,0 +1,25 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+
+class DateParam(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2021-06-27", param, ctx)
+
+
+edition_file = click.argument("edition", type=click.Path(path_type=str))
+date_option = click.option("--date", type=DateParam(),
+                           help="Edition date (default: the YYYY-MM-DD in the file name).")
+paper_option = click.option("--paper", help="Newspaper name (default: `paper` in the config file).")

@@ -1,0 +1,79 @@
+"""The JSON form of an edition (what a CMS exports), validated field by field.
+
+    {"paper": "太原日报", "date": "2021-06-27",
+     "articles": [{"headline": "...", "subheadings": ["..."], "byline": "本报讯（记者 …）",
+                   "paragraphs": ["...", "..."], "captions": ["..."], "credit": null}]}
+
+`paper`, `date`, `subheadings`, `byline`, `captions` and `credit` are optional. This is the same
+shape `audiobulletin parse --json` prints, so a parsed edition can be corrected and fed back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from ..edition import Article, Edition
+from ..errors import InputError
+from .articles import reporters_in
+
+_ARTICLE_FIELDS = {"headline", "subheadings", "byline", "reporters", "paragraphs", "captions", "credit", "line"}
+
+
+def looks_like_json(text: str) -> bool:
+    return text.lstrip("\ufeff \t\r\n").startswith("{")
+
+
+def _strings(value, path: str, where: str, *, required: bool) -> tuple[str, ...]:
+    if value is None and not required:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{path} must be a list of strings", where=where)
+    items = tuple(v.strip() for v in value if v.strip())
+    if required and not items:
+        raise InputError(f"{path} must not be empty", where=where)
+    return items
+
+
+def _optional_text(value, path: str, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{path} must be a string or null", where=where)
+    return value.strip() or None
+
+
+def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: str) -> Edition:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                         where=source) from None
+    if not isinstance(data, dict) or not isinstance(data.get("articles"), list) or not data["articles"]:
+        raise InputError("JSON edition needs a non-empty \"articles\" list", where=source,
+                         hint="see README: Edition format")
+    if date is None and data.get("date") is not None:
+        try:
+            date = dt.date.fromisoformat(str(data["date"]))
+        except ValueError:
+            raise InputError(f"date {data['date']!r} is not like 2021-06-27", where=source) from None
+    articles = []
+    for n, raw in enumerate(data["articles"]):
+        path = f"articles[{n}]"
+        if not isinstance(raw, dict):
+            raise InputError(f"{path} must be an object", where=source)
+        unknown = set(raw) - _ARTICLE_FIELDS
+        if unknown:
+            raise InputError(f"{path} has unknown field(s) {', '.join(sorted(unknown))}", where=source)
+        headline = raw.get("headline")
+        if not isinstance(headline, str) or not headline.strip():
+            raise InputError(f"{path}.headline must be a non-empty string", where=source)
+        byline = _optional_text(raw.get("byline"), f"{path}.byline", source)
+        credit = _optional_text(raw.get("credit"), f"{path}.credit", source)
+        articles.append(Article(
+            headline=headline.strip(), byline=byline, credit=credit,
+            subheadings=_strings(raw.get("subheadings"), f"{path}.subheadings", source, required=False),
+            paragraphs=_strings(raw.get("paragraphs"), f"{path}.paragraphs", source, required=True),
+            captions=_strings(raw.get("captions"), f"{path}.captions", source, required=False),
+            reporters=reporters_in(byline or "") or reporters_in(credit or ""), line=n + 1))
+    return Edition(paper=paper or str(data.get("paper") or ""), date=date, articles=tuple(articles), source=source)

@@ -1,0 +1,185 @@
+"""The daily job: edition file -> published episode. Each stage is timed for the benchmark.
+
+Nothing in the output folder changes until the episode is complete: it is built in a staging
+folder, swapped in with renames, then the manifest and feed are replaced atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from .assemble import assemble
+from .config import Settings
+from .edition import Edition
+from .errors import InputError, SpeechError
+from .parse import parse_file
+from .profile import load_profile
+from .publish.feed import FEED, feed_xml
+from .publish.manifest import (EpisodeRecord, episode_guid, load_manifest, publication_time,
+                               save_manifest, upsert)
+from .atomic import write_atomic
+from .script import build_script
+from .script.segment import Script
+from .speech import Speech, requests_for, speak
+from .speech.voice import Clip
+
+AUDIO_NAME = "bulletin.mp3"
+
+
+class Progress(Protocol):
+    def stage(self, name: str) -> None: ...
+    def speech_started(self, per_article: dict[int | None, int]) -> None: ...
+    def segment_done(self, index: int, article: int | None, ok: bool) -> None: ...
+
+
+class _Quiet:
+    def stage(self, name): pass
+    def speech_started(self, per_article): pass
+    def segment_done(self, index, article, ok): pass
+
+
+@dataclass
+class RunReport:
+    date: dt.date
+    out_dir: Path
+    audio: Path | None = None
+    duration: float = 0.0
+    loudness_lufs: float | None = None
+    true_peak_dbtp: float | None = None
+    articles: int = 0
+    segments: int = 0
+    failures: dict[int, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    engines: dict[str, str] = field(default_factory=dict)
+    """Article headline -> engine(s) that voiced it."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Stage name -> seconds of wall time."""
+
+
+@contextlib.contextmanager
+def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
+    progress.stage(name)
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def make_engine(settings: Settings):
+    """The engine named by the settings (heavy imports happen here, not at import time)."""
+    from .speech.offline import OfflineEngine
+
+    return OfflineEngine(workers=settings.workers)
+
+
+def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Edition:
+    edition = parse_file(path, paper=settings.require_paper(), date=date)
+    if edition.date is None:
+        raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
+    return edition
+
+
+def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:
+    profile = load_profile(settings.profile)
+    engine = make_engine(settings)
+    progress.speech_started(dict(Counter(s.article for s in script.segments)))
+
+    def on_progress(index: int, result: Clip | SpeechError) -> None:
+        progress.segment_done(index, script.segments[index].article, isinstance(result, Clip))
+
+    try:
+        return speak(engine, requests_for(script, lambda role: profile.voice_for(engine.name, role)),
+                     on_progress)
+    finally:
+        engine.close()
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging` with renames only; the old folder is removed last."""
+    old = target.with_name(f".old-{target.name}-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
+             progress: Progress | None = None) -> RunReport:
+    progress = progress or _Quiet()
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir)
+    report = RunReport(date=date or dt.date.min, out_dir=out_dir)
+    with _timed(report, progress, "parse"):
+        edition = read_edition(Path(edition_path), settings, date)
+    report.date, report.articles = edition.date, len(edition.articles)
+    with _timed(report, progress, "script"):
+        script = build_script(edition)
+    report.segments = len(script.segments)
+    with _timed(report, progress, "speech"):
+        speech = synthesise(script, settings, progress)
+    report.failures = {i: e.one_line() for i, e in speech.failures.items()}
+    report.skipped = speech.skipped_text()
+    with _timed(report, progress, "assemble"):
+        assembled = assemble(script, speech.clips)
+    engines = assembled.timeline.engines_by_article()
+    report.engines = {a.headline: "+".join(sorted(engines.get(i, {"-"}))) for i, a in enumerate(edition.articles)}
+
+    iso = edition.date.isoformat()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".staging-{iso}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        with _timed(report, progress, "master"):
+            mastered = _master(assembled, edition, settings, staging / AUDIO_NAME)
+        with _timed(report, progress, "publish"):
+            records = load_manifest(out_dir)
+            record = EpisodeRecord(
+                date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
+                title=f"{settings.paper} {edition.date.year}年{edition.date.month}月{edition.date.day}日",
+                description=_description(edition), audio=f"{iso}/{AUDIO_NAME}",
+                audio_bytes=mastered.size, duration=mastered.duration,
+                published=publication_time(edition.date).isoformat(),
+                headlines=tuple(a.headline for a in edition.articles),
+                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})))
+            records = upsert(records, record)
+            feed = feed_xml(settings, records)  # built before anything is swapped in
+            _swap_in(staging, out_dir / iso)
+            save_manifest(out_dir, records)
+            write_atomic(out_dir / FEED, feed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.audio = out_dir / iso / AUDIO_NAME
+    report.duration = mastered.duration
+    report.loudness_lufs, report.true_peak_dbtp = mastered.integrated_lufs, mastered.true_peak_dbtp
+    return report
+
+
+def _description(edition: Edition) -> str:
+    lines = [f"{edition.paper} {edition.date.isoformat()} 要目："]
+    lines += [f"{n}. {a.headline}" for n, a in enumerate(edition.articles, start=1)]
+    return "\n".join(lines)
+
+
+def _master(assembled, edition: Edition, settings: Settings, path: Path):
+    from .master import EpisodeMeta, master_mp3
+
+    meta = EpisodeMeta(title=f"{settings.paper} {edition.date.isoformat()}", album=settings.paper,
+                       artist=settings.author or settings.paper, date=edition.date,
+                       description=_description(edition))
+    return master_mp3(assembled.audio, assembled.timeline, meta, path,
+                      target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps)

@@ -1,0 +1,69 @@
+"""Bad input: one line on stderr naming the file, exit code 2, nothing in --out changed."""
+
+import hashlib
+
+import pytest
+from click.testing import CliRunner
+
+from audiobulletin.cli import cli
+
+
+def _snapshot(folder):
+    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def published(tmp_path):
+    out = tmp_path / "out"
+    (out / "2021-06-26").mkdir(parents=True)
+    (out / "feed.xml").write_text("<rss>previous</rss>", encoding="utf-8")
+    (out / "2021-06-26" / "bulletin.mp3").write_bytes(b"ID3 previous episode")
+    return out
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("missing.txt", None, "no such file"),
+    ("empty.txt", b"", "is empty"),
+    ("blank.txt", b" \n\n\t \r\n", "is empty"),
+    ("binary.txt", bytes(range(256)) * 16, "is a binary file"),
+    ("prose.txt", "今天天气很好，我们去公园散步。然后回家吃饭。".encode(), "no recognisable article"),
+])
+def test_bad_edition_fails_cleanly_and_leaves_output_alone(tmp_path, published, name, content, message):
+    edition = tmp_path / name
+    if content is not None:
+        edition.write_bytes(content)
+    before = _snapshot(published)
+    result = CliRunner().invoke(cli, ["--config", "audiobulletin.toml", "generate", str(edition),
+                                      "--date", "2021-06-27", "--out", str(published)])
+    assert result.exit_code == 2, result.output
+    lines = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    assert len(lines) == 1 and message in lines[0] and str(edition) in lines[0]
+    assert "Traceback" not in result.output + result.stderr
+    assert _snapshot(published) == before
+    assert sorted(p.name for p in published.iterdir()) == ["2021-06-26", "feed.xml"]
+
+
+def test_out_that_is_a_file_is_an_input_error(tmp_path, sample_path):
+    target = tmp_path / "out"
+    target.write_text("not a folder")
+    result = CliRunner().invoke(cli, ["generate", str(sample_path), "--out", str(target)])
+    assert result.exit_code == 2 and "is not a folder" in result.stderr
+
+
+def test_unknown_date_format_is_a_usage_error(sample_path, tmp_path):
+    result = CliRunner().invoke(cli, ["generate", str(sample_path), "--date", "27/06/2021", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "is not a date like 2021-06-27" in result.stderr
+
+
+def test_invalid_config_is_exit_3(tmp_path, sample_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('paper = "某报"\nengine = "telepathy"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "parse", str(sample_path)])
+    assert result.exit_code == 3 and "engine must be one of" in result.stderr and str(config) in result.stderr
+
+
+@pytest.mark.parametrize("command", ["generate", "parse"])
+def test_every_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "audiobulletin " + command in result.output

@@ -1,0 +1,77 @@
+import datetime as dt
+
+from audiobulletin.edition import Article, Edition
+from audiobulletin.parse import parse_file
+from audiobulletin.script import INTRO_CHAPTER, build_script
+from audiobulletin.script.opening import spoken_date
+from audiobulletin.script.segment import Pause, Role
+from audiobulletin.script.sentences import MAX_SEGMENT_CHARS, clauses, sentences
+
+
+def test_sentences_keep_closing_quotes_and_lose_nothing():
+    text = "他说：“好。”然后走了……再见！最后一句没有句号"
+    assert sentences(text) == ["他说：“好。”", "然后走了……", "再见！", "最后一句没有句号"]
+
+
+def test_long_sentence_is_cut_at_clause_marks_only():
+    sentence = "，".join(["全面排查认真化解各类安全风险隐患"] * 8) + "。"
+    pieces = clauses(sentence)
+    assert len(pieces) > 1 and "".join(pieces) == sentence
+    assert all(len(p) <= MAX_SEGMENT_CHARS for p in pieces)
+    assert all(p.endswith(("，", "。")) for p in pieces)
+
+
+def test_book_titles_are_never_cut():
+    sentence = "审议《" + "，".join(["关于推动高质量发展的实施方案"] * 6) + "》等文件，" + "会议认为很重要" * 3 + "。"
+    for piece in clauses(sentence, limit=30):
+        assert piece.count("《") == piece.count("》")
+
+
+def test_sample_script_structure(sample_path):
+    edition = parse_file(sample_path, paper="太原日报")
+    script = build_script(edition)
+    segs = script.segments
+    assert [c.title for c in script.chapters] == [INTRO_CHAPTER] + [a.headline for a in edition.articles]
+    # the intro names the paper, reads the date in Chinese and lists every headline
+    intro = "".join(s.spoken for s in segs if s.role is Role.INTRO)
+    assert "太原日报" in intro and "二零二一年六月二十七日" in intro
+    assert all(a.headline in intro for a in edition.articles)
+    assert segs[-1].role is Role.OUTRO
+    for chapter in script.chapters[1:]:
+        first = segs[chapter.first_segment]
+        assert first.role is Role.HEADLINE and first.cue and first.article == chapter.article
+    assert sum(s.cue for s in segs) == len(edition.articles)
+    # the byline is read as a credit, not as brackets
+    bylines = [s for s in segs if s.role is Role.BYLINE]
+    assert bylines[0].spoken == "本报全媒体记者赵继钊、殷雪鸢报道。"
+    assert bylines[2].spoken == "本报记者郝晓炜报道。"
+    assert bylines[0].text == "本报讯（全媒体记者 赵继钊 殷雪鸢）"
+
+
+def test_every_body_sentence_is_spoken_once_in_order(sample_path):
+    edition = parse_file(sample_path)
+    script = build_script(edition)
+    for index, article in enumerate(edition.articles):
+        body = [s for s in script.segments if s.article == index and s.role is Role.BODY]
+        assert "".join(s.text for s in body) == "".join(article.paragraphs)
+
+
+def test_pauses_grow_with_structure(sample_path):
+    segs = build_script(parse_file(sample_path)).segments
+    body = [s for s in segs if s.role is Role.BODY]
+    assert {s.pause_after_ms for s in body} <= {Pause.CLAUSE, Pause.SENTENCE, Pause.PARAGRAPH, Pause.ARTICLE}
+    assert Pause.CLAUSE < Pause.SENTENCE < Pause.PARAGRAPH < Pause.ARTICLE
+    last_of_article = [segs[i] for i in range(len(segs) - 1)
+                       if segs[i].article is not None and segs[i + 1].article != segs[i].article]
+    assert len(last_of_article) == 3 and all(s.pause_after_ms == Pause.ARTICLE for s in last_of_article)
+
+
+def test_unspeakable_text_is_dropped():
+    article = Article(headline="标题", paragraphs=("……", "——", "正文一句。"))
+    script = build_script(Edition(paper="某报", date=dt.date(2024, 1, 1), articles=(article,)))
+    assert [s.text for s in script.segments if s.role is Role.BODY] == ["正文一句。"]
+
+
+def test_spoken_date():
+    assert spoken_date(dt.date(2021, 6, 27)) == "二零二一年六月二十七日，星期日"
+    assert spoken_date(dt.date(2030, 10, 10)) == "二零三零年十月十日，星期四"
