@@ -101,10 +101,19 @@ def plan_pieces(text: str, *, max_syllables: int = MAX_SYLLABLES,
             if pieces and pause > pieces[-1].pause_after_ms:  # "。」" or "——": one pause
                 pieces[-1] = Piece(pieces[-1].text, pieces[-1].syllables, pause)
             continue
-        cut = _cut_clause(clause.strip(), max_syllables, words)
+        cut = _cut_clause(_strip_silent(clause), max_syllables, words)
         pieces += [Piece(t, count_syllables(t), BREATH_PAUSE_MS) for t in cut[:-1]]
         pieces.append(Piece(cut[-1], count_syllables(cut[-1]), pause))
     return tuple(pieces)
+
+
+def _strip_silent(text: str) -> str:
+    start, stop = 0, len(text)
+    while is_silent(text[start]):
+        start += 1
+    while is_silent(text[stop - 1]):
+        stop -= 1
+    return text[start:stop]
 
 
 def _cut_clause(clause: str, limit: int, words: Callable[[str], list[str]]) -> list[str]:
