@@ -164,6 +164,7 @@ def parse_lexicon(lexicon: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
 
     parsed = {}
     for written, reading in lexicon.items():
+        written = unicodedata.normalize("NFKC", written)  # as the text it will be matched in
         syllables = tuple(_tone3(to_tone3(s.replace("ü", "v").replace("u:", "v")))
                           for s in reading.lower().split())
         hanzi = [c for c in written if is_hanzi(c)]

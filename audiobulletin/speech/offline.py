@@ -174,7 +174,11 @@ class OfflineEngine(Engine):
             return
         if self._pool is None:
             self._pool = self._start_pool()
-        self._pool.render(requests, on_result)
+        try:
+            self._pool.render(requests, on_result)
+        except SpeechError:  # a worker died: the next render starts a fresh pool
+            self.close()
+            raise
 
     def _start_pool(self):
         import functools
