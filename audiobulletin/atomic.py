@@ -8,15 +8,20 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .errors import PublishError
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temp path next to `target`; on success it replaces `target` in one rename,
-    on failure it is removed and `target` is untouched."""
+    on failure it is removed and `target` is untouched. OS errors become PublishError."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise _write_error(target, exc) from None
     tmp_path = Path(tmp)
     try:
         yield tmp_path
@@ -25,6 +30,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
         _fsync_dir(target.parent)
+    except OSError as exc:
+        raise _write_error(target, exc) from None
     finally:
         tmp_path.unlink(missing_ok=True)
 
@@ -32,6 +39,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_atomic(target: Path, data: bytes | str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_if_changed(target: Path, data: bytes | str) -> bool:
+    """`write_atomic` unless `target` already holds exactly `data`: its mtime and ETag stay, so
+    podcast apps and stations polling it skip the download. Returns whether it wrote."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with contextlib.suppress(OSError):
+        if Path(target).read_bytes() == payload:
+            return False
+    write_atomic(target, payload)
+    return True
+
+
+def _write_error(target: Path, exc: OSError) -> PublishError:
+    return PublishError(f"cannot write {target.name}: {exc.strerror or exc}", where=str(target.parent),
+                        hint="check free space and permissions of the output folder")
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -12,6 +12,7 @@ from .errors import ConfigError
 from .tomlfile import read_toml
 
 ENGINE_CHOICES = ("auto", "edge", "offline")
+ARCHIVE_POLICIES = ("keep", "remove")
 CONFIG_NAME = "audiobulletin.toml"
 
 
@@ -56,6 +57,10 @@ class Settings:
     """Podcast loudness target, integrated LUFS (mono speech)."""
     keep_episodes: int = 30
     """How many episodes the feed lists; older ones are archived."""
+    archive_policy: str = "keep"
+    """Archived episodes: "keep" their files (old links still work) or "remove" them."""
+    locked: bool = True
+    """podcast:locked: forbid other podcast hosts from importing the feed."""
     cache_dir: Path | None = None
     """Speech cache folder; default the user cache dir."""
 
@@ -72,6 +77,9 @@ class Settings:
             raise ConfigError(f"bitrate_kbps must be 32..320, got {self.bitrate_kbps}")
         if not -40 <= self.target_lufs <= -5:
             raise ConfigError(f"target_lufs must be -40..-5, got {self.target_lufs}")
+        if self.archive_policy not in ARCHIVE_POLICIES:
+            raise ConfigError(f"archive_policy must be one of {', '.join(ARCHIVE_POLICIES)}, "
+                              f"got {self.archive_policy!r}")
         if self.keep_episodes < 1:
             raise ConfigError(f"keep_episodes must be >= 1, got {self.keep_episodes}")
         if len(self.feed_description.encode()) > 4000:

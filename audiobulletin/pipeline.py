@@ -22,10 +22,11 @@ from .edition import Edition
 from .errors import InputError, SpeechError
 from .parse import parse_file
 from .profile import load_profile
-from .publish.feed import FEED, feed_xml
-from .publish.manifest import (EpisodeRecord, episode_guid, load_manifest, publication_time,
-                               save_manifest, upsert)
-from .atomic import write_atomic
+from .publish.chapters_json import chapter_list
+from .publish.episode_files import staged_radio_cuts, write_episode_files
+from .publish.lock import output_lock
+from .publish.manifest import EpisodeRecord, episode_guid, publication_time
+from .publish.publication import publish_episode
 from .script import build_script
 from .script.segment import Script
 from .speech import Speech, requests_for, speak
@@ -88,6 +89,15 @@ def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Editio
     return edition
 
 
+def read_edition_for_review(path: Path, settings: Settings, date: dt.date | None) -> Edition:
+    """Like read_edition, but a missing date is fine: the review does not publish."""
+    return parse_file(path, paper=settings.paper or "本报", date=date)
+
+
+def script_for(edition: Edition, settings: Settings) -> Script:
+    return build_script(edition)
+
+
 def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:
     profile = load_profile(settings.profile)
     engine = make_engine(settings)
@@ -108,26 +118,23 @@ def _check_out_dir(out_dir: Path) -> None:
         raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames only; the old folder is removed last."""
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
              progress: Progress | None = None) -> RunReport:
-    progress = progress or _Quiet()
+    """The whole run, holding the output folder's lock (LockedError if another run has it)."""
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
+    with output_lock(out_dir):
+        return _generate(edition_path, out_dir, settings, date, progress or _Quiet())
+
+
+def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.date | None,
+              progress: Progress) -> RunReport:
     report = RunReport(date=date or dt.date.min, out_dir=out_dir)
     with _timed(report, progress, "parse"):
         edition = read_edition(Path(edition_path), settings, date)
     report.date, report.articles = edition.date, len(edition.articles)
     with _timed(report, progress, "script"):
-        script = build_script(edition)
+        script = script_for(edition, settings)
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
         speech = synthesise(script, settings, progress)
@@ -147,20 +154,18 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
         with _timed(report, progress, "master"):
             mastered = _master(assembled, edition, settings, staging / AUDIO_NAME)
         with _timed(report, progress, "publish"):
-            records = load_manifest(out_dir)
+            write_episode_files(staging, assembled.timeline)
             record = EpisodeRecord(
                 date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
                 title=f"{settings.paper} {edition.date.year}年{edition.date.month}月{edition.date.day}日",
-                description=_description(edition), audio=f"{iso}/{AUDIO_NAME}",
+                description=_description(edition, assembled.timeline), audio=f"{iso}/{AUDIO_NAME}",
                 audio_bytes=mastered.size, duration=mastered.duration,
                 published=publication_time(edition.date).isoformat(),
                 headlines=tuple(a.headline for a in edition.articles),
-                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})))
-            records = upsert(records, record)
-            feed = feed_xml(settings, records)  # built before anything is swapped in
-            _swap_in(staging, out_dir / iso)
-            save_manifest(out_dir, records)
-            write_atomic(out_dir / FEED, feed)
+                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})),
+                radio=staged_radio_cuts(staging, iso, tuple(a.headline for a in edition.articles),
+                                        bulletin_title=settings.paper))
+            publish_episode(out_dir, staging, record, settings)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.audio = out_dir / iso / AUDIO_NAME
@@ -169,10 +174,9 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     return report
 
 
-def _description(edition: Edition) -> str:
-    lines = [f"{edition.paper} {edition.date.isoformat()} 要目："]
-    lines += [f"{n}. {a.headline}" for n, a in enumerate(edition.articles, start=1)]
-    return "\n".join(lines)
+def _description(edition: Edition, timeline) -> str:
+    """The show notes: the paper and date, then each chapter with its start time."""
+    return f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
 
 
 def _master(assembled, edition: Edition, settings: Settings, path: Path):
@@ -180,6 +184,6 @@ def _master(assembled, edition: Edition, settings: Settings, path: Path):
 
     meta = EpisodeMeta(title=f"{settings.paper} {edition.date.isoformat()}", album=settings.paper,
                        artist=settings.author or settings.paper, date=edition.date,
-                       description=_description(edition))
+                       description=_description(edition, assembled.timeline))
     return master_mp3(assembled.audio, assembled.timeline, meta, path,
                       target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps)

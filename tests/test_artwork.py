@@ -1,0 +1,69 @@
+import io
+
+import pytest
+from PIL import Image
+
+from audiobulletin.errors import ConfigError
+from audiobulletin.publish import artwork
+from audiobulletin.publish.artwork import LATIN_FONT_CANDIDATES, channel_artwork, covers, find_cjk_font
+
+CJK_FONT = find_cjk_font("太原日报有声版")
+
+
+def test_generated_artwork_is_a_square_png_in_apple_range(tmp_path):
+    name = channel_artwork(tmp_path, "太原日报")
+    assert name == "artwork.png"
+    with Image.open(tmp_path / name) as img:
+        assert img.format == "PNG" and img.size[0] == img.size[1]
+        assert 1400 <= img.size[0] <= 3000
+        assert len(img.convert("RGB").getcolors(1 << 24)) > 2  # something is written on it
+    first = (tmp_path / name).stat().st_mtime_ns
+    assert channel_artwork(tmp_path, "太原日报") == name
+    assert (tmp_path / name).stat().st_mtime_ns == first  # same bytes: not rewritten
+
+
+@pytest.mark.skipif(CJK_FONT is None, reason="no CJK font installed (run .ci/install-publish.sh)")
+def test_cjk_font_really_has_the_glyphs():
+    assert covers(CJK_FONT, "太原日报有声版")
+
+
+def test_a_latin_font_is_detected_as_lacking_cjk_glyphs_so_no_tofu():
+    latin = next((p for p in LATIN_FONT_CANDIDATES if __import__("os").path.exists(p)), None)
+    if latin is None:
+        pytest.skip("no DejaVu font on this machine")
+    assert not covers(latin, "太")
+    assert covers(latin, "TAI YUAN")
+
+
+def test_without_a_cjk_font_the_name_is_written_in_pinyin():
+    assert artwork._pinyin("太原日报") == "TAI YUAN RI BAO"
+    png = artwork.generated_artwork("太原日报", font_path="")
+    with Image.open(io.BytesIO(png)) as img:
+        assert img.size == (1400, 1400)
+    assert png != artwork.generated_artwork("太原日报") or CJK_FONT is None
+
+
+def _image(path, size, fmt):
+    Image.new("RGB", size, (10, 20, 30)).save(path, format=fmt)
+    return path
+
+
+def test_user_artwork_is_checked_and_copied(tmp_path):
+    good = _image(tmp_path / "cover.jpeg", (1500, 1500), "JPEG")
+    out = tmp_path / "out"
+    assert channel_artwork(out, "太原日报", good) == "artwork.jpg"
+    assert (out / "artwork.jpg").read_bytes() == good.read_bytes()
+
+
+@pytest.mark.parametrize("size,fmt,message", [
+    ((1400, 1000), "PNG", "1400x1000"),
+    ((1000, 1000), "PNG", "1000x1000"),
+    ((3200, 3200), "PNG", "3200x3200"),
+    ((1400, 1400), "GIF", "GIF"),
+])
+def test_bad_user_artwork_is_a_config_error(tmp_path, size, fmt, message):
+    bad = _image(tmp_path / f"cover.{fmt.lower()}", size, fmt)
+    with pytest.raises(ConfigError) as info:
+        channel_artwork(tmp_path / "out", "太原日报", bad)
+    assert message in str(info.value) and str(bad) in str(info.value)
+    assert info.value.exit_code == 3

@@ -1,0 +1,51 @@
+"""A real podcast client subscribes to the served feed: gPodder's command-line client `gpo`.
+
+CI installs it with .ci/install-publish.sh (Debian package gpodder); elsewhere the test skips.
+"""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+from test_publication import publish, settings
+
+from audiobulletin.ffmpeg import ffmpeg_exe
+from audiobulletin.publish.server import serving
+
+GPO = shutil.which("gpo")
+
+
+def real_mp3(path) -> bytes:
+    """A 20-second 64 kbit/s MP3 made by ffmpeg, so the client downloads a real episode."""
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=20",
+                    "-ac", "1", "-ar", "44100", "-b:a", "64k", "-y", str(path)], check=True)
+    return path.read_bytes()
+
+
+@pytest.mark.skipif(GPO is None, reason="gPodder's `gpo` is not installed (run .ci/install-publish.sh)")
+def test_gpodder_subscribes_and_downloads_complete_episodes(tmp_path):
+    out = tmp_path / "output"
+    out.mkdir()
+    mp3 = real_mp3(tmp_path / "episode.mp3")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
+               GPODDER_DOWNLOAD_DIR=str(tmp_path / "downloads"))
+
+    def gpo(*args: str) -> str:
+        done = subprocess.run([GPO, *args], env=env, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    with serving(out) as url:
+        s = settings(base_url=url)
+        publish(out, 26, s, mp3=mp3[:len(mp3) // 2])
+        publish(out, 27, s, mp3=mp3)
+        gpo("subscribe", url + "feed.xml")
+        listing = gpo("episodes", url + "feed.xml")
+        assert "太原日报 2021-06-27" in listing and "太原日报 2021-06-26" in listing
+        gpo("download", url + "feed.xml")
+    downloads = sorted(p for p in (tmp_path / "downloads").rglob("*") if p.is_file())
+    assert len(downloads) == 2, downloads
+    assert sorted(p.read_bytes() for p in downloads) == sorted([mp3[:len(mp3) // 2], mp3])

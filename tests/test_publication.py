@@ -1,0 +1,186 @@
+"""Publishing dates end to end (without speech): staged folder -> output/, feeds, retention."""
+
+import datetime as dt
+import io
+import wave
+from pathlib import Path
+from urllib.parse import unquote
+
+import feedparser
+import podcastparser
+import pytest
+from lxml import etree
+from timelines import sample_timeline
+
+from audiobulletin.config import Settings
+from audiobulletin.errors import ConfigError, PublishError
+from audiobulletin.publish.episode_files import radio_name, staged_radio_cuts, write_episode_files
+from audiobulletin.publish.manifest import (EpisodeRecord, episode_guid, load_manifest,
+                                            podcast_guid, publication_time)
+from audiobulletin.publish.podcast_ns import ITUNES_NS, PODCAST_NS
+from audiobulletin.publish.publication import publish_episode
+
+BASE = "https://news.example.org/audio/"
+NS = {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
+
+
+def settings(**changes) -> Settings:
+    values = dict(paper="太原日报", base_url=BASE, author="太原日报社", keep_episodes=2,
+                  owner_email="editor@example.org")
+    return Settings(**{**values, **changes})
+
+
+def write_wav(path: Path, seconds: float, level: int = 1000) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(48000)
+        w.writeframes(int(level).to_bytes(2, "little", signed=True) * int(48000 * seconds))
+
+
+def stage(out_dir: Path, day: int, mp3: bytes = b"ID3 fake mp3 " * 100) -> tuple[Path, EpisodeRecord]:
+    """A complete date folder as the pipeline stages it, and its record."""
+    date = dt.date(2021, 6, day)
+    iso = date.isoformat()
+    staging = out_dir / f".staging-{iso}"
+    staging.mkdir(parents=True)
+    (staging / "bulletin.mp3").write_bytes(mp3)
+    write_episode_files(staging, sample_timeline())
+    for number in (0, 1, 2):
+        write_wav(staging / radio_name(number), 0.1 * (number + 1))
+    cuts = staged_radio_cuts(staging, iso, ("我市老旧小区改造全面提速", "晋阳湖公园开园"), "太原日报")
+    record = EpisodeRecord(date=iso, guid=episode_guid("太原日报", date), number=0, title=f"太原日报 {iso}",
+                           description="要目：\n00:00 导语", audio=f"{iso}/bulletin.mp3", audio_bytes=len(mp3),
+                           duration=62.55, published=publication_time(date).isoformat(),
+                           radio=tuple(cuts))
+    return staging, record
+
+
+def publish(out_dir: Path, day: int, s: Settings | None = None, **kw) -> EpisodeRecord:
+    staging, record = stage(out_dir, day, **kw)
+    return publish_episode(out_dir, staging, record, s or settings())
+
+
+def local(out_dir: Path, url: str) -> Path:
+    assert url.startswith(BASE), url
+    return out_dir / unquote(url[len(BASE):])
+
+
+def test_feed_lists_newest_dates_with_all_their_files(tmp_path):
+    for day in (25, 26, 27):
+        publish(tmp_path, day)
+    xml = (tmp_path / "feed.xml").read_bytes()
+    parsed = podcastparser.parse(BASE + "feed.xml", io.BytesIO(xml))
+    assert [(e["title"], e["number"]) for e in parsed["episodes"]] == [
+        ("太原日报 2021-06-27", 3), ("太原日报 2021-06-26", 2)]
+    assert parsed["explicit"] is False and parsed["type"] == "episodic"
+    assert parsed["cover_url"] == BASE + "artwork.png" and (tmp_path / "artwork.png").exists()
+    for episode in parsed["episodes"]:
+        [enclosure] = episode["enclosures"]
+        assert local(tmp_path, enclosure["url"]).stat().st_size == enclosure["file_size"]
+    channel = etree.fromstring(xml).find("channel")
+    assert channel.findtext("link") == BASE  # the website, not the feed itself
+    assert channel.find("{http://www.w3.org/2005/Atom}link").get("href") == BASE + "feed.xml"
+    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
+    assert channel.find("podcast:locked", NS).get("owner") == "editor@example.org"
+    item = channel.find("item")
+    kinds = {t.get("type"): local(tmp_path, t.get("url")) for t in item.findall("podcast:transcript", NS)}
+    assert sorted(kinds) == ["application/x-subrip", "text/vtt"]
+    assert kinds["text/vtt"].read_text(encoding="utf-8").startswith("WEBVTT\n")
+    chapters = item.find("podcast:chapters", NS)
+    assert '"version": "1.2.0"' in local(tmp_path, chapters.get("url")).read_text(encoding="utf-8")
+    feed = feedparser.parse(xml)
+    assert not feed.bozo and len(feed.entries) == 2
+    assert feed.entries[0].enclosures[0].href == BASE + "2021-06-27/bulletin.mp3"
+
+
+def test_regenerating_a_date_is_idempotent(tmp_path):
+    publish(tmp_path, 26)
+    publish(tmp_path, 27)
+    files = ("feed.xml", "radio.xml", "episodes.json", "artwork.png")
+    before = {name: (tmp_path / name).read_bytes() for name in files}
+    again = publish(tmp_path, 27)
+    assert again.number == 2
+    assert {name: (tmp_path / name).read_bytes() for name in files} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2021-06-26", "2021-06-27", *files])
+
+
+def test_retention_removes_old_folders_but_never_renumbers(tmp_path):
+    s = settings(archive_policy="remove")
+    for day in (25, 26, 27, 28):
+        publish(tmp_path, day, s)
+    assert not (tmp_path / "2021-06-25").exists() and not (tmp_path / "2021-06-26").exists()
+    records = load_manifest(tmp_path)
+    assert [(r.number, r.removed) for _, r in sorted(records.items())] == [
+        (1, True), (2, True), (3, False), (4, False)]
+    parsed = podcastparser.parse(BASE, io.BytesIO((tmp_path / "feed.xml").read_bytes()))
+    assert [e["number"] for e in parsed["episodes"]] == [4, 3]
+
+
+def test_archived_files_stay_under_the_keep_policy(tmp_path):
+    for day in (25, 26, 27):
+        publish(tmp_path, day)
+    assert (tmp_path / "2021-06-25" / "bulletin.mp3").exists()
+    xml = (tmp_path / "feed.xml").read_text(encoding="utf-8")
+    assert "2021-06-25" not in xml
+
+
+def test_a_failed_run_leaves_the_previous_publication_byte_identical(tmp_path):
+    publish(tmp_path, 26)
+    snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    bad_art = tmp_path.parent / "cover.png"
+    bad_art.write_bytes(b"not an image")
+    with pytest.raises(ConfigError):
+        publish(tmp_path, 27, settings(image=str(bad_art)), mp3=b"other")
+    with pytest.raises(ConfigError):  # regenerating an existing date fails the same way
+        publish(tmp_path, 26, settings(image=str(bad_art)), mp3=b"other")
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".staging" not in str(p)}
+    assert after == snapshot
+
+
+def test_radio_feed_lists_stable_cuts(tmp_path):
+    publish(tmp_path, 26)
+    first = publish(tmp_path, 27)
+    xml = (tmp_path / "radio.xml").read_bytes()
+    parsed = podcastparser.parse(BASE + "radio.xml", io.BytesIO(xml))
+    urls = [e["enclosures"][0]["url"] for e in parsed["episodes"]]
+    assert urls[:3] == [BASE + "2021-06-27/radio/bulletin.wav", BASE + "2021-06-27/radio/01.wav",
+                        BASE + "2021-06-27/radio/02.wav"]
+    assert len(urls) == 6
+    for episode in parsed["episodes"]:
+        [enclosure] = episode["enclosures"]
+        assert enclosure["mime_type"] == "audio/wav"
+        with wave.open(str(local(tmp_path, enclosure["url"]))) as w:
+            assert w.getframerate() == 48000
+        assert local(tmp_path, enclosure["url"]).stat().st_size == enclosure["file_size"]
+    guids = [e["guid"] for e in parsed["episodes"]]
+    assert len(set(guids)) == 6
+    assert guids[1] == first.item_guid("radio/01")
+    channel = etree.fromstring(xml).find("channel")
+    assert channel.findtext("itunes:block", namespaces=NS) == "yes"
+    assert channel.findtext("podcast:guid", namespaces=NS) != etree.fromstring(
+        (tmp_path / "feed.xml").read_bytes()).find("channel").findtext("podcast:guid", namespaces=NS)
+    feed = feedparser.parse(xml)
+    assert not feed.bozo
+    assert feed.entries[0].title == "2021-06-27 整期 太原日报"
+    assert feed.entries[1].title == "2021-06-27 01 我市老旧小区改造全面提速"
+    assert feed.entries[1].tags[0].term == "NEWS"
+    durations = [c.duration for c in load_manifest(tmp_path)["2021-06-27"].radio]
+    assert durations == [0.1, 0.2, 0.3]  # read back from the WAV headers
+    publish(tmp_path, 27)  # regenerated: same GUIDs
+    assert [e["guid"] for e in podcastparser.parse(BASE, io.BytesIO((tmp_path / "radio.xml").read_bytes()))["episodes"]] == guids
+
+
+def test_podcast_guid_survives_a_new_base_url(tmp_path):
+    publish(tmp_path, 26)
+    publish(tmp_path, 27, settings(base_url="https://cdn.example.net/podcast/"))
+    channel = etree.fromstring((tmp_path / "feed.xml").read_bytes()).find("channel")
+    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
+
+
+def test_unreadable_broadcast_wav_is_a_publish_error(tmp_path):
+    (tmp_path / "radio").mkdir()
+    (tmp_path / "radio" / "01.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    with pytest.raises(PublishError) as info:
+        staged_radio_cuts(tmp_path, "2021-06-27", ("标题",), "太原日报")
+    assert "01.wav" in str(info.value) and info.value.exit_code == 6
+    assert staged_radio_cuts(tmp_path, "2021-06-27", (), "太原日报") == ()  # no articles asked for

@@ -1,0 +1,93 @@
+"""`audiobulletin say`: one line, normalised with the lexicon, spoken to a WAV file."""
+
+from __future__ import annotations
+
+import importlib.util
+import wave
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audiobulletin.cli import cli
+from tone_engine import RATE, ToneEngine
+
+LEXICON = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
+
+
+class OfflineToneEngine(ToneEngine):
+    """The tone engine standing in for the offline voice: records what it was asked to say."""
+
+    name = "offline"
+    said: list = []
+
+    def render(self, requests, on_result):
+        OfflineToneEngine.said = [(r.text, r.voice) for r in requests]
+        super().render(requests, on_result)
+
+
+@pytest.fixture
+def tone_engine(monkeypatch):
+    monkeypatch.setattr("audiobulletin.cli.say.make_engine", lambda settings: OfflineToneEngine())
+    monkeypatch.delenv("AUDIOBULLETIN_CONFIG", raising=False)
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # voices/default.toml
+    return OfflineToneEngine
+
+
+def test_say_writes_the_reading_to_a_wav(tone_engine, tmp_path):
+    out = tmp_path / "check.wav"
+    result = CliRunner().invoke(cli, ["say", "GDP增长5.2%，气温-5℃", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "国内生产总值增长百分之五点二，气温零下五摄氏度"
+    [(text, voice)] = tone_engine.said
+    assert text == "国内生产总值增长百分之五点二，气温零下五摄氏度"
+    assert (voice.engine, voice.name) == ("offline", "baker")
+    with wave.open(str(out)) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, RATE)
+        assert wav.getnframes() == int(len(text) * 0.08 * RATE)
+
+
+def test_say_applies_the_lexicon_and_role(tone_engine, tmp_path):
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[readings]\n"H7N9" = "H七N九禽流感"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["say", "H7N9", "-o", str(tmp_path / "a.wav"),
+                                      "--lexicon", str(lexicon), "--role", "headline"])
+    assert result.exit_code == 0, result.output
+    [(text, voice)] = tone_engine.said
+    assert text == "艾尺七恩九禽流感"
+    assert voice.pitch == -12  # the headline voice of voices/default.toml
+
+
+def test_say_reports_a_bad_lexicon_in_one_line(tone_engine, tmp_path):
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[pinyin]\n"长治" = "chang2"\n', encoding="utf-8")
+    out = tmp_path / "a.wav"
+    result = CliRunner().invoke(cli, ["say", "长治", "-o", str(out), "--lexicon", str(lexicon)])
+    assert result.exit_code == 3
+    assert "[pinyin] 长治" in result.output and "1 syllable(s) for 2" in result.output
+    assert not out.exists()
+
+
+def test_say_refuses_unspeakable_text(tone_engine, tmp_path):
+    result = CliRunner().invoke(cli, ["say", "——", "-o", str(tmp_path / "a.wav")])
+    assert result.exit_code == 4
+    assert "nothing to speak" in result.output
+
+
+def test_say_help_has_an_example():
+    result = CliRunner().invoke(cli, ["say", "--help"])
+    assert result.exit_code == 0 and "audiobulletin say" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("audiobulletin.speech.offline") is None,
+                    reason="the offline engine is not on this branch yet")
+def test_say_with_the_real_offline_voice(tmp_path, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    out = tmp_path / "real.wav"
+    result = CliRunner().invoke(cli, ["say", "万柏林区6月26日14:30", "-o", str(out),
+                                      "--lexicon", str(LEXICON), "--engine", "offline"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "万柏林区六月二十六日十四点三十分"
+    with wave.open(str(out)) as wav:
+        assert wav.getnframes() / wav.getframerate() > 2.0  # 15 syllables, not silence
