@@ -25,10 +25,12 @@ FALLBACK = ("本报讯（记者 郝晓炜）市卫健委消息，截至6月26日
 
 
 def requests_for(repeat: int, clauses: bool):
+    from audiobulletin.script.reading import to_spoken
     from audiobulletin.speech.engine import SpeechRequest
     from audiobulletin.speech.voice import Voice
 
-    text = PARAGRAPH.read_text(encoding="utf-8").strip() if PARAGRAPH.exists() else FALLBACK
+    written = PARAGRAPH.read_text(encoding="utf-8").strip() if PARAGRAPH.exists() else FALLBACK
+    text = to_spoken(written, for_offline=True)  # the engine gets the spoken form, as in the pipeline
     # --clauses: segment-sized requests, as the script stage sends them for long sentences
     units = [u for u in re.split(r"(?<=[，。])", text) if u.strip()] if clauses else [text]
     voice = Voice("offline", "baker")
@@ -105,7 +107,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     requests = requests_for(args.repeat, args.clauses)
-    print(f"{len(requests)} requests, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{len(requests)} requests ({sum(len(r.text) for r in requests)} characters), load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = [measure(1, requests), measure(args.workers, requests)]
     for r in results:
         print(f"workers={r['workers']}: cold start {r['cold']:.2f} s, {r['audio']:.1f} s audio in "
