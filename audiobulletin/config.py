@@ -16,9 +16,19 @@ ARCHIVE_POLICIES = ("keep", "remove")
 CONFIG_NAME = "audiobulletin.toml"
 
 
+def _in_voices(name: str) -> Path:
+    """voices/<name> of the working folder, else the one next to the package (a source checkout)."""
+    here = Path("voices") / name
+    return here if here.exists() else Path(__file__).resolve().parent.parent / "voices" / name
+
+
 def _default_profile() -> Path:
-    here = Path("voices/default.toml")
-    return here if here.exists() else Path(__file__).resolve().parent.parent / "voices" / "default.toml"
+    return _in_voices("default.toml")
+
+
+def _default_lexicon() -> Path | None:
+    path = _in_voices("lexicon.toml")
+    return path if path.exists() else None
 
 
 @dataclass(frozen=True)
@@ -45,8 +55,8 @@ class Settings:
     """Channel artwork (square PNG/JPEG, 1400-3000 px); generated from the paper's name if empty."""
     profile: Path = field(default_factory=_default_profile)
     """Voice profile (TOML) mapping roles to voices."""
-    lexicon: Path | None = None
-    """Pronunciation lexicon (TOML); none by default."""
+    lexicon: Path | None = field(default_factory=_default_lexicon)
+    """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
     engine: str = "offline"
     """Speech engine: auto (online, offline fallback per article), edge, or offline."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)

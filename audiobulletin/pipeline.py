@@ -28,6 +28,7 @@ from .publish.lock import output_lock
 from .publish.manifest import EpisodeRecord, episode_guid, publication_time
 from .publish.publication import publish_episode
 from .script import build_script
+from .script.reading import Lexicon, load_lexicon, to_spoken
 from .script.segment import Script
 from .speech import Speech, requests_for, speak
 from .speech.voice import Clip
@@ -94,8 +95,16 @@ def read_edition_for_review(path: Path, settings: Settings, date: dt.date | None
     return parse_file(path, paper=settings.paper or "本报", date=date)
 
 
-def script_for(edition: Edition, settings: Settings) -> Script:
-    return build_script(edition)
+def lexicon_of(settings: Settings) -> Lexicon | None:
+    return load_lexicon(settings.lexicon) if settings.lexicon else None
+
+
+def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = None) -> Script:
+    """The script, read for the engine in use: the offline voice needs Simplified text and
+    letters in words it can say; the online voices read Latin letters themselves."""
+    lexicon = lexicon if lexicon is not None else lexicon_of(settings)
+    offline = settings.engine == "offline"
+    return build_script(edition, reading=lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon))
 
 
 def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:

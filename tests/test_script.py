@@ -3,7 +3,6 @@ import datetime as dt
 from audiobulletin.edition import Article, Edition
 from audiobulletin.parse import parse_file
 from audiobulletin.script import INTRO_CHAPTER, build_script
-from audiobulletin.script.opening import spoken_date
 from audiobulletin.script.segment import Pause, Role
 from audiobulletin.script.sentences import MAX_SEGMENT_CHARS, clauses, sentences
 
@@ -72,6 +71,7 @@ def test_unspeakable_text_is_dropped():
     assert [s.text for s in script.segments if s.role is Role.BODY] == ["正文一句。"]
 
 
-def test_spoken_date():
-    assert spoken_date(dt.date(2021, 6, 27)) == "二零二一年六月二十七日，星期日"
-    assert spoken_date(dt.date(2030, 10, 10)) == "二零三零年十月十日，星期四"
+def test_intro_reads_the_date_in_chinese():
+    edition = Edition(paper="某报", date=dt.date(2030, 10, 10), articles=(Article("标题", paragraphs=("一句。",)),))
+    intro = [s.spoken for s in build_script(edition).segments if s.role is Role.INTRO]
+    assert intro[1] == "今天是二零三零年十月十日，星期四。" and intro[2] == "今天的主要内容有一条："

@@ -10,6 +10,7 @@ from typing import Callable
 
 from ..edition import Article, Edition
 from .opening import intro_lines, outro_lines
+from .reading import reporters_of, spoken_byline, to_spoken
 from .segment import ChapterPlan, Pause, Role, Script, Segment
 from .sentences import clauses, sentences, speakable
 
@@ -19,27 +20,18 @@ Reading = Callable[[str], str]
 """Written text -> what the newsreader says (the normaliser)."""
 
 
-def _plain(text: str) -> str:
-    return text
-
-
 def spoken_credit(article: Article) -> str | None:
-    """A credit printed at the article's end: （王晓明） -> 王晓明报道。 （本报记者 赵丽） -> 本报记者赵丽报道。"""
-    if not article.credit or article.byline:  # the byline already named the reporters
+    """A credit printed at the article's end, when the byline named nobody:
+    （王晓明） -> 王晓明报道。 （本报记者 赵丽） -> 本报记者赵丽报道。"""
+    if not article.credit or reporters_of(article.byline or ""):
         return None
     inner = article.credit.strip("（）() ").replace(" ", "")
     return f"{inner}报道。" if inner else None
 
 
-def spoken_byline(article: Article) -> str | None:
-    """A natural credit instead of raw brackets: 本报记者赵继钊、殷雪鸢报道."""
-    if not article.byline:
-        return None
-    if article.reporters:
-        role = "全媒体记者" if "全媒体" in article.byline else "记者"
-        source = "本报" if article.byline.startswith("本报") else article.byline.split("电")[0] + "电，"
-        return f"{source}{role}{'、'.join(article.reporters)}报道。"
-    return f"{article.byline.rstrip('讯')}消息。" if article.byline.startswith("本报") else f"{article.byline}。"
+def _byline_sentence(article: Article) -> str | None:
+    """A natural credit instead of raw brackets: 本报全媒体记者赵继钊、殷雪鸢报道。"""
+    return spoken_byline(article.byline).rstrip("。") + "。" if article.byline else None
 
 
 def _body_segments(article: Article, index: int, reading: Reading) -> list[Segment]:
@@ -62,12 +54,12 @@ def _with_pause(segment: Segment, pause: int) -> Segment:
     return replace(segment, pause_after_ms=int(pause))
 
 
-def article_segments(article: Article, index: int, reading: Reading = _plain) -> list[Segment]:
+def article_segments(article: Article, index: int, reading: Reading = to_spoken) -> list[Segment]:
     head = [Segment(Role.HEADLINE, article.headline, reading(article.headline), index, 0, Pause.HEADLINE, cue=True)]
     head += [Segment(Role.SUBHEADING, sub, reading(sub), index, 0, Pause.SENTENCE)
              for sub in article.subheadings if speakable(sub)]
     head[-1] = _with_pause(head[-1], Pause.HEADLINE)
-    byline = spoken_byline(article)
+    byline = _byline_sentence(article)
     if byline:
         head.append(Segment(Role.BYLINE, article.byline, reading(byline), index, 0, Pause.SENTENCE))
     body = _body_segments(article, index, reading)
@@ -82,18 +74,18 @@ def article_segments(article: Article, index: int, reading: Reading = _plain) ->
     return segments
 
 
-def build_script(edition: Edition, reading: Reading = _plain) -> Script:
+def build_script(edition: Edition, reading: Reading = to_spoken) -> Script:
     segments: list[Segment] = []
     chapters: list[ChapterPlan] = []
     paper = edition.paper or "本报"
     intro = intro_lines(paper, edition.date, [a.headline for a in edition.articles])
     chapters.append(ChapterPlan(INTRO_CHAPTER, 0, None))
-    for written, spoken in intro:
-        segments.append(Segment(Role.INTRO, written, reading(spoken), None, 0, Pause.SENTENCE))
+    for line in intro:
+        segments.append(Segment(Role.INTRO, line, reading(line), None, 0, Pause.SENTENCE))
     segments[-1] = _with_pause(segments[-1], Pause.ARTICLE)
     for index, article in enumerate(edition.articles):
         chapters.append(ChapterPlan(article.headline, len(segments), index))
         segments += article_segments(article, index, reading)
-    for written, spoken in outro_lines(paper):
-        segments.append(Segment(Role.OUTRO, written, reading(spoken), None, 0, 0))
+    for line in outro_lines(paper):
+        segments.append(Segment(Role.OUTRO, line, reading(line), None, 0, 0))
     return Script(segments=tuple(segments), chapters=tuple(chapters))
