@@ -39,7 +39,8 @@ def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequen
     def offline() -> Engine:
         from .offline import OfflineEngine
 
-        return CachedEngine(OfflineEngine(workers=settings.workers, lexicon=lexicon), cache_dir)
+        pinyin = lexicon.pinyin_strings() if lexicon else None
+        return CachedEngine(OfflineEngine(workers=settings.workers, lexicon=pinyin), cache_dir)
 
     def edge() -> Engine:
         from .edge import Backoff, EdgeEngine
