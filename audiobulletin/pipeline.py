@@ -22,8 +22,9 @@ from .edition import Edition
 from .errors import InputError, SpeechError
 from .parse import parse_file
 from .profile import load_profile
+from .publish.accessible import write_accessible_edition, write_index
 from .publish.chapters_json import chapter_list
-from .publish.episode_files import staged_radio_cuts, write_episode_files
+from .publish.episode_files import SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
 from .publish.lock import output_lock
 from .publish.manifest import EpisodeRecord, episode_guid, publication_time
 from .publish.publication import publish_episode
@@ -35,6 +36,7 @@ from .speech.choose import build_engine
 from .speech.voice import Clip
 
 AUDIO_NAME = "bulletin.mp3"
+ACCESSIBLE_DIR = "accessible"
 
 
 class Progress(Protocol):
@@ -61,6 +63,8 @@ class RunReport:
     segments: int = 0
     failures: dict[int, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    """Spoken segments the accessible edition could not place in the text (should be none)."""
     engines: dict[str, str] = field(default_factory=dict)
     """Article headline -> engine(s) that voiced it."""
     timings: dict[str, float] = field(default_factory=dict)
@@ -159,6 +163,11 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
             mastered = _master(assembled, edition, settings, staging / AUDIO_NAME)
         with _timed(report, progress, "publish"):
             write_episode_files(staging, assembled.timeline)
+            accessible = write_accessible_edition(
+                edition, assembled.timeline, staging / AUDIO_NAME, staging / ACCESSIBLE_DIR,
+                transcripts={"WebVTT 字幕": VTT_NAME, "SRT 字幕": SRT_NAME, "纯文本文字稿": TEXT_NAME},
+                index_page=out_dir / "index.html")
+            report.unplaced = list(accessible.unplaced)
             record = EpisodeRecord(
                 date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
                 title=f"{settings.paper} {edition.date.year}年{edition.date.month}月{edition.date.day}日",
@@ -170,6 +179,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
                 radio=staged_radio_cuts(staging, iso, tuple(a.headline for a in edition.articles),
                                         bulletin_title=settings.paper))
             publish_episode(out_dir, staging, record, settings)
+            write_index(out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.audio = out_dir / iso / AUDIO_NAME
