@@ -8,21 +8,20 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import PublishError
+from .errors import AudioBulletinError, PublishError
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
+def atomic_path(target: Path, *, error: type[AudioBulletinError] = PublishError) -> Iterator[Path]:
     """Yield a temp path next to `target`; on success it replaces `target` in one rename,
-    on failure it is removed and `target` is untouched. OS errors become PublishError."""
+    on failure it is removed and `target` is untouched. OS errors become `error` (PublishError;
+    mastering passes AudioError)."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-        os.close(fd)
+        tmp_path = scratch_path(target, "part")
     except OSError as exc:
-        raise _write_error(target, exc) from None
-    tmp_path = Path(tmp)
+        raise _write_error(target, exc, error) from None
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as handle:
@@ -31,9 +30,17 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp_path, target)
         _fsync_dir(target.parent)
     except OSError as exc:
-        raise _write_error(target, exc) from None
+        raise _write_error(target, exc, error) from None
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def scratch_path(target: Path, suffix: str) -> Path:
+    """A new empty hidden file next to `target` (same file system, so it can be renamed over it);
+    the caller removes it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{Path(target).name}.", suffix=f".{suffix}", dir=Path(target).parent)
+    os.close(fd)
+    return Path(tmp)
 
 
 def write_atomic(target: Path, data: bytes | str) -> None:
@@ -52,9 +59,9 @@ def write_if_changed(target: Path, data: bytes | str) -> bool:
     return True
 
 
-def _write_error(target: Path, exc: OSError) -> PublishError:
-    return PublishError(f"cannot write {target.name}: {exc.strerror or exc}", where=str(target.parent),
-                        hint="check free space and permissions of the output folder")
+def _write_error(target: Path, exc: OSError, error: type[AudioBulletinError] = PublishError) -> AudioBulletinError:
+    return error(f"cannot write {target.name}: {exc.strerror or exc}", where=str(target.parent),
+                 hint="check free space and permissions of the output folder")
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,0 +1,260 @@
+"""Broadcast WAV for radio: 16-bit PCM with `bext`, `ubxt` and `cart` chunks, and a strict reader.
+
+- `bext` (EBU Tech 3285 v2): ASCII description, originator, origination date/time, time
+  reference, loudness value/range, max true peak, max momentary/short-term loudness, coding history.
+- `ubxt`: the same record with UTF-8 text, so the Chinese title and description survive. Layout
+  as the BWF-J ubxt chunk: bext's with the three text fields four times as long (1024/128/128
+  bytes), UTF-8 coding history.
+- `cart` (AES46-2002): what radio automation reads: title, artist, cut id, category (NEWS),
+  start/end date-time, producer app, level reference, post timers (AUDs/AUDe: where the sound
+  starts and ends, in samples), URL and tag text.
+
+Chunk order: fmt, bext, ubxt, cart, data. Every odd-sized chunk is followed by one pad byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import struct
+import unicodedata
+from dataclasses import dataclass
+
+from ..errors import AudioError
+
+BEXT_VERSION = 2
+CART_VERSION = "0101"
+_NO_LOUDNESS = 0x7FFF  # bext v2: "value not set"
+_CART_TEXT_FIELDS = ("title", "artist", "cut_id", "client_id", "category", "classification", "out_cue")
+
+
+@dataclass(frozen=True)
+class Bext:
+    """Broadcast audio extension (also the layout of `ubxt`, with UTF-8 text)."""
+
+    description: str
+    originator: str
+    originator_reference: str
+    origination: dt.datetime
+    time_reference: int = 0
+    """First sample's position in samples since midnight."""
+    loudness_value: float | None = None
+    """Integrated loudness, LUFS."""
+    loudness_range: float | None = None
+    max_true_peak: float | None = None
+    """dBTP."""
+    max_momentary: float | None = None
+    max_short_term: float | None = None
+    coding_history: str = ""
+    umid: bytes = bytes(64)
+
+
+@dataclass(frozen=True)
+class PostTimer:
+    usage: str
+    """Four characters, e.g. "AUDs" (audio start), "AUDe" (audio end)."""
+    value: int
+    """Position in samples."""
+
+
+@dataclass(frozen=True)
+class Cart:
+    """AES46 cart chunk (all text ASCII)."""
+
+    title: str
+    artist: str
+    cut_id: str
+    category: str = "NEWS"
+    client_id: str = ""
+    classification: str = ""
+    out_cue: str = ""
+    start: dt.datetime = dt.datetime(1900, 1, 1)
+    end: dt.datetime = dt.datetime(9999, 12, 31, 23, 59, 59)
+    producer_app_id: str = ""
+    producer_app_version: str = ""
+    user_def: str = ""
+    level_reference: int = 32768
+    """Sample value of the 0 dB reference (full scale for 16-bit)."""
+    post_timers: tuple[PostTimer, ...] = ()
+    url: str = ""
+    tag_text: str = ""
+    version: str = CART_VERSION
+
+
+@dataclass(frozen=True)
+class WavInfo:
+    """What `read` finds in a WAV file."""
+
+    sample_rate: int
+    channels: int
+    bits: int
+    frames: int
+    chunks: tuple[str, ...]
+    """Chunk ids in file order."""
+    bext: Bext | None = None
+    ubxt: Bext | None = None
+    cart: Cart | None = None
+    data_offset: int = 0
+    data_size: int = 0
+
+
+# --- text fields --------------------------------------------------------------------------------
+
+def ascii_text(text: str) -> str:
+    """ASCII rendering of Chinese text for the ASCII-only fields: pinyin syllables, full-width
+    punctuation folded to ASCII, anything else dropped."""
+    from pypinyin import Style, lazy_pinyin
+
+    pieces = [unicodedata.normalize("NFKC", piece).strip() for piece in lazy_pinyin(text, style=Style.NORMAL)]
+    joined = " ".join(piece for piece in pieces if piece)
+    folded = joined.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".",
+                                             "《": '"', "》": '"', "—": "-", "…": "..."}))
+    return " ".join(folded.encode("ascii", "ignore").decode("ascii").split())
+
+
+def _fixed(text: str, size: int, encoding: str = "ascii") -> bytes:
+    """NUL-padded fixed field; UTF-8 is cut on a character boundary."""
+    raw = text.encode(encoding)
+    if len(raw) > size:
+        raw = raw[:size].decode(encoding, "ignore").encode(encoding)
+    return raw.ljust(size, b"\0")
+
+
+def _unfixed(raw: bytes, encoding: str = "ascii") -> str:
+    return raw.split(b"\0", 1)[0].decode(encoding)
+
+
+def _centi(value: float | None) -> int:
+    if value is None or not math.isfinite(value):
+        return _NO_LOUDNESS
+    return max(-32767, min(32766, round(value * 100)))
+
+
+def _uncenti(value: int) -> float | None:
+    return None if value == _NO_LOUDNESS else value / 100
+
+
+# --- chunk bodies -------------------------------------------------------------------------------
+
+_BEXT_TAIL = struct.Struct("<10s8sIIH64s5h180s")
+
+
+def _bext_body(b: Bext, wide: bool) -> bytes:
+    encoding, scale = ("utf-8", 4) if wide else ("ascii", 1)
+    head = (_fixed(b.description, 256 * scale, encoding) + _fixed(b.originator, 32 * scale, encoding)
+            + _fixed(b.originator_reference, 32 * scale, encoding))
+    tail = _BEXT_TAIL.pack(
+        b.origination.strftime("%Y-%m-%d").encode(), b.origination.strftime("%H:%M:%S").encode(),
+        b.time_reference & 0xFFFFFFFF, b.time_reference >> 32, BEXT_VERSION, b.umid,
+        _centi(b.loudness_value), _centi(b.loudness_range), _centi(b.max_true_peak),
+        _centi(b.max_momentary), _centi(b.max_short_term), bytes(180))
+    return head + tail + b.coding_history.encode(encoding)
+
+
+def _parse_bext(body: bytes, wide: bool) -> Bext:
+    encoding, scale = ("utf-8", 4) if wide else ("ascii", 1)
+    text = 320 * scale
+    if len(body) < text + _BEXT_TAIL.size:
+        raise AudioError(f"{'ubxt' if wide else 'bext'} chunk is {len(body)} bytes, shorter than its fields")
+    date, time, low, high, version, umid, *levels, _ = _BEXT_TAIL.unpack_from(body, text)
+    if version != BEXT_VERSION:
+        raise AudioError(f"bext version {version}, expected {BEXT_VERSION}")
+    stamp = dt.datetime.strptime(f"{date.decode()} {time.decode()}", "%Y-%m-%d %H:%M:%S")
+    value, lra, peak, momentary, short_term = (_uncenti(v) for v in levels)
+    return Bext(_unfixed(body[:256 * scale], encoding), _unfixed(body[256 * scale:288 * scale], encoding),
+                _unfixed(body[288 * scale:text], encoding), stamp, low | high << 32, value, lra, peak,
+                momentary, short_term, body[text + _BEXT_TAIL.size:].decode(encoding).rstrip("\0"), umid)
+
+
+_CART_DATES = struct.Struct("<10s8s10s8s")
+_CART_TAIL = struct.Struct("<64s64s64si64s276s1024s")
+
+
+def _cart_body(c: Cart) -> bytes:
+    timers = b"".join(_fixed(t.usage, 4) + struct.pack("<I", t.value) for t in c.post_timers[:8])
+    return (_fixed(c.version, 4) + b"".join(_fixed(getattr(c, name), 64) for name in _CART_TEXT_FIELDS)
+            + _CART_DATES.pack(c.start.strftime("%Y/%m/%d").encode(), c.start.strftime("%H:%M:%S").encode(),
+                               c.end.strftime("%Y/%m/%d").encode(), c.end.strftime("%H:%M:%S").encode())
+            + _CART_TAIL.pack(_fixed(c.producer_app_id, 64), _fixed(c.producer_app_version, 64),
+                              _fixed(c.user_def, 64), c.level_reference, timers.ljust(64, b"\0"),
+                              bytes(276), _fixed(c.url, 1024))
+            + c.tag_text.encode("ascii"))
+
+
+def _parse_cart(body: bytes) -> Cart:
+    fixed = 4 + 64 * len(_CART_TEXT_FIELDS) + _CART_DATES.size + _CART_TAIL.size
+    if len(body) < fixed:
+        raise AudioError(f"cart chunk is {len(body)} bytes, shorter than its {fixed} bytes of fields")
+    texts = {name: _unfixed(body[4 + 64 * i:68 + 64 * i]) for i, name in enumerate(_CART_TEXT_FIELDS)}
+    at = 4 + 64 * len(_CART_TEXT_FIELDS)
+    start_date, start_time, end_date, end_time = (v.decode() for v in _CART_DATES.unpack_from(body, at))
+    app_id, app_version, user_def, level, timers, _, url = _CART_TAIL.unpack_from(body, at + _CART_DATES.size)
+    posts = []
+    for i in range(8):
+        usage, value = timers[8 * i:8 * i + 4], struct.unpack_from("<I", timers, 8 * i + 4)[0]
+        if usage.strip(b"\0"):
+            posts.append(PostTimer(usage.decode("ascii"), value))
+    return Cart(**texts, start=dt.datetime.strptime(f"{start_date} {start_time}", "%Y/%m/%d %H:%M:%S"),
+                end=dt.datetime.strptime(f"{end_date} {end_time}", "%Y/%m/%d %H:%M:%S"),
+                producer_app_id=_unfixed(app_id), producer_app_version=_unfixed(app_version),
+                user_def=_unfixed(user_def), level_reference=level, post_timers=tuple(posts),
+                url=_unfixed(url), tag_text=body[fixed:].decode("ascii").rstrip("\0"),
+                version=body[:4].decode("ascii"))
+
+
+# --- the file -----------------------------------------------------------------------------------
+
+def _chunk(ident: bytes, body: bytes) -> bytes:
+    return ident + struct.pack("<I", len(body)) + body + (b"\0" if len(body) % 2 else b"")
+
+
+def header(*, sample_rate: int, frames: int, bext: Bext, ubxt: Bext, cart: Cart) -> bytes:
+    """Everything before the samples of a mono 16-bit PCM Broadcast WAV (ends with the data
+    chunk's header)."""
+    data_size = 2 * frames
+    fmt = struct.pack("<HHIIHH", 1, 1, sample_rate, 2 * sample_rate, 2, 16)
+    chunks = (_chunk(b"fmt ", fmt) + _chunk(b"bext", _bext_body(bext, False))
+              + _chunk(b"ubxt", _bext_body(ubxt, True)) + _chunk(b"cart", _cart_body(cart)))
+    riff_size = 4 + len(chunks) + 8 + data_size + data_size % 2
+    if riff_size >= 1 << 32:
+        raise AudioError("the WAV would exceed 4 GB", hint="cut the bulletin into shorter files")
+    return b"RIFF" + struct.pack("<I", riff_size) + b"WAVE" + chunks + b"data" + struct.pack("<I", data_size)
+
+
+def read(path) -> WavInfo:
+    """Parse a RIFF/WAVE file's chunks, strictly: sizes must add up to the file and every
+    odd-sized chunk must be followed by its pad byte."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 12 or blob[:4] != b"RIFF" or blob[8:12] != b"WAVE":
+        raise AudioError("not a RIFF/WAVE file", where=str(path))
+    riff_size = struct.unpack_from("<I", blob, 4)[0]
+    if riff_size + 8 != len(blob):
+        raise AudioError(f"RIFF size says {riff_size + 8} bytes, file has {len(blob)}", where=str(path))
+    at, order, found, data = 12, [], {}, None
+    while at < len(blob):
+        if at + 8 > len(blob):
+            raise AudioError(f"truncated chunk header at byte {at}", where=str(path))
+        ident, size = blob[at:at + 4].decode("latin-1"), struct.unpack_from("<I", blob, at + 4)[0]
+        end = at + 8 + size
+        if end + size % 2 > len(blob):
+            raise AudioError(f"chunk '{ident}' runs past the end of the file", where=str(path))
+        if size % 2 and blob[end] != 0:
+            raise AudioError(f"chunk '{ident}' has a non-zero pad byte", where=str(path))
+        if ident in found:
+            raise AudioError(f"chunk '{ident}' appears twice", where=str(path))
+        order.append(ident)
+        found[ident] = blob[at + 8:end]
+        if ident == "data":
+            data = (at + 8, size)
+        at = end + size % 2
+    if "fmt " not in found or data is None:
+        raise AudioError("WAV lacks a fmt or data chunk", where=str(path))
+    tag, channels, rate, byte_rate, align, bits = struct.unpack_from("<HHIIHH", found["fmt "])
+    if tag != 1 or align != channels * bits // 8 or byte_rate != rate * align:
+        raise AudioError("fmt chunk is not consistent integer PCM", where=str(path))
+    return WavInfo(rate, channels, bits, data[1] // align, tuple(order),
+                   _parse_bext(found["bext"], False) if "bext" in found else None,
+                   _parse_bext(found["ubxt"], True) if "ubxt" in found else None,
+                   _parse_cart(found["cart"]) if "cart" in found else None,
+                   data[0], data[1])

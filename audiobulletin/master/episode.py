@@ -1,0 +1,248 @@
+"""Mastering the assembled episode into its deliverables: the podcast MP3 and the radio WAVs.
+
+    prepared = prepare(audio)                       # samples + K-weighting, once
+    mp3 = master_mp3(prepared, timeline, meta, out / "2021-06-27.mp3")
+    wavs = master_broadcast_wavs(prepared, timeline, meta, out / "radio", "2021-06-27")
+    # or both at once, the MP3 encoding while the WAVs are made:
+    mastered = master_episode(audio, timeline, meta, mp3_path=..., wav_folder=..., wav_stem=...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..errors import AudioError
+from ..timeline import Chapter, Timeline
+from .model import EpisodeMeta, Loudness, MasteredFile
+
+PODCAST_LUFS = -19.0
+"""Integrated loudness of the podcast MP3 (mono speech; -16 LUFS stereo-equivalent)."""
+PODCAST_CEILING = -1.5
+"""True-peak ceiling of the mastered PCM: leaves 0.5 dB for the codec's overshoot (0.1-0.3 dB
+measured on speech at 64 kbit/s), so the decoded MP3 stays under -1 dBTP."""
+RADIO_LUFS = -23.0
+"""EBU R128 programme loudness of the broadcast WAVs."""
+RADIO_CEILING = -1.5
+"""True-peak ceiling before resampling to 48 kHz and rounding to 16 bits (R128: <= -1 dBTP)."""
+RADIO_RATE = 48000
+_TIMELINE_SLACK = 0.05  # seconds the Timeline may differ from the audio before it is refused
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The episode as float samples and their K-weighting, shared by every deliverable."""
+
+    samples: "np.ndarray"  # noqa: F821 - numpy is imported lazily
+    rate: int
+    weighted: "np.ndarray"  # noqa: F821
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.rate
+
+
+@dataclass(frozen=True)
+class Mastered:
+    mp3: MasteredFile | None
+    wavs: tuple[MasteredFile, ...]
+
+
+def prepare(audio) -> Prepared:
+    """Samples of a pydub AudioSegment (mono, any rate) and their K-weighting."""
+    if isinstance(audio, Prepared):
+        return audio
+    from .loudness import k_weighted
+    from .pcm import samples_of
+
+    samples, rate = samples_of(audio)
+    return Prepared(samples, rate, k_weighted(samples, rate))
+
+
+def _check(prepared: Prepared, timeline: Timeline) -> None:
+    if abs(timeline.duration - prepared.duration) > _TIMELINE_SLACK:
+        raise AudioError(f"the timeline lasts {timeline.duration:.2f} s but the audio {prepared.duration:.2f} s",
+                         hint="master the audio that was assembled with this timeline")
+
+
+def master_mp3(audio, timeline: Timeline, meta: EpisodeMeta, path: Path, *, target_lufs: float = PODCAST_LUFS,
+               bitrate_kbps: int = 64, sample_rate: int = 44100, quality: int = 7,
+               ceiling_dbtp: float = PODCAST_CEILING, workers: int | None = None) -> MasteredFile:
+    """Loudness-normalised, chapter-tagged podcast MP3 at `path` (written atomically).
+
+    `audio` is the assembled pydub AudioSegment (or a `prepare`d one); `workers` is how many
+    encoder processes may share the work (default: one per CPU).
+    """
+    from . import id3, mp3
+    from .normalise import Target, normalise
+
+    settings = mp3.Mp3Settings(bitrate_kbps, sample_rate, quality)
+    target = Target(target_lufs, ceiling_dbtp)
+    prepared = prepare(audio)
+    _check(prepared, timeline)
+    path = Path(path)
+    out, loudness = normalise(prepared.samples, prepared.weighted, prepared.rate, target)
+    head = id3.tag_bytes(meta, timeline.chapters, prepared.duration)
+    mp3.encode(out, prepared.rate, path, bitrate_kbps=settings.bitrate_kbps, sample_rate=settings.sample_rate,
+               quality=settings.quality, head=head, parts=workers or os.cpu_count() or 1)
+    return _result(path, prepared.duration, loudness)
+
+
+def _result(path: Path, duration: float, loudness: Loudness, chapter: int | None = None) -> MasteredFile:
+    return MasteredFile(path, path.stat().st_size, duration, loudness.integrated, loudness.true_peak,
+                        chapter, loudness.loudness_range)
+
+
+def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]:
+    """File names by chapter index (None: the whole bulletin): `{stem}.wav`, then `01.wav`,
+    `02.wav` ... by article number, as publish expects them (radio/bulletin.wav, radio/01.wav).
+    Chapters without an article (the intro) get no file of their own."""
+    names: dict[int | None, str] = {None: f"{stem}.wav"}
+    for index, chapter in enumerate(chapters):
+        if chapter.article is not None:
+            names[index] = f"{chapter.article + 1:02d}.wav"
+    return names
+
+
+def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: Path, stem: str = "bulletin", *,
+                          target_lufs: float = RADIO_LUFS, ceiling_dbtp: float = RADIO_CEILING,
+                          created: dt.datetime | None = None) -> list[MasteredFile]:
+    """48 kHz 16-bit Broadcast WAVs in `folder`, each normalised on its own to `target_lufs`,
+    with bext, ubxt and cart chunks: the whole bulletin, then one per article (see `wav_names`)."""
+    import numpy as np
+
+    from .. import ffmpeg
+    from .normalise import Target, normalise
+    from .pcm import span
+
+    if not stem or not stem.isascii() or "/" in stem:
+        raise AudioError(f"WAV file stem must be plain ASCII, got {stem!r}", hint="use the edition date")
+    target = Target(target_lufs, ceiling_dbtp)
+    prepared = prepare(audio)
+    _check(prepared, timeline)
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AudioError(f"cannot create the folder: {exc.strerror or exc}", where=str(folder)) from None
+    names = wav_names(stem, timeline.chapters)
+    x, y, rate = prepared.samples, prepared.weighted, prepared.rate
+    whole, whole_loudness = normalise(x, y, rate, target)
+    # every article on its own target, laid side by side so one resampler pass serves them all
+    cuts = {index: span(c.start, c.end, rate, len(x)) for index, c in enumerate(timeline.chapters)
+            if index in names}
+    per_article = np.zeros_like(x)
+    article_loudness = {}
+    for index, (first, last) in cuts.items():
+        per_article[first:last], article_loudness[index] = normalise(
+            x[first:last], y[first:last], rate, target, what=f"article {timeline.chapters[index].title}")
+
+    def to_radio_pcm(samples):
+        if rate == RADIO_RATE:
+            return np.round(np.clip(samples, -1.0, 32767 / 32768) * 32768).astype("<i2")
+        out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-ar", str(RADIO_RATE),
+                          "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
+                         stdin=memoryview(samples).cast("B"), where=folder, what="resampler")
+        return np.frombuffer(out, dtype="<i2")
+
+    with ThreadPoolExecutor(2) as pool:
+        jobs = [pool.submit(to_radio_pcm, whole)] + ([pool.submit(to_radio_pcm, per_article)] if cuts else [])
+        texts = _Texts(meta, timeline.chapters)  # the pinyin import overlaps the resampling
+        radio = [job.result() for job in jobs]
+    created = (created or dt.datetime.now()).replace(microsecond=0)
+    day = f"{meta.date:%Y%m%d}"
+    results = [_write_wav(folder / names[None], radio[0], texts, None, whole_loudness, f"{day}-{stem}", created)]
+    scale = RADIO_RATE / rate
+    for index, (first, last) in cuts.items():
+        pcm = radio[1][round(first * scale):round(last * scale)]
+        reference = f"{day}-{names[index].removesuffix('.wav')}"
+        results.append(_write_wav(folder / names[index], pcm, texts, index, article_loudness[index],
+                                  reference, created))
+    return results
+
+
+class _Texts:
+    """Titles and descriptions for the chunks, in UTF-8 and in ASCII (pinyin)."""
+
+    def __init__(self, meta: EpisodeMeta, chapters: tuple[Chapter, ...]):
+        from .bwf import ascii_text
+
+        self.meta = meta
+        self.titles = [meta.title] + [c.title for c in chapters]
+        self.ascii_titles = [ascii_text(t) for t in self.titles]
+        self.ascii_episode = self.ascii_titles[0]
+        self.ascii_artist = ascii_text(meta.artist)
+        self.ascii_album = ascii_text(meta.album)
+        self.ascii_description = ascii_text(meta.description)
+
+    def title(self, chapter: int | None) -> str:
+        return self.titles[0 if chapter is None else chapter + 1]
+
+    def ascii_title(self, chapter: int | None) -> str:
+        return self.ascii_titles[0 if chapter is None else chapter + 1]
+
+
+def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Loudness, reference: str,
+               created: dt.datetime) -> MasteredFile:
+    from ..atomic import atomic_path
+    from . import bwf
+
+    meta = texts.meta
+    if chapter is None:
+        description, ascii_description = (f"{meta.title}\n{meta.description}",
+                                          f"{texts.ascii_episode}. {texts.ascii_description}")
+    else:
+        description = f"{texts.title(chapter)}\n{meta.title}"
+        ascii_description = f"{texts.ascii_title(chapter)}. {texts.ascii_episode}"
+    history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
+               f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
+    fields = dict(originator_reference=reference[:32], origination=created,
+                  loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
+                  max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
+                  max_short_term=loudness.max_short_term, coding_history=history)
+    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32], **fields)
+    ubxt = bwf.Bext(description=description, originator=meta.artist, **fields)
+    day = dt.datetime.combine(meta.date, dt.time())
+    sound = _sound_span(pcm)
+    cart = bwf.Cart(title=texts.ascii_title(chapter)[:64], artist=texts.ascii_artist[:64], cut_id=reference[:64],
+                    client_id=texts.ascii_album[:64], start=day, end=day.replace(hour=23, minute=59, second=59),
+                    producer_app_id="audiobulletin", producer_app_version=__version__,
+                    post_timers=(bwf.PostTimer("AUDs", sound[0]), bwf.PostTimer("AUDe", sound[1])))
+    head = bwf.header(sample_rate=RADIO_RATE, frames=len(pcm), bext=bext, ubxt=ubxt, cart=cart)
+    with atomic_path(path, error=AudioError) as temp, open(temp, "wb") as out:
+        out.write(head)
+        out.write(memoryview(pcm).cast("B"))  # 16-bit mono: always an even size, no pad byte
+    return _result(path, len(pcm) / RADIO_RATE, loudness, chapter)
+
+
+def _sound_span(pcm, threshold: int = 33, chunk: int = RADIO_RATE) -> tuple[int, int]:
+    """First and last sample above -60 dBFS (cart AUDs/AUDe), or (0, len); scans from both ends."""
+    import numpy as np
+
+    first = last = None
+    for start in range(0, len(pcm), chunk):
+        loud = np.flatnonzero(np.abs(pcm[start:start + chunk].astype(np.int32)) > threshold)
+        if len(loud):
+            first = start + int(loud[0])
+            break
+    for end in range(len(pcm), 0, -chunk):
+        loud = np.flatnonzero(np.abs(pcm[max(0, end - chunk):end].astype(np.int32)) > threshold)
+        if len(loud):
+            last = max(0, end - chunk) + int(loud[-1]) + 1
+            break
+    return (first, last) if first is not None else (0, len(pcm))
+
+
+def master_episode(audio, timeline: Timeline, meta: EpisodeMeta, *, mp3_path: Path | None = None,
+                   wav_folder: Path | None = None, wav_stem: str | None = None, **mp3_options) -> Mastered:
+    """Both deliverables from one analysis; the MP3 encodes while the WAVs are made."""
+    prepared = prepare(audio)
+    with ThreadPoolExecutor(1) as pool:
+        mp3 = pool.submit(master_mp3, prepared, timeline, meta, mp3_path, **mp3_options) if mp3_path else None
+        wavs = (master_broadcast_wavs(prepared, timeline, meta, wav_folder, wav_stem or "bulletin")
+                if wav_folder else [])
+        return Mastered(mp3.result() if mp3 else None, tuple(wavs))
