@@ -24,7 +24,7 @@ from .parse import parse_file
 from .profile import load_profile
 from .publish.accessible import write_accessible_edition, write_index
 from .publish.chapters_json import chapter_list
-from .publish.episode_files import SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
+from .publish.episode_files import RADIO_DIR, SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
 from .publish.lock import output_lock
 from .publish.manifest import EpisodeRecord, episode_guid, publication_time
 from .publish.publication import publish_episode
@@ -160,7 +160,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
     staging.mkdir()
     try:
         with _timed(report, progress, "master"):
-            mastered = _master(assembled, edition, settings, staging / AUDIO_NAME)
+            mastered = _master(assembled, edition, settings, staging)
         with _timed(report, progress, "publish"):
             write_episode_files(staging, assembled.timeline)
             accessible = write_accessible_edition(
@@ -193,11 +193,13 @@ def _description(edition: Edition, timeline) -> str:
     return f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
 
 
-def _master(assembled, edition: Edition, settings: Settings, path: Path):
-    from .master import EpisodeMeta, master_mp3
+def _master(assembled, edition: Edition, settings: Settings, folder: Path):
+    """The podcast MP3 and the broadcast WAVs (radio/bulletin.wav, radio/01.wav ...) in `folder`."""
+    from .master import EpisodeMeta, master_episode
 
     meta = EpisodeMeta(title=f"{settings.paper} {edition.date.isoformat()}", album=settings.paper,
                        artist=settings.author or settings.paper, date=edition.date,
                        description=_description(edition, assembled.timeline))
-    return master_mp3(assembled.audio, assembled.timeline, meta, path,
-                      target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps)
+    return master_episode(assembled.audio, assembled.timeline, meta, mp3_path=folder / AUDIO_NAME,
+                          wav_folder=folder / RADIO_DIR, wav_stem="bulletin",
+                          target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps).mp3
