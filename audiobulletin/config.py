@@ -57,7 +57,7 @@ class Settings:
     """Voice profile (TOML) mapping roles to voices."""
     lexicon: Path | None = field(default_factory=_default_lexicon)
     """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
-    engine: str = "offline"
+    engine: str = "auto"
     """Speech engine: auto (online, offline fallback per article), edge, or offline."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Parallel offline-voice worker processes (one model each)."""

@@ -76,8 +76,15 @@ for _name in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=argv, prog_name="audiobulletin", standalone_mode=True)
+        cli.main(args=args, prog_name="audiobulletin", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("audiobulletin: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug: one line unless asked for the trace
+        if "--traceback" in args:
+            raise
+        click.echo(f"audiobulletin: internal error: {type(exc).__name__}: {exc} "
+                   "(rerun with --traceback and report it)", err=True)
+        sys.exit(1)

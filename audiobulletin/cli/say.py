@@ -57,7 +57,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Cl
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
               show_default=True, help="WAV file to write.")
 @click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
-              help="Speech engine (default: `engine` in the config file, else offline).")
+              help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BODY.value,
               show_default=True, help="Which voice of the profile reads it.")
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),
