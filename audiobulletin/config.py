@@ -57,7 +57,7 @@ class Settings:
     """Voice profile (TOML) mapping roles to voices."""
     lexicon: Path | None = field(default_factory=_default_lexicon)
     """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
-    engine: str = "offline"
+    engine: str = "auto"
     """Speech engine: auto (online, offline fallback per article), edge, or offline."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Parallel offline-voice worker processes (one model each)."""
@@ -73,6 +73,10 @@ class Settings:
     """podcast:locked: forbid other podcast hosts from importing the feed."""
     cache_dir: Path | None = None
     """Speech cache folder; default the user cache dir."""
+    edge_endpoint: str = ""
+    """Websocket URL for the online voices (…/edge/v1); empty = Microsoft's service."""
+    edge_concurrency: int = 4
+    """Parallel requests to the online voice service (more invites HTTP 429 and blocks)."""
 
     def __post_init__(self):
         if self.engine not in ENGINE_CHOICES:
@@ -83,6 +87,12 @@ class Settings:
             object.__setattr__(self, "base_url", self.base_url + "/")
         if not 1 <= self.workers <= 64:
             raise ConfigError(f"workers must be 1..64, got {self.workers}")
+        if not 1 <= self.edge_concurrency <= 16:
+            raise ConfigError(f"edge_concurrency must be 1..16, got {self.edge_concurrency}")
+        if self.edge_endpoint:
+            from .speech.edge_endpoint import check_endpoint
+
+            check_endpoint(self.edge_endpoint)
         if not 32 <= self.bitrate_kbps <= 320:
             raise ConfigError(f"bitrate_kbps must be 32..320, got {self.bitrate_kbps}")
         if not -40 <= self.target_lufs <= -5:

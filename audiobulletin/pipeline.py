@@ -22,8 +22,9 @@ from .edition import Edition
 from .errors import InputError, SpeechError
 from .parse import parse_file
 from .profile import load_profile
+from .publish.accessible import write_accessible_edition, write_index
 from .publish.chapters_json import chapter_list
-from .publish.episode_files import staged_radio_cuts, write_episode_files
+from .publish.episode_files import RADIO_DIR, SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
 from .publish.lock import output_lock
 from .publish.manifest import EpisodeRecord, episode_guid, publication_time
 from .publish.publication import publish_episode
@@ -31,9 +32,11 @@ from .script import build_script
 from .script.reading import Lexicon, load_lexicon, to_spoken
 from .script.segment import Script
 from .speech import Speech, requests_for, speak
+from .speech.choose import build_engine
 from .speech.voice import Clip
 
 AUDIO_NAME = "bulletin.mp3"
+ACCESSIBLE_DIR = "accessible"
 
 
 class Progress(Protocol):
@@ -60,6 +63,8 @@ class RunReport:
     segments: int = 0
     failures: dict[int, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    """Spoken segments the accessible edition could not place in the text (should be none)."""
     engines: dict[str, str] = field(default_factory=dict)
     """Article headline -> engine(s) that voiced it."""
     timings: dict[str, float] = field(default_factory=dict)
@@ -74,13 +79,6 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
         yield
     finally:
         report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
-
-
-def make_engine(settings: Settings):
-    """The engine named by the settings (heavy imports happen here, not at import time)."""
-    from .speech.offline import OfflineEngine
-
-    return OfflineEngine(workers=settings.workers)
 
 
 def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Edition:
@@ -107,9 +105,9 @@ def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = N
     return build_script(edition, reading=lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon))
 
 
-def synthesise(script: Script, settings: Settings, progress: Progress) -> Speech:
+def synthesise(script: Script, settings: Settings, progress: Progress, lexicon: Lexicon | None = None) -> Speech:
     profile = load_profile(settings.profile)
-    engine = make_engine(settings)
+    engine = build_engine(settings, profile, script.segments, lexicon=lexicon)
     progress.speech_started(dict(Counter(s.article for s in script.segments)))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
@@ -143,10 +141,11 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
         edition = read_edition(Path(edition_path), settings, date)
     report.date, report.articles = edition.date, len(edition.articles)
     with _timed(report, progress, "script"):
-        script = script_for(edition, settings)
+        lexicon = lexicon_of(settings)
+        script = script_for(edition, settings, lexicon)
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
-        speech = synthesise(script, settings, progress)
+        speech = synthesise(script, settings, progress, lexicon)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     with _timed(report, progress, "assemble"):
@@ -161,9 +160,14 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
     staging.mkdir()
     try:
         with _timed(report, progress, "master"):
-            mastered = _master(assembled, edition, settings, staging / AUDIO_NAME)
+            mastered = _master(assembled, edition, settings, staging)
         with _timed(report, progress, "publish"):
             write_episode_files(staging, assembled.timeline)
+            accessible = write_accessible_edition(
+                edition, assembled.timeline, staging / AUDIO_NAME, staging / ACCESSIBLE_DIR,
+                transcripts={"WebVTT 字幕": VTT_NAME, "SRT 字幕": SRT_NAME, "纯文本文字稿": TEXT_NAME},
+                index_page=out_dir / "index.html")
+            report.unplaced = list(accessible.unplaced)
             record = EpisodeRecord(
                 date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
                 title=f"{settings.paper} {edition.date.year}年{edition.date.month}月{edition.date.day}日",
@@ -175,6 +179,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
                 radio=staged_radio_cuts(staging, iso, tuple(a.headline for a in edition.articles),
                                         bulletin_title=settings.paper))
             publish_episode(out_dir, staging, record, settings)
+            write_index(out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report.audio = out_dir / iso / AUDIO_NAME
@@ -188,11 +193,13 @@ def _description(edition: Edition, timeline) -> str:
     return f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
 
 
-def _master(assembled, edition: Edition, settings: Settings, path: Path):
-    from .master import EpisodeMeta, master_mp3
+def _master(assembled, edition: Edition, settings: Settings, folder: Path):
+    """The podcast MP3 and the broadcast WAVs (radio/bulletin.wav, radio/01.wav ...) in `folder`."""
+    from .master import EpisodeMeta, master_episode
 
     meta = EpisodeMeta(title=f"{settings.paper} {edition.date.isoformat()}", album=settings.paper,
                        artist=settings.author or settings.paper, date=edition.date,
                        description=_description(edition, assembled.timeline))
-    return master_mp3(assembled.audio, assembled.timeline, meta, path,
-                      target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps)
+    return master_episode(assembled.audio, assembled.timeline, meta, mp3_path=folder / AUDIO_NAME,
+                          wav_folder=folder / RADIO_DIR, wav_stem="bulletin",
+                          target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps).mp3

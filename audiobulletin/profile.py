@@ -61,6 +61,8 @@ def load_profile(path: Path) -> VoiceProfile:
                                                **{k: spec[k] for k in ("rate", "pitch", "volume") if k in spec})
             except ValueError as exc:
                 raise ConfigError(str(exc), where=entry) from None
+            if engine == "edge":
+                _check_edge_voice(voices[(engine, role)].name, entry)
         if section and (engine, Role.BODY) not in voices:
             raise ConfigError(f"[{engine}] needs a `body` voice (other roles fall back to it)", where=where)
     unknown_sections = set(data) - set(ENGINES) - {"name", "description"}
@@ -69,3 +71,12 @@ def load_profile(path: Path) -> VoiceProfile:
                           hint="sections: " + ", ".join(ENGINES))
     return VoiceProfile(name=str(data.get("name", Path(path).stem)), voices=MappingProxyType(voices),
                         source=where)
+
+
+def _check_edge_voice(name: str, where: str) -> None:
+    from .speech.catalogue import voice_name_problem, zh_cn_names
+
+    problem = voice_name_problem(name)
+    if problem:
+        raise ConfigError(problem, where=where,
+                          hint=f"zh-CN voices: {', '.join(zh_cn_names())} (`audiobulletin voices`)")

@@ -28,7 +28,7 @@ class OfflineToneEngine(ToneEngine):
 
 @pytest.fixture
 def tone_engine(monkeypatch):
-    monkeypatch.setattr("audiobulletin.cli.say.make_engine", lambda settings: OfflineToneEngine())
+    monkeypatch.setattr("audiobulletin.cli.say.make_engine", lambda *args: OfflineToneEngine())
     monkeypatch.delenv("AUDIOBULLETIN_CONFIG", raising=False)
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # voices/default.toml
     return OfflineToneEngine
@@ -36,7 +36,7 @@ def tone_engine(monkeypatch):
 
 def test_say_writes_the_reading_to_a_wav(tone_engine, tmp_path):
     out = tmp_path / "check.wav"
-    result = CliRunner().invoke(cli, ["say", "GDP增长5.2%，气温-5℃", "-o", str(out)])
+    result = CliRunner().invoke(cli, ["say", "GDP增长5.2%，气温-5℃", "-o", str(out), "--engine", "offline"])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "国内生产总值增长百分之五点二，气温零下五摄氏度"
     [(text, voice)] = tone_engine.said
@@ -51,7 +51,7 @@ def test_say_applies_the_lexicon_and_role(tone_engine, tmp_path):
     lexicon = tmp_path / "lexicon.toml"
     lexicon.write_text('[readings]\n"H7N9" = "H七N九禽流感"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["say", "H7N9", "-o", str(tmp_path / "a.wav"),
-                                      "--lexicon", str(lexicon), "--role", "headline"])
+                                      "--lexicon", str(lexicon), "--role", "headline", "--engine", "offline"])
     assert result.exit_code == 0, result.output
     [(text, voice)] = tone_engine.said
     assert text == "艾尺七恩九禽流感"

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from audiobulletin.errors import SpeechError
@@ -35,3 +37,24 @@ def tone_clip(chars: int, freq: float = 440.0) -> Clip:
     t = np.arange(int(chars * PER_CHAR * RATE)) / RATE
     wave = 0.3 * np.sin(2 * np.pi * freq * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
     return Clip((wave * 32767).astype("<i2").tobytes(), RATE, engine="tone")
+
+
+class RecordingToneEngine(ToneEngine):
+    """A ToneEngine that remembers which request indices each render got, with a settable name
+    and version (cache keys include both)."""
+
+    def __init__(self, fail_on: str | None = None, name: str = "tone", version: str = "tone-1"):
+        super().__init__(fail_on)
+        self.name, self._version = name, version
+        self.renders: list[list[int]] = []
+
+    def version(self) -> str:
+        return self._version
+
+    def render(self, requests, on_result):
+        self.renders.append([r.index for r in requests])
+
+        def named(request, result):  # clips say which engine spoke them
+            on_result(request, replace(result, engine=self.name) if isinstance(result, Clip) else result)
+
+        super().render(requests, named)

@@ -17,7 +17,7 @@ from ..config import Settings, load_settings
 from ..errors import AudioBulletinError
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "serve", "say")
+COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache")
 
 
 @dataclass
@@ -76,8 +76,15 @@ for _name in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
     try:
-        cli.main(args=argv, prog_name="audiobulletin", standalone_mode=True)
+        cli.main(args=args, prog_name="audiobulletin", standalone_mode=True)
     except KeyboardInterrupt:  # pragma: no cover - interactive
         click.echo("audiobulletin: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug: one line unless asked for the trace
+        if "--traceback" in args:
+            raise
+        click.echo(f"audiobulletin: internal error: {type(exc).__name__}: {exc} "
+                   "(rerun with --traceback and report it)", err=True)
+        sys.exit(1)

@@ -54,7 +54,7 @@ class BarProgress:
 @date_option
 @paper_option
 @click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
-              help="Speech engine (default: `engine` in the config file, else offline).")
+              help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Offline voice worker processes.")
 @click.option("--base-url", help="Public URL of the output folder, for feed links.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")

@@ -9,24 +9,31 @@ import click
 
 from ..atomic import atomic_path
 from ..errors import SpeechError
-from ..pipeline import make_engine
 from ..profile import load_profile
 from ..script.reading import load_lexicon, to_spoken
-from ..script.segment import Role
+from ..script.segment import Role, Segment
+from ..script.sentences import speakable
+from ..speech.choose import build_engine
 from ..speech.engine import SpeechRequest
 from ..speech.voice import Clip
 from . import pass_app
+
+
+def make_engine(settings, segment: Segment, lexicon):
+    """The engine `generate` would use for this one segment (cache and fallback included)."""
+    return build_engine(settings, load_profile(settings.profile), [segment], lexicon=lexicon)
 
 
 def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Clip]:
     """Normalise `text` as the script stage would, speak it, write a mono 16-bit WAV to `out`.
     Returns the reading that was spoken and the clip."""
     lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
-    engine = make_engine(settings)
+    spoken = to_spoken(text, for_offline=settings.engine == "offline", lexicon=lexicon)
+    if not speakable(spoken):
+        raise SpeechError("nothing to speak", where=repr(text))
+    segment = Segment(role, text, spoken, None)
+    engine = make_engine(settings, segment, lexicon)
     try:
-        spoken = to_spoken(text, for_offline=engine.name == "offline", lexicon=lexicon)
-        if not spoken.strip():
-            raise SpeechError("nothing to speak", where=repr(text))
         voice = load_profile(settings.profile).voice_for(engine.name, role)
         results: list[Clip | SpeechError] = []
         engine.render([SpeechRequest(0, spoken, voice)], lambda _request, result: results.append(result))
@@ -50,7 +57,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Cl
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
               show_default=True, help="WAV file to write.")
 @click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
-              help="Speech engine (default: `engine` in the config file, else offline).")
+              help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BODY.value,
               show_default=True, help="Which voice of the profile reads it.")
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),

@@ -140,3 +140,8 @@ def pinyin_for(text: str, lexicon: Lexicon | None = None, *, sandhi: bool = True
             _yi_wei(words)
             out.extend(_sandhi(words, segmenter.FREQ) if sandhi else [s for _, found in words for s in found])
     return out
+
+
+def segment_words(text: str) -> list[str]:
+    """The words `pinyin_for` reads `text` in (jieba's; they concatenate back to `text`)."""
+    return list(_segmenter().cut(text))

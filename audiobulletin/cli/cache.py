@@ -1,0 +1,81 @@
+"""`audiobulletin cache info|prune`: the speech cache (every engine's spoken segments)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import click
+
+from ..speech.cache import SpeechCache, default_cache_dir
+from . import pass_app
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+class AgeParam(click.ParamType):
+    name = "AGE"
+
+    def convert(self, value, param, ctx):
+        match = re.fullmatch(r"(\d+)\s*([smhdw])", str(value).strip().lower())
+        if not match:
+            self.fail(f"{value!r} is not an age like 30d, 12h or 2w", param, ctx)
+        return int(match[1]) * _UNITS[match[2]]
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def _cache(app) -> SpeechCache:
+    return SpeechCache(app.settings().cache_dir or default_cache_dir())
+
+
+@click.group("cache")
+def command():
+    """Inspect or prune the speech cache (set its folder with cache_dir or $AUDIOBULLETIN_CACHE_DIR).
+
+    \b
+    Example:
+      audiobulletin cache info
+      audiobulletin cache prune --older-than 30d
+    """
+
+
+@command.command("info")
+@pass_app
+def info(app):
+    """Show the cache folder, its entries, size and audio per engine.
+
+    \b
+    Example:
+      audiobulletin cache info
+    """
+    cache = _cache(app)
+    stats = cache.info()
+    click.echo(f"folder: {stats.root}")
+    click.echo(f"entries: {stats.entries} ({_size(stats.bytes)}, {stats.seconds / 60:.1f} min of audio)")
+    if stats.by_engine:
+        click.echo("by engine: " + ", ".join(f"{name} {n}" for name, n in sorted(stats.by_engine.items())))
+    if stats.oldest is not None:
+        click.echo(f"least recently used: {dt.datetime.fromtimestamp(stats.oldest):%Y-%m-%d %H:%M}")
+    if stats.partial:
+        click.echo(f"partial files from interrupted runs: {stats.partial} (prune removes them)")
+
+
+@command.command("prune")
+@click.option("--older-than", "age", type=AgeParam(), required=True,
+              help="Remove entries not used for this long: 30d, 12h, 2w, ...")
+@pass_app
+def prune(app, age):
+    """Remove entries that no run has used for a while.
+
+    \b
+    Example:
+      audiobulletin cache prune --older-than 30d
+    """
+    result = _cache(app).prune(age)
+    click.echo(f"removed {result.removed} entries, freed {_size(result.freed_bytes)}")

