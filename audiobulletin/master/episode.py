@@ -95,19 +95,30 @@ def master_mp3(audio, timeline: Timeline, meta: EpisodeMeta, path: Path, *, targ
     `audio` is the assembled pydub AudioSegment (or a `prepare`d one); `workers` is how many
     encoder processes may share the work (default: one per CPU).
     """
+    return _mp3_render(prepare(audio), timeline, meta, path, target_lufs=target_lufs, bitrate_kbps=bitrate_kbps,
+                       sample_rate=sample_rate, quality=quality, ceiling_dbtp=ceiling_dbtp, workers=workers)()
+
+
+def _mp3_render(prepared: Prepared, timeline: Timeline, meta: EpisodeMeta, path: Path, *, target_lufs: float,
+                bitrate_kbps: int, sample_rate: int, quality: int, ceiling_dbtp: float,
+                workers: int | None) -> Callable[[], MasteredFile]:
+    """Normalise and tag now; return the step that encodes and writes (the long one)."""
     from . import id3, mp3
     from .normalise import Target, normalise
 
     settings = mp3.Mp3Settings(bitrate_kbps, sample_rate, quality)
     target = Target(target_lufs, ceiling_dbtp)
-    prepared = prepare(audio)
     _check(prepared, timeline)
     path = Path(path)
     out, loudness = normalise(prepared.samples, prepared.weighted, prepared.rate, target)
     head = id3.tag_bytes(meta, timeline.chapters, prepared.duration)
-    mp3.encode(out, prepared.rate, path, bitrate_kbps=settings.bitrate_kbps, sample_rate=settings.sample_rate,
-               quality=settings.quality, head=head, parts=workers or os.cpu_count() or 1)
-    return _result(path, prepared.duration, loudness)
+
+    def encode() -> MasteredFile:
+        mp3.encode(out, prepared.rate, path, bitrate_kbps=settings.bitrate_kbps, sample_rate=settings.sample_rate,
+                   quality=settings.quality, head=head, parts=workers or os.cpu_count() or 1)
+        return _result(path, prepared.duration, loudness)
+
+    return encode
 
 
 def _result(path: Path, duration: float, loudness: Loudness, chapter: int | None = None) -> MasteredFile:
@@ -259,11 +270,17 @@ def _sound_span(pcm, threshold: int = 33, chunk: int = RADIO_RATE) -> tuple[int,
 
 @_one_blas_thread
 def master_episode(audio, timeline: Timeline, meta: EpisodeMeta, *, mp3_path: Path | None = None,
-                   wav_folder: Path | None = None, wav_stem: str | None = None, **mp3_options) -> Mastered:
-    """Both deliverables from one analysis; the MP3 encodes while the WAVs are made."""
+                   wav_folder: Path | None = None, wav_stem: str | None = None, target_lufs: float = PODCAST_LUFS,
+                   bitrate_kbps: int = 64, sample_rate: int = 44100, quality: int = 7,
+                   ceiling_dbtp: float = PODCAST_CEILING, workers: int | None = None) -> Mastered:
+    """Both deliverables from one analysis: the MP3's encoders (the longest step) start first
+    and run while the WAVs are made. The keyword options are `master_mp3`'s."""
     prepared = prepare(audio)
+    encode = (_mp3_render(prepared, timeline, meta, mp3_path, target_lufs=target_lufs, bitrate_kbps=bitrate_kbps,
+                          sample_rate=sample_rate, quality=quality, ceiling_dbtp=ceiling_dbtp, workers=workers)
+              if mp3_path else None)
     with ThreadPoolExecutor(1) as pool:
-        mp3 = pool.submit(master_mp3, prepared, timeline, meta, mp3_path, **mp3_options) if mp3_path else None
+        mp3 = pool.submit(encode) if encode else None
         wavs = (master_broadcast_wavs(prepared, timeline, meta, wav_folder, wav_stem or "bulletin")
                 if wav_folder else [])
         return Mastered(mp3.result() if mp3 else None, tuple(wavs))
