@@ -145,6 +145,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
         script = script_for(edition, settings, lexicon)
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
+        _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
         speech = synthesise(script, settings, progress, lexicon)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
@@ -186,6 +187,14 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
     report.duration = mastered.duration
     report.loudness_lufs, report.true_peak_dbtp = mastered.integrated_lufs, mastered.true_peak_dbtp
     return report
+
+
+def _preload_mastering() -> None:
+    import threading
+
+    from .master import preload
+
+    threading.Thread(target=preload, name="preload-master", daemon=True).start()
 
 
 def _description(edition: Edition, timeline) -> str:
