@@ -67,6 +67,8 @@ class RunReport:
     """Spoken segments the accessible edition could not place in the text (should be none)."""
     engines: dict[str, str] = field(default_factory=dict)
     """Article headline -> engine(s) that voiced it."""
+    fallbacks: dict[str, str] = field(default_factory=dict)
+    """Article headline (or intro/outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
 
@@ -151,8 +153,12 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
     report.skipped = speech.skipped_text()
     with _timed(report, progress, "assemble"):
         assembled = assemble(script, speech.clips)
+    fallbacks = speech.fallbacks
+    del speech  # the clips now live in the assembled audio: keep one copy through mastering
     engines = assembled.timeline.engines_by_article()
     report.engines = {a.headline: "+".join(sorted(engines.get(i, {"-"}))) for i, a in enumerate(edition.articles)}
+    report.fallbacks = {edition.articles[k].headline if isinstance(k, int) else str(k): reason
+                        for k, reason in fallbacks.items()}
 
     iso = edition.date.isoformat()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -197,9 +203,20 @@ def _preload_mastering() -> None:
     threading.Thread(target=preload, name="preload-master", daemon=True).start()
 
 
+ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音"}
+
+
 def _description(edition: Edition, timeline) -> str:
-    """The show notes: the paper and date, then each chapter with its start time."""
-    return f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
+    """The show notes: the paper and date, each chapter with its start time, and which voice
+    read which article (listeners hear the difference when the online voice fell back)."""
+    by_article = timeline.engines_by_article()
+    voices: dict[str, list[str]] = {}
+    for index in range(len(edition.articles)):
+        for engine in sorted(by_article.get(index, ())):
+            voices.setdefault(ENGINE_LABELS.get(engine, engine), []).append(str(index + 1))
+    voice_line = "；".join(f"第{'、'.join(n)}篇：{label}" for label, n in voices.items())
+    return (f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
+            + (f"\n朗读：{voice_line}" if voice_line else ""))
 
 
 def _master(assembled, edition: Edition, settings: Settings, folder: Path):

@@ -79,6 +79,12 @@ def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet
                f"at {report.loudness_lufs:.1f} LUFS -> {report.audio}")
     for headline, engines in report.engines.items():
         click.echo(f"  {engines:>8}  {headline}")
+    if report.fallbacks:
+        first = next(iter(report.fallbacks.values())).split(" — ")[0]
+        click.echo(f"note: the offline voice read {len(report.fallbacks)} part(s) the online voice failed "
+                   f"({', '.join(report.fallbacks)}); first failure: {first}", err=True)
+    for text in report.unplaced:
+        click.echo(f"warning: not placed in the accessible edition: {text}", err=True)
     for index, message in sorted(report.failures.items()):
         click.echo(f"warning: segment {index} was not spoken: {message}", err=True)
     for text in report.skipped:

@@ -12,6 +12,7 @@ from typing import Callable
 from ..errors import SpeechError
 from ..script.segment import Script
 from .engine import Engine, SpeechRequest
+from .fallback import FallbackEngine
 from .voice import Clip
 
 OnProgress = Callable[[int, Clip | SpeechError], None]
@@ -22,6 +23,8 @@ OnProgress = Callable[[int, Clip | SpeechError], None]
 class Speech:
     clips: dict[int, Clip]
     failures: dict[int, SpeechError] = field(default_factory=dict)
+    fallbacks: dict = field(default_factory=dict)
+    """Article index (or "intro"/"outro") -> why the online voice gave it up to the offline one."""
 
     def skipped_text(self) -> list[str]:
         return [text for clip in self.clips.values() for text in clip.skipped]
@@ -45,4 +48,5 @@ def speak(engine: Engine, requests: list[SpeechRequest], on_progress: OnProgress
     missing = {r.index for r in requests} - clips.keys() - failures.keys()
     if missing:  # an engine broke its contract: never publish with silent holes
         raise SpeechError(f"engine {engine.name} returned no result for {len(missing)} segment(s)")
-    return Speech(clips, failures)
+    fallbacks = dict(engine.report.reasons) if isinstance(engine, FallbackEngine) else {}
+    return Speech(clips, failures, fallbacks)
