@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 CUE_LEVEL_DBFS = -14.0
 """Peak level of the chime: clearly audible, a little under the speech peaks."""
 
@@ -11,6 +9,8 @@ CUE_LEVEL_DBFS = -14.0
 def headline_cue(sample_rate: int, duration: float = 0.55) -> bytes:
     """Two bell-like notes a fifth apart (A5 then E6), each with a soft attack and an
     exponential decay, as mono 16-bit PCM. Distinct from speech, short, never harsh."""
+    import numpy as np
+
     t = np.arange(int(duration * sample_rate)) / sample_rate
     out = np.zeros_like(t)
     for start, freq in ((0.0, 880.0), (0.16, 1318.5)):
