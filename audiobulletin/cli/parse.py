@@ -8,15 +8,32 @@ from pathlib import Path
 import click
 
 from ..parse import parse_file
+from ..pipeline import script_for
 from . import pass_app
 from .options import date_option, edition_file, paper_option
+
+
+def _with_segments(parsed, settings) -> dict:
+    """The edition as JSON, each article with its spoken segments (text as written and as it
+    will be read) so a newsroom can review readings; intro and outro segments at the top."""
+    data = parsed.to_json()
+    script = script_for(parsed, settings)
+    rows: dict = {}
+    for segment in script.segments:
+        rows.setdefault(segment.article, []).append(
+            {"role": segment.role.value, "text": segment.text, "spoken": segment.spoken})
+    for index, article in enumerate(data["articles"]):
+        article["segments"] = rows.get(index, [])
+    data["segments"] = rows.get(None, [])
+    return data
 
 
 @click.command("parse")
 @edition_file
 @date_option
 @paper_option
-@click.option("--json", "as_json", is_flag=True, help="Print the edition as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the edition as JSON, with each segment as written and as spoken.")
 @pass_app
 def command(app, edition, date, paper, as_json):
     """Parse an edition file and show its articles.
@@ -28,7 +45,7 @@ def command(app, edition, date, paper, as_json):
     settings = app.settings(paper=paper)
     parsed = parse_file(Path(edition), paper=settings.paper, date=date)
     if as_json:
-        click.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_with_segments(parsed, settings), ensure_ascii=False, indent=2))
         return
     for number, article in enumerate(parsed.articles, start=1):
         click.echo(f"{number}. {article.headline}  (line {article.line})")

@@ -17,7 +17,9 @@ from ..edition import Article, Edition
 from ..errors import InputError
 from .articles import reporters_in
 
-_ARTICLE_FIELDS = {"headline", "subheadings", "byline", "reporters", "paragraphs", "captions", "credit", "line"}
+# `reporters`, `line` and `segments` are what `parse --json` adds; they are recomputed, not read.
+_ARTICLE_FIELDS = {"headline", "subheadings", "byline", "reporters", "paragraphs", "captions", "credit", "line",
+                   "segments"}
 
 
 def looks_like_json(text: str) -> bool:
