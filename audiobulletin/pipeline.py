@@ -122,6 +122,18 @@ def synthesise(script: Script, settings: Settings, progress: Progress, lexicon: 
         engine.close()
 
 
+def _refuse_holes(speech: Speech, total: int, engine: str) -> None:
+    """Listeners must not meet silence where text was: with no fallback (`edge`), any segment
+    without audio fails the run; with one, only a run where nothing at all could be said."""
+    if not speech.failures or (engine != "edge" and speech.clips):
+        return
+    index, first = min(speech.failures.items())
+    raise SpeechError(f"{len(speech.failures)} of {total} segments could not be spoken "
+                      f"(first, segment {index}: {first.message})",
+                      hint="use --engine auto to let the offline voice read what the online voice cannot"
+                      if engine == "edge" else first.hint)
+
+
 def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
@@ -149,6 +161,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
         speech = synthesise(script, settings, progress, lexicon)
+    _refuse_holes(speech, len(script.segments), settings.engine)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     with _timed(report, progress, "assemble"):

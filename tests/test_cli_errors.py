@@ -67,3 +67,19 @@ def test_invalid_config_is_exit_3(tmp_path, sample_path):
 def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(cli, [command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and "audiobulletin " + command in result.output
+
+
+def test_edge_engine_without_service_fails_with_exit_4_and_publishes_nothing(tmp_path, published, sample_path):
+    # a closed port on this machine: the online voice is unreachable, and --engine edge never falls back
+    config = tmp_path / "edge.toml"
+    config.write_text('paper = "太原日报"\nedge_endpoint = "ws://127.0.0.1:9/consumer/speech/synthesize/readaloud/edge/v1"\n'
+                      f'cache_dir = "{tmp_path / "cache"}"\n', encoding="utf-8")
+    edition = tmp_path / "short-2021-06-28.txt"
+    edition.write_text("标题一则\n\n本报讯 正文一句。\n", encoding="utf-8")
+    before = _snapshot(published)
+    result = CliRunner().invoke(cli, ["--config", str(config), "generate", str(edition), "--out", str(published),
+                                      "--engine", "edge", "-q"])
+    assert result.exit_code == 4, result.output
+    line = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    assert len(line) == 1 and "could not be spoken" in line[0] and "--engine auto" in line[0]
+    assert _snapshot(published) == before
