@@ -16,7 +16,7 @@ class BarProgress:
     """Stage names, then a progress bar over segments that also counts finished articles."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.bar, self.left, self.failed = quiet, None, Counter(), 0
+        self.quiet, self.bar, self.left, self.failed, self.articles = quiet, None, Counter(), 0, 0
 
     def stage(self, name: str) -> None:
         self._close_bar()

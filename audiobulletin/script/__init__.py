@@ -6,6 +6,7 @@ the episode opens with the paper's name, the date and the day's headlines, and e
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from ..edition import Article, Edition
@@ -50,7 +51,6 @@ def _body_segments(article: Article, index: int, reading: Reading) -> list[Segme
 
 
 def _with_pause(segment: Segment, pause: int) -> Segment:
-    from dataclasses import replace
     return replace(segment, pause_after_ms=int(pause))
 
 
