@@ -21,6 +21,12 @@ class TimedSegment:
     engine: str = ""
 
     @property
+    def heard_until(self) -> float:
+        """Where the segment's own pause ends (before the next segment, or its headline cue):
+        a clip up to here keeps the reading's rhythm when played on its own."""
+        return self.end + self.segment.pause_after_ms / 1000
+
+    @property
     def role(self) -> Role:
         return self.segment.role
 

@@ -61,7 +61,7 @@ def _assert_in_sync(pars: list[tuple[str, float, float]], timeline):
     unmatched = list(timeline.segments)
     for text, begin, end in pars:
         hits = [t for t in unmatched
-                if abs(t.start - begin) <= SYNC_TOLERANCE_S and abs(t.end - end) <= SYNC_TOLERANCE_S]
+                if abs(t.start - begin) <= SYNC_TOLERANCE_S and abs(t.heard_until - end) <= SYNC_TOLERANCE_S]
         assert len(hits) == 1, f"no timeline segment at {begin}-{end} for {text!r}"
         spoken = hits[0]
         if spoken.role == Role.BYLINE:

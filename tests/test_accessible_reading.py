@@ -43,7 +43,7 @@ def test_each_spoken_sentence_carries_its_segment_timing_to_the_millisecond():
         if sentence is None:
             continue
         assert sentence.clip.begin_ms == round(timed.start * 1000)
-        assert sentence.clip.end_ms == round(timed.end * 1000)
+        assert sentence.clip.end_ms == round(timed.heard_until * 1000)
         checked += 1
     assert checked == len(timeline.segments) - 1  # all but the spoken credit for the byline
 
@@ -129,6 +129,6 @@ def test_the_real_script_of_the_sample_edition_aligns_completely(sample_path):
     reading = read_edition(edition, timeline)
     assert reading.unplaced == ()
     clips = sorted((s.clip.begin_ms, s.clip.end_ms) for section in reading.sections for s in section.timed())
-    assert clips == sorted((round(t.start * 1000), round(t.end * 1000)) for t in timeline.segments)
+    assert clips == sorted((round(t.start * 1000), round(t.heard_until * 1000)) for t in timeline.segments)
     for section, article in zip(reading.articles, edition.articles):
         assert [b.text for b in section.blocks_of(Role.BODY)] == list(article.paragraphs)

@@ -157,7 +157,9 @@ def read_edition(edition: Edition, timeline: Timeline) -> ReadingEdition:
 
 
 def _clip(timed: TimedSegment, duration_ms: int) -> Clip | None:
-    begin, end = to_ms(timed.start), min(to_ms(timed.end), duration_ms)
+    # the sentence with its pause: reading apps play clips back to back, and without the pauses
+    # the sentences would run into each other
+    begin, end = to_ms(timed.start), min(to_ms(timed.heard_until), duration_ms)
     return Clip(begin, end) if end > begin else None
 
 
