@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -177,6 +176,3 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
             raise ConfigError(exc.message, where=str(path), hint=exc.hint) from None
         raise
 
-
-def replace(settings: Settings, **changes: Any) -> Settings:
-    return dataclasses.replace(settings, **changes)

@@ -83,16 +83,13 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
         report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def read_edition(path: Path, settings: Settings, date: dt.date | None) -> Edition:
-    edition = parse_file(path, paper=settings.require_paper(), date=date)
-    if edition.date is None:
+def read_edition(path: Path, settings: Settings, date: dt.date | None, *, publishing: bool = True) -> Edition:
+    """Parse the edition; publishing needs the paper's name and a date, a review does not."""
+    paper = settings.require_paper() if publishing else settings.paper or "本报"
+    edition = parse_file(path, paper=paper, date=date)
+    if publishing and edition.date is None:
         raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
     return edition
-
-
-def read_edition_for_review(path: Path, settings: Settings, date: dt.date | None) -> Edition:
-    """Like read_edition, but a missing date is fine: the review does not publish."""
-    return parse_file(path, paper=settings.paper or "本报", date=date)
 
 
 def lexicon_of(settings: Settings) -> Lexicon | None:

@@ -31,9 +31,6 @@ class VoiceProfile:
                               where=self.source or self.name,
                               hint=f"add `body = {{ voice = \"...\" }}` under [{engine}]") from None
 
-    def used_voices(self, engine: str) -> set[str]:
-        return {v.name for (e, _), v in self.voices.items() if e == engine}
-
 
 def load_profile(path: Path) -> VoiceProfile:
     data = read_toml(path, "voice profile")

@@ -59,9 +59,6 @@ class Timeline:
         if self.chapters and abs(self.chapters[-1].end - self.duration) > 1e-6:
             raise ValueError("the last chapter must end with the episode")
 
-    def article_segments(self, article: int) -> tuple[TimedSegment, ...]:
-        return tuple(t for t in self.segments if t.article == article)
-
     def engines_by_article(self) -> dict[int | None, set[str]]:
         out: dict[int | None, set[str]] = {}
         for t in self.segments:

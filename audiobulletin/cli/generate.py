@@ -19,7 +19,7 @@ class BarProgress:
         self.quiet, self.bar, self.left, self.failed, self.articles = quiet, None, Counter(), 0, 0
 
     def stage(self, name: str) -> None:
-        self._close_bar()
+        self.close()
         if not self.quiet and name != "speech":
             click.echo(f"{name}…", err=True)
 
@@ -41,7 +41,7 @@ class BarProgress:
         done = sum(1 for a, n in self.left.items() if a is not None and n == 0)
         return f"articles {done}/{self.articles}" + (f", {self.failed} failed" if self.failed else "")
 
-    def _close_bar(self) -> None:
+    def close(self) -> None:
         if self.bar:
             self.bar.__exit__(None, None, None)
             self.bar = None
@@ -72,7 +72,7 @@ def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet
     try:
         report = generate(Path(edition), out_dir, settings, date=date, progress=progress)
     finally:
-        progress._close_bar()
+        progress.close()
     minutes, seconds = divmod(round(report.duration), 60)
     click.echo(f"published {report.date.isoformat()}: {report.articles} articles, "
                f"{report.segments} segments, {minutes}:{seconds:02d} "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import read_edition_for_review, script_for
+from ..pipeline import read_edition, script_for
 from . import pass_app
 from .options import date_option, edition_file, paper_option
 
@@ -27,7 +27,7 @@ def command(app, edition, date, paper, as_json, changed):
       audiobulletin script examples/taiyuan-daily-2021-06-27.txt --changed
     """
     settings = app.settings(paper=paper)
-    parsed = read_edition_for_review(Path(edition), settings, date)
+    parsed = read_edition(Path(edition), settings, date, publishing=False)
     script = script_for(parsed, settings)
     rows = [s for s in script.segments if not changed or s.spoken != s.text]
     if as_json:

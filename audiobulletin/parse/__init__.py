@@ -65,7 +65,5 @@ def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> E
         raise InputError(f"cannot be read: {exc.strerror}", where=where) from None
     text, _ = decode_edition(data, where)
     if looks_like_json(text):
-        if not text.strip():
-            raise InputError("is empty", where=where)
         return edition_from_json(text, paper=paper, date=date or date_from_name(path), source=where)
     return parse_text(text, paper=paper, date=date or date_from_name(path), source=where)
