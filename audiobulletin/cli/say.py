@@ -9,41 +9,39 @@ import click
 
 from ..atomic import atomic_path
 from ..errors import SpeechError
-from ..profile import load_profile
-from ..script.reading import load_lexicon, to_spoken
+from ..pipeline import lexicon_of
+from ..profile import VoiceProfile, load_profile
+from ..script.reading import to_spoken
 from ..script.segment import Role, Segment
 from ..script.sentences import speakable
+from ..speech import speak
 from ..speech.choose import build_engine
 from ..speech.engine import SpeechRequest
 from ..speech.voice import Clip
 from . import pass_app
 
 
-def make_engine(settings, segment: Segment, lexicon):
+def make_engine(settings, profile: VoiceProfile, segment: Segment, lexicon):
     """The engine `generate` would use for this one segment (cache and fallback included)."""
-    return build_engine(settings, load_profile(settings.profile), [segment], lexicon=lexicon)
+    return build_engine(settings, profile, [segment], lexicon=lexicon)
 
 
 def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Clip]:
     """Normalise `text` as the script stage would, speak it, write a mono 16-bit WAV to `out`.
     Returns the reading that was spoken and the clip."""
-    lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
+    lexicon = lexicon_of(settings)
     spoken = to_spoken(text, for_offline=settings.engine == "offline", lexicon=lexicon)
     if not speakable(spoken):
         raise SpeechError("nothing to speak", where=repr(text))
-    segment = Segment(role, text, spoken, None)
-    engine = make_engine(settings, segment, lexicon)
+    profile = load_profile(settings.profile)
+    engine = make_engine(settings, profile, Segment(role, text, spoken, None), lexicon)
     try:
-        voice = load_profile(settings.profile).voice_for(engine.name, role)
-        results: list[Clip | SpeechError] = []
-        engine.render([SpeechRequest(0, spoken, voice)], lambda _request, result: results.append(result))
+        speech = speak(engine, [SpeechRequest(0, spoken, profile.voice_for(engine.name, role))])
     finally:
         engine.close()
-    if not results:
-        raise SpeechError(f"engine {engine.name} returned nothing")
-    if isinstance(results[0], SpeechError):
-        raise results[0]
-    clip = results[0]
+    if speech.failures:
+        raise speech.failures[0]
+    clip = speech.clips[0]
     with atomic_path(out) as tmp, wave.open(str(tmp), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)

@@ -88,14 +88,6 @@ def decimal(number: str, *, liang: bool = False) -> str:
     return reading
 
 
-def signed(number: str, *, liang: bool = False) -> str:
-    """A number that may carry a minus sign (- or −) and thousands separators: -3.5 -> 负三点五."""
-    sign = ""
-    if number[:1] in "-−－":
-        sign, number = "负", number[1:]
-    return sign + decimal(number.replace(",", ""), liang=liang)
-
-
 def year(number: str) -> str:
     """Years are read digit by digit: 2021 -> 二零二一."""
     return digits(number)
