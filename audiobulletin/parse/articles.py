@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..edition import Article
+from .byline import reporters_of
 from .layout import Block, Kind, could_be_headline, looks_like_headline, starts_with_byline, tidy
 
 _BRACKETS = r"\s*[（(][^）)]{1,40}[）)]"
@@ -19,19 +20,6 @@ _BYLINE = re.compile(
 )
 # Section heads inside an article: numbered or marked, never a new article.
 _SECTION_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[■◆●▲★])")
-_ROLE_WORDS = re.compile(r"(?:全媒体记者|全媒體記者|见习记者|見習記者|实习记者|實習記者|特约记者|特約記者|"
-                         r"首席记者|首席記者|本报记者|本報記者|记者|記者|通讯员|通訊員|实习生|實習生|摄影|攝影|摄|攝)")
-
-
-def reporters_in(byline: str) -> tuple[str, ...]:
-    """Names inside the byline's brackets: （全媒体记者 赵继钊 殷雪鸢） -> (赵继钊, 殷雪鸢)."""
-    inner = re.search(r"[（(]([^）)]*)[）)]", byline)
-    if not inner:
-        return ()
-    names = re.split(r"[\s、，,　]+", _ROLE_WORDS.sub(" ", inner.group(1)))
-    return tuple(n for n in names if n)
-
-
 def split_byline(paragraph: str) -> tuple[str | None, str]:
     match = _BYLINE.match(paragraph)
     if not match:
@@ -50,7 +38,7 @@ class _Draft:
     def build(self) -> Article:
         head = [tidy(b.text) for b in self.headlines]
         return Article(headline=head[0], subheadings=tuple(head[1:]), byline=self.byline,
-                       reporters=reporters_in(self.byline or "") or reporters_in(self.credit or ""),
+                       reporters=reporters_of(self.byline or "") or reporters_of(self.credit or ""),
                        paragraphs=tuple(self.paragraphs), captions=tuple(self.captions),
                        credit=self.credit, line=self.headlines[0].line)
 

@@ -15,7 +15,7 @@ import json
 
 from ..edition import Article, Edition
 from ..errors import InputError
-from .articles import reporters_in
+from .byline import reporters_of
 
 # `reporters`, `line` and `segments` are what `parse --json` adds; they are recomputed, not read.
 _ARTICLE_FIELDS = {"headline", "subheadings", "byline", "reporters", "paragraphs", "captions", "credit", "line",
@@ -77,5 +77,5 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
             subheadings=_strings(raw.get("subheadings"), f"{path}.subheadings", source, required=False),
             paragraphs=_strings(raw.get("paragraphs"), f"{path}.paragraphs", source, required=True),
             captions=_strings(raw.get("captions"), f"{path}.captions", source, required=False),
-            reporters=reporters_in(byline or "") or reporters_in(credit or ""), line=n + 1))
+            reporters=reporters_of(byline or "") or reporters_of(credit or ""), line=n + 1))
     return Edition(paper=paper or str(data.get("paper") or ""), date=date, articles=tuple(articles), source=source)
