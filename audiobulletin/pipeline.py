@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from .assemble import assemble
 from .config import Settings
@@ -96,12 +96,16 @@ def lexicon_of(settings: Settings) -> Lexicon | None:
     return load_lexicon(settings.lexicon) if settings.lexicon else None
 
 
-def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = None) -> Script:
-    """The script, read for the engine in use: the offline voice needs Simplified text and
+def reader_for(settings: Settings, lexicon: Lexicon | None) -> Callable[[str], str]:
+    """Written text -> reading, for the engine in use: the offline voice needs Simplified text and
     letters in words it can say; the online voices read Latin letters themselves."""
-    lexicon = lexicon if lexicon is not None else lexicon_of(settings)
     offline = settings.engine == "offline"
-    return build_script(edition, reading=lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon))
+    return lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon)
+
+
+def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = None) -> Script:
+    lexicon = lexicon if lexicon is not None else lexicon_of(settings)
+    return build_script(edition, reading=reader_for(settings, lexicon))
 
 
 def synthesise(script: Script, settings: Settings, progress: Progress, lexicon: Lexicon | None = None) -> Speech:

@@ -9,9 +9,8 @@ import click
 
 from ..atomic import atomic_path
 from ..errors import SpeechError
-from ..pipeline import lexicon_of
+from ..pipeline import lexicon_of, reader_for
 from ..profile import VoiceProfile, load_profile
-from ..script.reading import to_spoken
 from ..script.segment import Role, Segment
 from ..script.sentences import speakable
 from ..speech import speak
@@ -30,7 +29,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Cl
     """Normalise `text` as the script stage would, speak it, write a mono 16-bit WAV to `out`.
     Returns the reading that was spoken and the clip."""
     lexicon = lexicon_of(settings)
-    spoken = to_spoken(text, for_offline=settings.engine == "offline", lexicon=lexicon)
+    spoken = reader_for(settings, lexicon)(text)
     if not speakable(spoken):
         raise SpeechError("nothing to speak", where=repr(text))
     profile = load_profile(settings.profile)
