@@ -8,10 +8,10 @@ marker burst so its start can be found again in decoded audio.
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 
 import numpy as np
 
+from audiobulletin.ffmpeg import audio_segment_class
 from audiobulletin.master import EpisodeMeta
 from audiobulletin.script.segment import Role, Segment
 from audiobulletin.timeline import Chapter, TimedSegment, Timeline
@@ -64,11 +64,8 @@ def episode(rate: int = 24000, sentence_seconds: tuple[float, ...] = (1.6, 2.2, 
 
 def segment_of(samples: np.ndarray, rate: int):
     """A pydub AudioSegment holding `samples` as 16-bit mono."""
-    with warnings.catch_warnings():  # pydub warns that there is no system ffmpeg; it needs none here
-        warnings.simplefilter("ignore", RuntimeWarning)
-        from pydub import AudioSegment
     pcm = np.round(np.clip(samples, -1, 32767 / 32768) * 32768).astype("<i2")
-    return AudioSegment(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+    return audio_segment_class()(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
 
 
 def meta() -> EpisodeMeta:

@@ -10,6 +10,7 @@ music length +148, music CRC +152, tag CRC +154.
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 
@@ -108,19 +109,20 @@ def joined_info(first: bytes, parts: list[InfoTag], padding: int) -> bytes:
     return bytes(frame)
 
 
-def _crc16_table() -> list[int]:
+@functools.lru_cache(maxsize=1)
+def _crc16_table() -> tuple[int, ...]:
     table = []
     for byte in range(256):
         crc = byte
         for _ in range(8):
             crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
         table.append(crc)
-    return table
+    return tuple(table)
 
 
-def crc16(data: bytes, crc: int = 0) -> int:
+def crc16(data: bytes) -> int:
     """CRC-16/ARC (polynomial 0x8005 reflected, initial 0): the LAME tag's CRCs."""
-    table = _crc16_table()
+    table, crc = _crc16_table(), 0
     for byte in data:
         crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
     return crc
