@@ -1,9 +1,10 @@
-"""Publish files whole or not at all: write a temp file in the same folder, fsync, rename."""
+"""Publish files and folders whole or not at all: build them beside the target, fsync files, rename."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -33,6 +34,15 @@ def atomic_path(target: Path, *, error: type[AudioBulletinError] = PublishError)
         raise _write_error(target, exc, error) from None
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace the folder `target` by `staging` with renames only; the old folder is removed last."""
+    old = target.with_name(f".old-{target.name}-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def scratch_path(target: Path, suffix: str) -> Path:

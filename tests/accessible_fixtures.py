@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from pathlib import Path
 
 from audiobulletin.edition import Article, Edition
+from audiobulletin.ffmpeg import run
 from audiobulletin.script.segment import Pause, Role, Segment
 from audiobulletin.timeline import Chapter, TimedSegment, Timeline
 
@@ -98,15 +98,9 @@ def build_timeline(segments: list[Segment] | None = None, edition: Edition = EDI
 
 
 def make_mp3(path: Path, seconds: float) -> Path:
-    """A real MP3 (sine tone) of the given length, made with the imageio-ffmpeg binary."""
-    import imageio_ffmpeg
-
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi",
-         "-i", f"sine=frequency=440:sample_rate=24000:duration={seconds:.3f}",
-         "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", str(path)],
-        check=True,
-    )
+    """A real MP3 (sine tone) of the given length, made with the project's ffmpeg."""
+    run(["-y", "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=24000:duration={seconds:.3f}",
+         "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", str(path)], where=path)
     return path
 
 

@@ -4,21 +4,17 @@ a test skips, saying which, only when its tool is absent."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import io
 import json
 import os
-import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
 from accessible_fixtures import publish_sample
 
 from audiobulletin.publish.accessible import write_index
+from audiobulletin.publish.server import serving
 
 JS = Path(__file__).parent / "js"
 CHROMIUM = "/usr/bin/chromium"
@@ -47,42 +43,11 @@ def output_root(tmp_path_factory):
 
 @pytest.fixture()
 def site(output_root):
-    """The output folder served over HTTP on 127.0.0.1, as a web server would publish it."""
+    """The output folder served over HTTP on 127.0.0.1 by `audiobulletin serve`'s server (byte
+    ranges included: players seek with them)."""
     root, _ = output_root
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with single byte ranges, as podcast hosting serves them (players seek with them)."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
-        path = Path(self.translate_path(self.path))
-        if not wanted or not path.is_file():
-            return super().send_head()
-        size = path.stat().st_size
-        start, end = int(wanted[1]), min(int(wanted[2] or size - 1), size - 1)
-        with path.open("rb") as f:
-            f.seek(start)
-            body = f.read(end - start + 1)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Accept-Ranges", "bytes")
-        self.end_headers()
-        return io.BytesIO(body)
+    with serving(root) as url:
+        yield url.rstrip("/")
 
 
 def test_pages_pass_axe_at_normal_and_200_percent_zoom(site, output_root):

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 
+from .chapters_json import CHAPTERS_MIME
+
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 EXTENSION_NAME = "podcastindex"
 """Attribute name on FeedGenerator / FeedEntry (feedgen's own `podcast` is the iTunes one)."""
-CHAPTERS_MIME = "application/json+chapters"
 
 
 def register(fg) -> None:

@@ -8,12 +8,10 @@ them. The feed file is replaced with one rename, so it is the old one or the new
 
 from __future__ import annotations
 
-import os
-import shutil
 import uuid
 from pathlib import Path
 
-from ..atomic import write_atomic
+from ..atomic import swap_in, write_atomic
 from ..config import Settings
 from .artwork import channel_artwork
 from .feed import FEED, feed_xml, public_url
@@ -43,12 +41,3 @@ def publish_episode(out_dir: Path, staging: Path, record: EpisodeRecord, setting
         write_atomic(out_dir / RADIO_FEED, radio)
     remove_folders(out_dir, doomed)
     return records[record.date]
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames only; the old folder is removed last."""
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)

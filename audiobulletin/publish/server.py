@@ -10,10 +10,8 @@ an episode since regenerated would get a range of the new file spliced onto the 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import socket
-import threading
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote
@@ -168,6 +166,8 @@ async def _serve(root: Path, sock: socket.socket, stop: asyncio.Event) -> None:
 def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           on_ready: Callable[[str], None] | None = None) -> None:
     """Serve `root` until interrupted (Ctrl-C); `on_ready` gets the base URL once listening."""
+    import asyncio
+
     root = check_root(root)
     sock = listen(host, port)
 
@@ -188,6 +188,9 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 @contextlib.contextmanager
 def serving(root: Path, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
     """Serve `root` from a background thread for the block; yields the base URL (tests, CI)."""
+    import asyncio
+    import threading
+
     root = check_root(root)
     sock = listen(host, port)
     loop = asyncio.new_event_loop()

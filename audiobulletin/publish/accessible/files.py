@@ -8,6 +8,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from ...atomic import swap_in
 from ...errors import PublishError
 
 
@@ -18,8 +19,6 @@ def replaced_folder(target: Path):
     A failure leaves `target` as it was. Between the two renames `target` is briefly absent,
     never half-written.
     """
-    from ..publication import swap_in
-
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))

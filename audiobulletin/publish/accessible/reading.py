@@ -15,7 +15,7 @@ import itertools
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...edition import Article, Edition
 from ...script.segment import Role
@@ -141,7 +141,7 @@ def read_edition(edition: Edition, timeline: Timeline) -> ReadingEdition:
         section, missing = _article_section(index, article, by_article.get(index, []), duration_ms)
         chapter = next((c for c in timeline.chapters if c.article == index), None)
         if chapter is not None:
-            section = _with_span(section, to_ms(chapter.start), min(to_ms(chapter.end), duration_ms))
+            section = replace(section, begin_ms=to_ms(chapter.start), end_ms=min(to_ms(chapter.end), duration_ms))
         sections.append(section)
         unplaced += missing
     if framing[Role.OUTRO]:
@@ -168,10 +168,6 @@ def _span_of(sentences) -> tuple[int | None, int | None]:
     if not clips:
         return None, None
     return min(c.begin_ms for c in clips), max(c.end_ms for c in clips)
-
-
-def _with_span(section: Section, begin_ms: int, end_ms: int) -> Section:
-    return Section(section.id, section.title, section.article, section.blocks, begin_ms, end_ms)
 
 
 def _framing_section(sid: str, title: str, role: Role, timed: list[TimedSegment], duration_ms: int) -> Section:
