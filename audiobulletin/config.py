@@ -92,8 +92,11 @@ class Settings:
             from .speech.edge_endpoint import check_endpoint
 
             check_endpoint(self.edge_endpoint)
-        if not 32 <= self.bitrate_kbps <= 320:
-            raise ConfigError(f"bitrate_kbps must be 32..320, got {self.bitrate_kbps}")
+        from .master.model import MP3_BITRATES  # mastering's own list: refuse a bad rate before speech
+
+        if self.bitrate_kbps not in MP3_BITRATES:
+            raise ConfigError(f"bitrate_kbps must be one of {', '.join(map(str, MP3_BITRATES))}, "
+                              f"got {self.bitrate_kbps}")
         if not -40 <= self.target_lufs <= -5:
             raise ConfigError(f"target_lufs must be -40..-5, got {self.target_lufs}")
         if self.archive_policy not in ARCHIVE_POLICIES:

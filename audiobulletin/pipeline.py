@@ -23,8 +23,9 @@ from .errors import InputError, SpeechError
 from .parse import parse_file
 from .profile import load_profile
 from .publish.accessible import write_accessible_edition, write_index
+from .publish.accessible.reading import edition_title
 from .publish.chapters_json import chapter_list
-from .publish.episode_files import RADIO_DIR, SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
+from .publish.episode_files import RADIO_DIR, radio_name, SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
 from .publish.lock import output_lock
 from .publish.manifest import EpisodeRecord, episode_guid, publication_time
 from .publish.publication import publish_episode
@@ -191,7 +192,7 @@ def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.da
             report.unplaced = list(accessible.unplaced)
             record = EpisodeRecord(
                 date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
-                title=f"{settings.paper} {edition.date.year}年{edition.date.month}月{edition.date.day}日",
+                title=edition_title(edition),
                 description=_description(edition, assembled.timeline), audio=f"{iso}/{AUDIO_NAME}",
                 audio_bytes=mastered.size, duration=mastered.duration,
                 published=publication_time(edition.date).isoformat(),
@@ -241,5 +242,5 @@ def _master(assembled, edition: Edition, settings: Settings, folder: Path):
                        artist=settings.author or settings.paper, date=edition.date,
                        description=_description(edition, assembled.timeline))
     return master_episode(assembled.audio, assembled.timeline, meta, mp3_path=folder / AUDIO_NAME,
-                          wav_folder=folder / RADIO_DIR, wav_stem="bulletin",
+                          wav_folder=folder / RADIO_DIR, wav_stem=Path(radio_name(0)).stem,
                           target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps).mp3

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+MP3_BITRATES = (64, 80, 96)
+"""kbit/s offered for the podcast MP3: mono speech sounds clean from 64 up, and 96 is plenty."""
+
+
 @dataclass(frozen=True)
 class EpisodeMeta:
     """Descriptive metadata written into the MP3 tags and the broadcast WAV chunks."""

@@ -22,6 +22,7 @@ from .. import ffmpeg
 from ..atomic import atomic_path, scratch_path
 from ..errors import AudioError
 from .lametag import SAMPLES_PER_FRAME, joined_info, read_info
+from .model import MP3_BITRATES
 
 ENCODER_DELAY = 576
 """Samples of priming LAME puts before the audio (ffmpeg writes it into the LAME tag)."""
@@ -48,7 +49,7 @@ class Mp3Settings:
     """LAME algorithm quality (ffmpeg -compression_level): 0 slowest/best .. 9 fastest."""
 
     def __post_init__(self):
-        if self.bitrate_kbps not in (64, 80, 96):
+        if self.bitrate_kbps not in MP3_BITRATES:
             raise ValueError(f"MP3 bit rate must be 64, 80 or 96 kbit/s, got {self.bitrate_kbps}")
         if self.sample_rate not in (44100, 48000):
             raise ValueError(f"MP3 sample rate must be 44100 or 48000 Hz, got {self.sample_rate}")
