@@ -29,12 +29,13 @@ def published(tmp_path):
     ("binary.txt", bytes(range(256)) * 16, "is a binary file"),
     ("prose.txt", "今天天气很好，我们去公园散步。然后回家吃饭。".encode(), "no recognisable article"),
 ])
-def test_bad_edition_fails_cleanly_and_leaves_output_alone(tmp_path, published, name, content, message):
+def test_bad_edition_fails_cleanly_and_leaves_output_alone(tmp_path, published, newsroom_config, name, content,
+                                                           message):
     edition = tmp_path / name
     if content is not None:
         edition.write_bytes(content)
     before = _snapshot(published)
-    result = CliRunner().invoke(cli, ["--config", "audiobulletin.toml", "generate", str(edition),
+    result = CliRunner().invoke(cli, ["--config", str(newsroom_config), "generate", str(edition),
                                       "--date", "2021-06-27", "--out", str(published)])
     assert result.exit_code == 2, result.output
     lines = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]

@@ -16,8 +16,6 @@ from audiobulletin.speech.choose import build_engine
 from audiobulletin.speech.edge import Backoff
 from edge_server import DROP, edge_server, edge_server_session  # noqa: F401
 
-pytest.importorskip("audiobulletin.speech.offline")
-
 EDITION = """第一篇新闻的标题
 
 本报讯（记者 张三）第一篇的正文只有两句。这是第二句。

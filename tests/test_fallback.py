@@ -167,7 +167,6 @@ def test_build_engine_follows_the_engine_choice(tmp_path):
     assert (edge.name, edge.inner.endpoint, edge.inner.concurrency, edge.cache.root) == ("edge", endpoint, 2, tmp_path)
     assert [article_key(s) for s in segments[:2]] == ["intro", 0]
 
-    pytest.importorskip("audiobulletin.speech.offline")
     offline = build_engine(Settings(engine="offline", edge_endpoint=endpoint), profile, segments)
     assert offline.name == "offline" and not isinstance(offline.inner, EdgeEngine)
     auto = build_engine(Settings(engine="auto"), profile, segments)
@@ -176,9 +175,10 @@ def test_build_engine_follows_the_engine_choice(tmp_path):
 
 
 def test_the_real_offline_voice_takes_over_a_failing_article(edge_server):
-    offline_module = pytest.importorskip("audiobulletin.speech.offline")
+    from audiobulletin.speech.offline import OfflineEngine
+
     edge_server.fail_when("故障", DROP)
-    offline = offline_module.OfflineEngine(workers=1)
+    offline = OfflineEngine(workers=1)
     try:
         report, delivered = run(online(edge_server.endpoint), offline)
     finally:

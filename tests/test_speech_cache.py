@@ -132,7 +132,8 @@ def test_an_unwritable_cache_is_a_speech_error(tmp_path):
 
 
 def test_default_location_is_the_user_cache_dir():
-    assert default_cache_dir().parts[-2:] == ("audiobulletin", "speech")
+    # XDG_CACHE_HOME is this test's own folder (conftest.py): the platform's user cache dir
+    assert default_cache_dir() == Path(os.environ["XDG_CACHE_HOME"]) / "audiobulletin" / "speech"
 
 
 def test_a_killed_run_resumes_with_only_the_missing_segments(edge_server, tmp_path):
