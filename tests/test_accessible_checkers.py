@@ -17,6 +17,7 @@ from needs import need_file, need_program
 from audiobulletin.publish.accessible import write_index
 from audiobulletin.publish.server import serving
 
+pytestmark = pytest.mark.slow  # Chromium, Java and Node processes
 JS = Path(__file__).parent / "js"
 CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = "run .ci/install-accessible.sh"

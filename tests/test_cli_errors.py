@@ -70,6 +70,7 @@ def test_every_command_has_help_with_an_example(command):
     assert result.exit_code == 0 and "Example:" in result.output and "audiobulletin " + command in result.output
 
 
+@pytest.mark.slow
 def test_edge_engine_without_service_fails_with_exit_4_and_publishes_nothing(tmp_path, published, sample_path):
     # a closed port on this machine: the online voice is unreachable, and --engine edge never falls back
     config = tmp_path / "edge.toml"

@@ -58,6 +58,7 @@ def test_offline_never_touches_the_network(edge_server, script, tmp_path):
     assert edge_server.stats.connections == 0
 
 
+@pytest.mark.slow
 def test_auto_voices_the_failing_article_offline_and_the_rest_online(edge_server, script, tmp_path):
     edge_server.fail_when("故障", DROP)
     speech = voice_it("auto", script, edge_server.endpoint, tmp_path)

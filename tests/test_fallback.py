@@ -174,6 +174,7 @@ def test_build_engine_follows_the_engine_choice(tmp_path):
     assert auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE])) == profile.voice_for("offline", Role.HEADLINE)
 
 
+@pytest.mark.slow
 def test_the_real_offline_voice_takes_over_a_failing_article(edge_server):
     from audiobulletin.speech.offline import OfflineEngine
 

@@ -7,11 +7,14 @@ test skips (under CI=true it fails: see needs.py).
 import os
 import subprocess
 
+import pytest
 from needs import need_program
 from test_publication import publish, settings
 
 from audiobulletin.ffmpeg import ffmpeg_exe
 from audiobulletin.publish.server import serving
+
+pytestmark = pytest.mark.slow  # a podcast client process downloading real MP3s
 
 
 def real_mp3(path) -> bytes:

@@ -136,6 +136,7 @@ def test_default_location_is_the_user_cache_dir():
     assert default_cache_dir() == Path(os.environ["XDG_CACHE_HOME"]) / "audiobulletin" / "speech"
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_with_only_the_missing_segments(edge_server, tmp_path):
     count = 12
     edge_server.first_byte_seconds = 0.15  # slow enough to kill the run part-way
