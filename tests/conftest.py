@@ -15,6 +15,8 @@ FIXTURES = HERE / "fixtures"
 SAMPLE = FIXTURES / "taiyuan-daily-2021-06-27.txt"
 PREFIX = "AUDIOBULLETIN_"
 
+pytest_plugins = ["edge_server"]  # its fixtures: edge_server (per test) over edge_server_session
+
 
 def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
     """Clear AUDIOBULLETIN_*; point the user cache and config folders (platformdirs follows the

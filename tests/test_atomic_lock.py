@@ -88,5 +88,5 @@ def test_generate_on_a_locked_output_exits_7_naming_the_pid(tmp_path, sample_pat
         holder.stdin.close()
         holder.wait(timeout=30)
     assert result.exit_code == 7, result.output
-    [line] = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("audiobulletin: error:")]
     assert f"pid {holder.pid}" in line and str(tmp_path) in line

@@ -12,7 +12,7 @@ from audiobulletin.script import build_script
 from audiobulletin.speech import SpeechOptions, load_profile, render, requests_for
 from audiobulletin.speech.choose import build_engine
 from audiobulletin.speech.edge import Backoff
-from edge_server import DROP, edge_server, edge_server_session  # noqa: F401
+from edge_server import DROP
 
 EDITION = """第一篇新闻的标题
 

@@ -8,11 +8,11 @@ import os
 import subprocess
 
 import pytest
-from needs import need_program
-from test_publication import publish, settings
 
 from audiobulletin.ffmpeg import ffmpeg_exe
 from audiobulletin.publish.server import serving
+from needs import need_program
+from test_publication import publish, settings
 
 pytestmark = pytest.mark.slow  # a podcast client process downloading real MP3s
 

@@ -35,7 +35,7 @@ def _read_back(edition) -> str:
 
 def assert_nothing_lost(path: Path, edition) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
-    kept = [full_width(l.strip()) for n, l in enumerate(lines, 1) if n not in DEBRIS_LINES[path.name]]
+    kept = [full_width(line.strip()) for n, line in enumerate(lines, 1) if n not in DEBRIS_LINES[path.name]]
     # every sentence, or the piece of it on one line when the page cut it, must be read
     sentences = [s for line in kept for s in re.split(r"(?<=[。！？])", _squash(line)) if s]
     parsed = _read_back(edition)
@@ -98,9 +98,11 @@ def test_undecodable_file_names_the_file(tmp_path):
 
 
 def test_section_heads_inside_an_article_are_not_new_articles():
-    text = "全市推进营商环境改革\n本报讯 今年以来成效明显。\n一、审批提速\n办理时间缩短一半。\n二、服务上门\n企业满意度提高。\n"
+    text = ("全市推进营商环境改革\n本报讯 今年以来成效明显。\n一、审批提速\n办理时间缩短一半。\n"
+            "二、服务上门\n企业满意度提高。\n")
     [article] = parse_text(text).articles
-    assert article.paragraphs == ("今年以来成效明显。", "一、审批提速", "办理时间缩短一半。", "二、服务上门", "企业满意度提高。")
+    assert article.paragraphs == ("今年以来成效明显。", "一、审批提速", "办理时间缩短一半。", "二、服务上门",
+                                  "企业满意度提高。")
 
 
 def test_json_edition_round_trip(tmp_path):

@@ -18,7 +18,6 @@ from audiobulletin.speech.edge import Backoff, EdgeEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from cache_worker import requests as numbered_requests
-from edge_server import edge_server, edge_server_session  # noqa: F401
 from tone_engine import PER_CHAR, RecordingToneEngine
 
 HERE = Path(__file__).parent

@@ -24,7 +24,8 @@ _CLAUSE_MARKS = re.compile(r"[，,。；;！？!?]")
 _CANNOT_START = set("，,。、；;：:！？!?）)」』》”’…")
 HEADLINE_MAX = 80
 SHORT_HEADLINE_MAX = 40
-_BYLINE_START = re.compile(r"^(?:本[报報](?:[讯訊]|[^，。\s]{0,12}?[讯訊电電])|(?:新华社|新華社|中新社)[^，。]{0,20}?[电電])")
+_BYLINE_START = re.compile(r"^(?:本[报報](?:[讯訊]|[^，。\s]{0,12}?[讯訊电電])"
+                           r"|(?:新华社|新華社|中新社)[^，。]{0,20}?[电電])")
 # Whitespace of any width, including the ideographic space used for indents.
 _SPACE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 
