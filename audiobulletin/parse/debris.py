@@ -39,4 +39,7 @@ def is_credit(line: str) -> bool:
 
 def date_in_header(line: str) -> tuple[int, int, int] | None:
     match = _EDITION_DATE.search(line)
-    return tuple(map(int, match.groups())) if match else None
+    if not match:
+        return None
+    year, month, day = (int(group) for group in match.groups())
+    return year, month, day

@@ -74,13 +74,13 @@ def article_segments(article: Article, index: int, reading: Reading = to_spoken)
              for sub in article.subheadings if speakable(sub)]
     head[-1] = _with_pause(head[-1], Pause.HEADLINE)
     byline = _byline_sentence(article)
-    if byline:
+    if byline and article.byline:
         head.append(Segment(Role.BYLINE, article.byline, reading(byline), index, 0, Pause.SENTENCE))
     body = _body_segments(article, index, reading)
     tail = [Segment(Role.BODY, caption, reading(f"图片说明：{caption}"), index, len(article.paragraphs) + 1,
                     Pause.PARAGRAPH) for caption in article.captions if speakable(caption)]
     credit = spoken_credit(article)
-    if credit:
+    if credit and article.credit:
         tail.append(Segment(Role.BYLINE, article.credit, reading(credit), index, len(article.paragraphs) + 1,
                             Pause.SENTENCE))
     segments = head + body + tail

@@ -174,11 +174,12 @@ class MandarinFrontend:
         in_context = pinyin_for(piece, self._lexicon)
         if len(in_context) != len(HAN.findall(piece)):  # never expected: keep going, char by char
             in_context = [s for c in HAN.findall(piece) for s in pinyin_for(c, self._lexicon)]
-        in_context = iter(in_context)
+        upcoming = iter(in_context)
         symbols, syllables, skipped, pending = ["sil"], 0, [], ""
+        syllable: str | None
         for char in piece:
             if HAN.fullmatch(char):
-                syllable = next(in_context)
+                syllable = next(upcoming)
             else:  # CJK extensions, 〇: pypinyin knows many, pinyin_for reads U+4E00..U+9FA5 only
                 syllable = _rare_syllable(char) if is_hanzi(char) else None
             phones = self._phones(syllable) if syllable else None

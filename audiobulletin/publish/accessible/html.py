@@ -216,7 +216,8 @@ def _article(section: Section, links: Links):
         [_timed_paragraph(b, "sub") for b in section.blocks_of(Role.SUBHEADING)],
         [_timed_paragraph(b, "byline") for b in section.blocks_of(Role.BYLINE)],
     )
-    length = f"（{spoken_length(section.end_ms - section.begin_ms)}）" if section.begin_ms is not None else ""
+    length = (f"（{spoken_length(section.end_ms - section.begin_ms)}）"
+              if section.begin_ms is not None and section.end_ms is not None else "")
     jump = _jump(section, links, f"从 {player_time(section.begin_ms or 0)} 起收听本文{length}")
     return E(
         "article",
