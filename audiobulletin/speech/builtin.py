@@ -134,9 +134,8 @@ def _build_azure(setup: EngineSetup) -> Engine:
 
 # --- kokoro: Kokoro-82M, Apache-2.0, an optional extra ---
 
-KOKORO_VOICES = (("zf_xiaobei", "female"), ("zf_xiaoni", "female"), ("zf_xiaoxiao", "female"),
-                 ("zf_xiaoyi", "female"), ("zm_yunjian", "male"), ("zm_yunxi", "male"),
-                 ("zm_yunxia", "male"), ("zm_yunyang", "male"))
+KOKORO_VOICES = (("zf_xiaoxiao", "female"), ("zm_yunyang", "male"))
+"""The Mandarin voice vectors vendored with the engine (speech/kokoro_voices/)."""
 
 
 def _describe_kokoro() -> EngineInfo:
@@ -152,7 +151,7 @@ def _describe_kokoro() -> EngineInfo:
 def _build_kokoro(setup: EngineSetup) -> Engine:
     from .kokoro import KokoroEngine  # type: ignore[import-not-found]  # the [kokoro] extra's engine
 
-    return KokoroEngine.create(setup)
+    return KokoroEngine(workers=setup.workers, lexicon=dict(setup.lexicon) or None)
 
 
 offline = BuiltinEngine(_describe_offline, _build_offline)
