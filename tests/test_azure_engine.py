@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import logging
 import struct
 
 import aiohttp
-import asyncio
 import pytest
 
 from audiobulletin.errors import ConfigError, SpeechError

@@ -39,8 +39,9 @@ def test_the_package_registers_its_engines_under_the_entry_point_group():
                   if e.dist is not None and e.dist.name == "audiobulletin"}
     assert registered == {name: f"audiobulletin.speech.builtin:{name}"
                           for name in ("offline", "edge", "azure", "kokoro")}
-    for name, value in registered.items():
-        assert discover().entries[name].spec is getattr(builtin, name)
+    registry = discover()
+    for name in registered:
+        assert registry.entries[name].spec is getattr(builtin, name)
 
 
 def test_every_built_in_engine_declares_its_voices_output_and_terms():
