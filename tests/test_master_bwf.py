@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from audiobulletin.errors import AudioError
-from audiobulletin.master import RADIO_LUFS, master_broadcast_wavs, readback
+import readback
+from audiobulletin.master import RADIO_LUFS, master_broadcast_wavs
 from audiobulletin.master.bwf import Bext, Cart, PostTimer, ascii_text, header, read
 
 from master_audio import episode, meta, segment_of

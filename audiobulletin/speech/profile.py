@@ -11,13 +11,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping
 
-from .errors import ConfigError
-from .script.segment import Role
-from .speech.voice import Voice
-from .tomlfile import read_toml
+from ..errors import ConfigError
+from ..script.segment import Role
+from ..tomlfile import read_toml
+from .voice import Voice
 
 if TYPE_CHECKING:
-    from .speech.registry import Registry
+    from .registry import Registry
 
 _FIELDS = {"voice", "rate", "pitch", "volume"}
 _ABOUT = {"name", "description"}
@@ -41,7 +41,7 @@ class VoiceProfile:
 
 def load_profile(path: Path, registry: "Registry | None" = None) -> VoiceProfile:
     """Read and check a profile; `registry`: the engines that exist (default: the installed ones)."""
-    from .speech.registry import discover
+    from .registry import discover
 
     registry = registry or discover()
     data = read_toml(path, "voice profile")
