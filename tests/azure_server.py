@@ -7,7 +7,7 @@ application/ssml+xml`, `X-Microsoft-OutputFormat`, `User-Agent`, and an SSML bod
 with the audio in the asked format (RIFF or raw 16-bit PCM, a 240 Hz tone as long as the text
 would take to read, streamed in chunks), 400 for malformed SSML, an unknown voice or output format,
 or a missing User-Agent, 401 for a missing or wrong key or token, 415 for another content type.
-Faults are injected per request (`plan`) or per text (`fail_when`): 429 with Retry-After, 500,
+Faults are injected per request (`plan`) or per text (`fail_when`): 400, 429 with Retry-After, 500,
 502, 503, a slow answer, audio cut short (a complete reply with too little audio), a dropped
 connection mid-reply. It records what it was asked and how many requests ran at once.
 """
@@ -27,6 +27,7 @@ from aiohttp import web
 
 from local_server import LocalServer, closed_port, speakable_chars
 
+BAD_REQUEST = "400"  # 400, as for SSML the service will not read
 TOO_MANY = "429"  # 429 Too Many Requests with Retry-After
 SERVER_ERROR = "500"
 BAD_GATEWAY = "502"
@@ -34,7 +35,7 @@ UNAVAILABLE = "503"
 SLOW = "slow"  # wait `slow_seconds` before answering
 CUT_SHORT = "cut-short"  # a well-formed 200 reply holding only `cut_fraction` of the audio
 DROP = "drop"  # send the header and half the audio, then drop the connection
-HTTP_FAULTS = {TOO_MANY: 429, SERVER_ERROR: 500, BAD_GATEWAY: 502, UNAVAILABLE: 503}
+HTTP_FAULTS = {BAD_REQUEST: 400, TOO_MANY: 429, SERVER_ERROR: 500, BAD_GATEWAY: 502, UNAVAILABLE: 503}
 
 KEY = "test-key-0123456789abcdef"
 PATH = "/cognitiveservices/v1"
@@ -233,7 +234,8 @@ class AzureServer(LocalServer):
             fault = fault or next((f for needle, f in self._rules if needle in text), None)
         if fault in HTTP_FAULTS:
             headers = {"Retry-After": self.retry_after} if fault == TOO_MANY and self.retry_after else None
-            return self._respond(stats, HTTP_FAULTS[fault], "", headers)
+            said = "The SSML could not be read." if fault == BAD_REQUEST else ""
+            return self._respond(stats, HTTP_FAULTS[fault], said, headers)
         with self._lock:
             stats.active += 1
             stats.max_active = max(stats.max_active, stats.active)

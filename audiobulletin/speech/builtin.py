@@ -19,8 +19,9 @@ class BuiltinEngine:
     """An engine's description, and its factory that imports it only when a run needs it."""
 
     def __init__(self, describe: Callable[[], EngineInfo], build: Callable[[EngineSetup], Engine], *,
-                 requires: tuple[str, ...] = (), extra: str = ""):
-        self._describe, self._build = describe, build
+                 requires: tuple[str, ...] = (), extra: str = "",
+                 check: Callable[[EngineSetup], object] | None = None):
+        self._describe, self._build, self._check = describe, build, check
         self.requires = requires
         """Modules that must be importable (the engine's module and its optional packages)."""
         self.extra = extra
@@ -41,6 +42,11 @@ class BuiltinEngine:
                 return f"not installed: pip install '.[{self.extra}]'" if self.extra else \
                     f"not installed: module {module} is missing"
         return ""
+
+    def check(self, setup: EngineSetup) -> None:
+        """ConfigError now, before any speech, for settings the engine cannot run with."""
+        if self._check is not None:
+            self._check(setup)
 
     def create(self, setup: EngineSetup) -> Engine:
         problem = self.missing()
@@ -121,15 +127,22 @@ def _describe_azure() -> EngineInfo:
         network=True, voice_pattern=_voice_pattern())
 
 
-def _build_azure(setup: EngineSetup) -> Engine:
-    from .azure import AzureAccess, AzureEngine
-    from .edge import Backoff
+def _azure_access(setup: EngineSetup):
+    from .azure import AzureAccess
 
     options = setup.options
-    access = AzureAccess.configure(key=options.get("key", ""), region=options.get("region", ""),
-                                   endpoint=options.get("endpoint", ""), token=options.get("token", ""))
-    return AzureEngine(access, concurrency=options.get("concurrency", 4),
-                       backoff=options.get("backoff") or Backoff())
+    return AzureAccess.configure(key=options.get("key", ""), region=options.get("region", ""),
+                                 endpoint=options.get("endpoint", ""), token=options.get("token", ""))
+
+
+def _build_azure(setup: EngineSetup) -> Engine:
+    from .azure import AzureEngine
+    from .edge import Backoff
+
+    concurrency = setup.options.get("concurrency", 4)
+    if not isinstance(concurrency, int) or not 1 <= concurrency <= 32:
+        raise ConfigError(f"azure_concurrency must be 1..32, got {concurrency!r}", setting="azure_concurrency")
+    return AzureEngine(_azure_access(setup), concurrency=concurrency, backoff=setup.options.get("backoff") or Backoff())
 
 
 # --- kokoro: Kokoro-82M, Apache-2.0, an optional extra ---
@@ -156,7 +169,7 @@ def _build_kokoro(setup: EngineSetup) -> Engine:
 
 offline = BuiltinEngine(_describe_offline, _build_offline)
 edge = BuiltinEngine(_describe_edge, _build_edge, requires=("edge_tts",))
-azure = BuiltinEngine(_describe_azure, _build_azure, requires=("aiohttp",))
+azure = BuiltinEngine(_describe_azure, _build_azure, requires=("aiohttp",), check=_build_azure)
 kokoro = BuiltinEngine(_describe_kokoro, _build_kokoro,
                        requires=("audiobulletin.speech.kokoro", "onnxruntime", "misaki"), extra="kokoro")
 

@@ -18,6 +18,7 @@ from .engine import CommercialUse
 
 if TYPE_CHECKING:
     from ..script.segment import Role
+    from .engine import EngineSetup
     from .registry import Registry
 
 AUTO = "auto"
@@ -36,12 +37,12 @@ class EngineChain:
         """From the settings' `engine` and `fallback` values."""
         engine, fallback = engine.strip(), fallback.strip()
         if not engine:
-            raise ConfigError("engine is empty", hint=f"e.g. engine = \"{AUTO}\"")
+            raise ConfigError("engine is empty", hint=f"e.g. engine = \"{AUTO}\"", setting="engine")
         if engine == AUTO:
             return cls(AUTO_CHAIN[0], fallback or AUTO_CHAIN[1])
         if fallback == engine:
             raise ConfigError(f"fallback is the engine itself ({engine!r})",
-                              hint="name another engine, or leave fallback empty")
+                              hint="name another engine, or leave fallback empty", setting="fallback")
         return cls(engine, fallback)
 
     @property
@@ -53,18 +54,24 @@ class EngineChain:
 
 
 def check_chain(chain: EngineChain, registry: "Registry", *, commercial: bool,
-                voice_for: "Callable[[str, Role], object] | None" = None) -> None:
+                voice_for: "Callable[[str, Role], object] | None" = None,
+                setup_for: "Callable[[str], EngineSetup] | None" = None) -> None:
     """Refuse, with a ConfigError (exit 3), a chain that names an unknown engine, that
-    `commercial` forbids, whose engine cannot run here (not installed, a broken plug-in), or for
-    which the voice profile (`voice_for(engine, role)`) has no voices."""
+    `commercial` forbids, whose engine cannot run here (not installed, a broken plug-in, settings
+    its `check(setup)` refuses, e.g. azure without a key), or for which the voice profile
+    (`voice_for(engine, role)`) has no voices."""
     for name in chain.engines:
-        registry.entry(name, where="setting engine" if name == chain.primary else "setting fallback")
+        setting = "engine" if name == chain.primary else "fallback"
+        registry.entry(name, setting=setting)  # an unknown name raises, listing the known engines
     if commercial:
         guard_terms(chain, registry)
     for name in chain.engines:
         entry = registry.entry(name)
         if entry.problem:
             raise ConfigError(f"engine {name!r}: {entry.problem}")
+        check = getattr(entry.spec, "check", None)
+        if setup_for is not None and callable(check):
+            check(setup_for(name))
     if voice_for is not None:
         from ..script.segment import Role
 

@@ -44,12 +44,13 @@ class Registry:
     def names(self) -> list[str]:
         return sorted(self.entries)
 
-    def entry(self, name: str, *, where: str | None = None) -> Registered:
-        """The registered engine `name`; ConfigError (exit 3) listing the known ones."""
+    def entry(self, name: str, *, where: str | None = None, setting: str | None = None) -> Registered:
+        """The registered engine `name`; ConfigError (exit 3) listing the known ones (`setting`:
+        the setting that named it)."""
         try:
             return self.entries[name]
         except KeyError:
-            raise ConfigError(f"unknown engine {name!r}", where=where,
+            raise ConfigError(f"unknown engine {name!r}", where=where, setting=setting,
                               hint=f"known engines: {', '.join(self.names())}") from None
 
     def info(self, name: str, *, where: str | None = None) -> EngineInfo:
