@@ -95,3 +95,22 @@ def test_the_profile_must_have_voices_for_every_engine_of_the_chain(registry, tm
     check_chain(EngineChain.of("azure"), registry, commercial=True, voice_for=profile.voice_for)
     with pytest.raises(ConfigError, match=r"no \[offline\] body voice"):
         check_chain(EngineChain.of("azure", "offline"), registry, commercial=False, voice_for=profile.voice_for)
+
+
+def test_engine_settings_reach_their_engine_and_secrets_stay_out_of_reprs(tmp_path):
+    from audiobulletin.config import load_settings
+    from audiobulletin.pipeline import engine_options, stage_options
+
+    env = {"AUDIOBULLETIN_AZURE_KEY": "secret-key-1", "AUDIOBULLETIN_AZURE_REGION": "eastasia",
+           "AUDIOBULLETIN_ENGINE": "azure", "AUDIOBULLETIN_MY_VENDOR_TOKEN": "secret-token-2",
+           "AUDIOBULLETIN_CACHE_DIR": str(tmp_path)}
+    settings = load_settings(env=env)
+    assert dict(settings.engine_env) == {"AUDIOBULLETIN_MY_VENDOR_TOKEN": "secret-token-2"}
+    options = engine_options(settings)
+    assert options["azure"]["key"] == "secret-key-1" and options["azure"]["region"] == "eastasia"
+    assert options["my_vendor"] == {"token": "secret-token-2"}  # a plug-in named my_vendor
+    assert options["my"] == {"vendor_token": "secret-token-2"}  # or one named my
+    speech = stage_options(settings, publishing=False).speech
+    assert speech.setup_for("azure").options["key"] == "secret-key-1"
+    for shown in (repr(settings), repr(speech), repr(speech.setup_for("azure"))):
+        assert "secret-key-1" not in shown and "secret-token-2" not in shown
