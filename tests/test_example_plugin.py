@@ -4,6 +4,7 @@ terms, and voices a segment through `say`."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import wave
@@ -22,8 +23,9 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "beep-engine"
 def site(tmp_path_factory) -> Path:
     """The package installed by pip into a folder of its own (module + dist-info with its entry points)."""
     target = tmp_path_factory.mktemp("site")
+    source = shutil.copytree(EXAMPLE, tmp_path_factory.mktemp("src") / EXAMPLE.name)  # builds leave files
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
-                           "--disable-pip-version-check", "--target", str(target), str(EXAMPLE)],
+                           "--disable-pip-version-check", "--target", str(target), str(source)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return target
