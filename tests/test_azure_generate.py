@@ -14,10 +14,10 @@ from click.testing import CliRunner
 
 from audiobulletin.cli import cli
 from azure_server import BAD_REQUEST, KEY, azure_server, azure_server_session  # noqa: F401
-from conftest import SAMPLE
 from plugin_dist import write_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "fixtures" / "taiyuan-daily-2021-06-27.txt"
 FAILING = "夜以继日"
 """Text in the body of the sample's third article, refused by the server (HTTP 400)."""
 
