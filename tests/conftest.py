@@ -15,7 +15,8 @@ FIXTURES = HERE / "fixtures"
 SAMPLE = FIXTURES / "taiyuan-daily-2021-06-27.txt"
 PREFIX = "AUDIOBULLETIN_"
 
-pytest_plugins = ["edge_server"]  # its fixtures: edge_server (per test) over edge_server_session
+# the local speech servers' fixtures: edge_server / azure_server (per test) over one server a session
+pytest_plugins = ["edge_server", "azure_server"]
 
 
 def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
