@@ -87,6 +87,7 @@ def test_the_key_is_written_nowhere(sample_run):
             assert KEY.encode() not in path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_commercial_allows_azure_alone(azure_server, tmp_path):
     result = run(tmp_path, "--engine", "azure", **azure_env(azure_server, AUDIOBULLETIN_COMMERCIAL="true"))
     assert result.exit_code == 0, result.output + result.stderr
