@@ -6,25 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..edition import Article
-from .byline import reporters_of
-from .layout import Block, Kind, could_be_headline, looks_like_headline, starts_with_byline, tidy
+from .byline import reporters_of, split_byline, starts_with_byline
+from .layout import Block, Kind, could_be_headline, looks_like_headline, tidy
 
-_BRACKETS = r"\s*[（(][^）)]{1,40}[）)]"
-# Datelines/bylines that open an article's first paragraph (Simplified or Traditional).
-_BYLINE = re.compile(
-    r"^(?P<byline>"
-    rf"本[报報](?:[^，。（(\s]{{0,12}}?)?[讯訊](?:{_BRACKETS})?"          # 本报讯（记者 张三）, 本报太原6月26日讯
-    rf"|本[报報][^，。（(\s]{{0,12}}?[电電](?:{_BRACKETS})?"               # 本报北京6月26日电
-    rf"|(?:新华社|新華社|中新社|人民日报|人民日報)[^，。（(]{{0,20}}?[电電](?:{_BRACKETS})?"  # 新华社北京6月26日电（记者 张三）
-    r")\s*"
-)
 # Section heads inside an article: numbered or marked, never a new article.
 _SECTION_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[■◆●▲★])")
-def split_byline(paragraph: str) -> tuple[str | None, str]:
-    match = _BYLINE.match(paragraph)
-    if not match:
-        return None, paragraph
-    return match.group("byline").strip(), paragraph[match.end():]
 
 
 @dataclass

@@ -13,6 +13,7 @@ import enum
 import re
 from dataclasses import dataclass
 
+from .byline import starts_with_byline
 from .debris import is_caption, is_credit, is_debris
 from .punctuation import full_width
 
@@ -24,7 +25,6 @@ _CLAUSE_MARKS = re.compile(r"[，,。；;！？!?]")
 _CANNOT_START = set("，,。、；;：:！？!?）)」』》”’…")
 HEADLINE_MAX = 80
 SHORT_HEADLINE_MAX = 40
-_BYLINE_START = re.compile(r"^(?:本[报報](?:[讯訊]|[^，。\s]{0,12}?[讯訊电電])|(?:新华社|新華社|中新社)[^，。]{0,20}?[电電])")
 # Whitespace of any width, including the ideographic space used for indents.
 _SPACE = re.compile(r"[\s\u3000\u00a0\ufeff]+")
 
@@ -61,10 +61,6 @@ def tidy(text: str) -> str:
 def ends_sentence(text: str) -> bool:
     body = text.rstrip("".join(_CLOSERS))
     return bool(body) and body[-1] in _SENTENCE_END
-
-
-def starts_with_byline(text: str) -> bool:
-    return bool(_BYLINE_START.match(text))
 
 
 def looks_like_headline(text: str) -> bool:
