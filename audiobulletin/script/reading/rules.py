@@ -96,7 +96,7 @@ _ANY_UNIT = alternation(list(UNIT_SYMBOLS) + list(UNIT_WORDS))
 # 120千米/小时, 0.5mg/L, 1.2万元/平方米, 5元/kg: the slash is read 每.
 _PER_UNIT = re.compile(rf"(?P<n>{NUM})(?P<mult>万亿|亿|万)?\s*(?P<u>{_ANY_UNIT})/(?P<per>{_ANY_UNIT})"
                        rf"(?![A-Za-z0-9²³])")
-_UNIT = re.compile(rf"(?P<n>{NUM})\s*(?P<u>{alternation(UNIT_SYMBOLS)})")
+_UNIT = re.compile(rf"(?P<n>{NUM}(?:万亿|亿|万)?)\s*(?P<u>{alternation(UNIT_SYMBOLS)})")
 _CURRENCY = re.compile(rf"(?P<c>{alternation(CURRENCY_PREFIXES)})\s*(?P<n>{NUM})(?P<mult>万亿|亿|万)?")
 
 
