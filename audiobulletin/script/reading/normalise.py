@@ -7,6 +7,7 @@ symbols that are not spoken (…… —— # ★) become a pause or nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .latin import fold_width, read_acronyms
@@ -50,12 +51,24 @@ def _symbols(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=1)
+def _convertible() -> frozenset[str]:
+    """The characters a Traditional -> Simplified conversion can start at: text without any of
+    them is Simplified already (most clauses of a Mainland paper), and skips the conversion."""
+    from zhconv import zhconv
+
+    try:
+        return frozenset(key[0] for key in zhconv.getdict("zh-hans") if key)
+    except (AttributeError, TypeError):  # another zhconv: convert every clause
+        return frozenset(chr(c) for c in range(0x3400, 0xA000))
+
+
 def to_simplified(text: str) -> str:
     """Traditional -> Simplified, with Mainland usage where the script alone is ambiguous
     (隨著 -> 随着, not 随著). Text already in Simplified characters is returned unchanged."""
     import zhconv  # loads its table on first use (~0.2 s), not at import time
 
-    if zhconv.convert(text, "zh-hans") == text:
+    if _convertible().isdisjoint(text) or zhconv.convert(text, "zh-hans") == text:
         return text
     return zhconv.convert(text, "zh-cn")
 
