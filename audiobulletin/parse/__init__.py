@@ -14,7 +14,7 @@ from ..edition import Edition
 from ..errors import InputError
 from .articles import articles_of
 from .decode import decode_edition
-from .layout import Block, Kind, blocks_of
+from .layout import Block, blocks_of
 from .structured import edition_from_json, looks_like_json
 
 

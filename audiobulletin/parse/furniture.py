@@ -84,7 +84,8 @@ def page_header(line: str) -> PageHeader | None:
     found: dict[str, str] = {}
     position, tokens, telling = 0, 0, False
     while True:
-        position = _SEPARATOR.match(line, position).end()
+        separator = _SEPARATOR.match(line, position)  # always matches, maybe empty
+        position = separator.end() if separator else position
         if position == len(line):
             break
         match = _HEADER_TOKENS.match(line, position)

@@ -100,7 +100,8 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
             date = dt.date.fromisoformat(str(data["date"]))
         except ValueError:
             raise InputError(f"date {data['date']!r} is not like 2021-06-27", where=source) from None
-    articles, notes = [], []
+    articles: list[Article] = []
+    notes: list[str] = []
     for n, raw in enumerate(data["articles"]):
         path = f"articles[{n}]"
         if not isinstance(raw, dict):
