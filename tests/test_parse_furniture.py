@@ -24,6 +24,7 @@ HEADERS = [
     ("A1:要闻 总第25061期 >2021年06月27日编印", PageHeader(dt.date(2021, 6, 27), "A1", "要闻")),
     ("2026年11月29日 星期日 农历十月初十", PageHeader(D)),
     ("B03版：经济", PageHeader(page="B03", section="经济")),
+    ("A01 要聞", PageHeader(page="A01", section="要聞")),
 ]
 NOT_HEADERS = ["G20 峰会开幕", "某某日报", "星期日", "2026年11月29日，全市召开大会。", "市民服务中心延长办理时间",
                "A股 三大指数集体收涨", "第3条 有关规定"]
@@ -156,3 +157,17 @@ def test_a_page_header_sets_the_section_of_the_articles_after_it():
     assert [(a.headline, a.section, a.page) for a in edition.articles] == [
         ("甲", "要闻", "01"), ("乙", None, "02"), ("丙", "体育", "A03"), ("丁", "体育", "A03")]
     assert edition.date == D
+
+
+def test_a_masthead_is_never_the_lead_headline():
+    text = "太原日报\n2021年6月28日 星期一\n我市经济运行稳中向好\n本报讯 今年以来，全市经济运行稳中向好。\n（完）\n"
+    edition = parse_text(text)
+    [article] = edition.articles
+    assert article.headline == "我市经济运行稳中向好" and article.credit is None  # （完） credits nobody
+    assert edition.notes == ("line 1: page header not read: 太原日报",
+                             "line 2: page header not read: 2021年6月28日 星期一",
+                             "line 5: end mark not read: （完）")
+    # the paper being read, alone on its line, is its masthead wherever it stands
+    assert parse_text("汾河晚报\n城东新建口袋公园\n本报讯 公园建成开放。\n", paper="汾河晚报").articles[0].headline == "城东新建口袋公园"
+    # another paper's name with no page header beside it may be a headline
+    assert parse_text("光明日报\n本报讯 今年以来成效明显。\n").articles[0].headline == "光明日报"

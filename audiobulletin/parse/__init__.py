@@ -54,7 +54,7 @@ def date_from_name(path: Path) -> dt.date | None:
 def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>") -> Edition:
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
-    blocks = blocks_of(text)
+    blocks = blocks_of(text, paper)
     articles, dropped = articles_of(blocks)
     if not articles:
         raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",

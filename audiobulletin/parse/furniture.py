@@ -24,7 +24,10 @@ KNOWN_SECTIONS = (
     "要闻", "综合", "综合新闻", "本地新闻", "国内新闻", "国际新闻", "时政", "国内", "国际", "经济", "财经", "社会",
     "民生", "体育", "文化", "文体", "文娱", "副刊", "评论", "言论", "理论", "专版", "专题", "特刊", "广告", "视点",
     "聚焦", "观察", "法治", "教育", "健康", "科技", "农业", "三农", "县区", "区县", "城事", "城市", "图片新闻", "深度",
-    "人物", "生活", "消费", "旅游", "天气", "服务", "公告", "党建", "新闻", "头版", "封面", "地方", "热点", "关注")
+    "人物", "生活", "消费", "旅游", "天气", "服务", "公告", "党建", "新闻", "头版", "封面", "地方", "热点", "关注",
+    # Traditional editions
+    "要聞", "綜合", "國內", "國際", "經濟", "財經", "體育", "評論", "專題", "時政", "社會", "民生", "文化", "副刊")
+_PAPER = r"[\u4e00-\u9fa5]{1,10}?(?:日|晚|早|晨|时|商|周|都市|青年|法治|法制|经济|农民|工人|科技|教育)报社?"
 _HEADER_TOKENS = re.compile("|".join((
     r">?(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?:编印|出版)?",
     r"星期[一二三四五六日天]|周[一二三四五六日]",
@@ -35,8 +38,9 @@ _HEADER_TOKENS = re.compile("|".join((
         sorted(KNOWN_SECTIONS, key=len, reverse=True)),
     rf"版名\s*[:：]\s*(?P<section4>{_SECTION})",
     r"(?P<issue>总第\s*\d+\s*期|第\s*\d+\s*期|今日\s*\d+\s*版|共\s*\d+\s*版)",
-    r"[\u4e00-\u9fa5]{1,10}?(?:日|晚|早|晨|时|商|周|都市|青年|法治|法制|经济|农民|工人|科技|教育)报社?",
+    _PAPER,
 )))
+_MASTHEAD = re.compile(rf"{_PAPER}(?:\s*(?:电子版|数字报|e?报))?")
 _SEPARATOR = re.compile(r"[\s>|/·•]*")
 
 _LEFTOVERS = [(why, re.compile(p)) for why, p in (
@@ -47,6 +51,7 @@ _LEFTOVERS = [(why, re.compile(p)) for why, p in (
     ("editor credit", r"^(?:本版责编|本版编辑|本版校对|版式设计)"),
     ("page-turn mark", r"^[（(]?\s*(?:下转|上接|转|接)\s*(?:第\s*)?[A-Z]?\d{1,3}\s*版(?:[:：][^）)]{0,10})?\s*[）)]?$"),
     ("scan-code line", r"^[（(]?\s*(?:扫码|扫一扫|扫描二维码|长按(?:识别)?二维码|点击(?:阅读|查看)?原文|阅读原文)"),
+    ("end mark", r"^[（(]\s*(?:完|全文完|本文完|待续|未完待续)\s*[）)]$"),
     # web pages: per-article meta lines, navigation, share and print links, rules
     ("web page furniture", r"^(?:刊发日期|发布日期|发布时间|阅读次数|浏览次数|点击数|作者|来源|稿件来源|版次|字数)\s*[:：]"),
     ("web page furniture", r"^(?:语音阅读|朗读|播放|返回目录|返回顶部|返回|上一篇|下一篇|上一期|下一期|上一版|下一版|往期回顾)"
@@ -106,6 +111,12 @@ def page_header(line: str) -> PageHeader | None:
     page = found.get("code3") or found.get("code") or found.get("page")
     section = found.get("section3") or found.get("section2") or found.get("section") or found.get("section4")
     return PageHeader(date, page, section)
+
+
+def is_masthead(line: str, paper: str = "") -> bool:
+    """The paper's name on a line of its own (太原日报, 某某日报电子版): page furniture when it is the
+    paper being read, or when a page header is next to it."""
+    return line == paper or bool(_MASTHEAD.fullmatch(line))
 
 
 def leftover(line: str) -> str | None:

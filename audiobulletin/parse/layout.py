@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .byline import starts_with_byline
 from .captions import is_caption, is_photo_credit, split_caption
 from .digests import is_digest_label
-from .furniture import PageHeader, leftover, page_header, strip_inline, strip_markup
+from .furniture import PageHeader, is_masthead, leftover, page_header, strip_inline, strip_markup
 from .punctuation import full_width
 
 # What may end a paragraph, before any closing quotes or brackets.
@@ -159,7 +159,20 @@ def classify(line: str, number: int) -> Block:
     return Block(text, number, Kind.TEXT, removed=tuple((number, what, piece) for what, piece in removed))
 
 
-def blocks_of(text: str) -> list[Block]:
+def _mastheads(blocks: list[Block], paper: str) -> list[Block]:
+    """A line that is only a paper's name, next to a page header (or the name of the paper being
+    read), is the masthead: page furniture, never the lead headline."""
+    out = list(blocks)
+    for i, block in enumerate(blocks):
+        if block.kind is not Kind.TEXT or not is_masthead(block.text, paper):
+            continue
+        beside = [b for b in blocks[max(0, i - 1):i] + blocks[i + 1:i + 2]]
+        if block.text == paper or any(b.kind is Kind.HEADER for b in beside):
+            out[i] = Block(block.text, block.line, Kind.HEADER, why="page header", header=PageHeader())
+    return out
+
+
+def blocks_of(text: str, paper: str = "") -> list[Block]:
     """Split text into blocks (one per non-empty line), classify them, and heal layout cuts.
     Blocks that are not read are returned too (marked), so callers can report what was dropped."""
     blocks: list[Block] = []
@@ -177,4 +190,4 @@ def blocks_of(text: str) -> list[Block]:
                                removed=last.removed + block.removed)
         else:
             blocks.append(block)
-    return blocks
+    return _mastheads(blocks, paper)
