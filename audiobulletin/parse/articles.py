@@ -93,7 +93,7 @@ def articles_of(blocks: list[Block]) -> tuple[list[Article], list[Block]]:
     kept, dropped = _page_of(blocks)
     labels = [b for b in blocks if b.kind is Kind.DIGEST]
     # a digest label ends the article before it and starts a run of items
-    digest_starts = {id(b): True for b in _after_labels(blocks)}
+    digest_starts = {id(b) for b in _after_labels(blocks)}
     flat = [b for b, _ in kept]
     pages = [p for _, p in kept]
     drafts: list[_Draft] = []
