@@ -74,7 +74,8 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
             explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
             archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
         return StageOptions(
-            parse=ParseOptions(paper=settings.paper if publishing else settings.paper or "本报", date=date,
+            # no paper configured: a JSON edition's own name, else the script's 本报
+            parse=ParseOptions(paper=settings.paper, date=date,
                                require_date=publishing),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
