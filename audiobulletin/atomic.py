@@ -62,6 +62,11 @@ class StagedFolder:
         shutil.rmtree(old, ignore_errors=True)
         _fsync_dir(self.target.parent)
 
+    def discard(self) -> None:
+        """Remove the staged folder (nothing was published); `target` stays as it was."""
+        if not self.committed:
+            shutil.rmtree(self.path, ignore_errors=True)
+
 
 @contextlib.contextmanager
 def staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishError,
@@ -69,23 +74,28 @@ def staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishErro
     """An empty hidden sibling of the folder `target` to fill. It replaces `target` when
     `.commit()` is called (or, with commit=True, when the block ends without an error); otherwise
     it is removed, and `target` is as it was."""
+    staged = open_staged_folder(target, error=error)
+    try:
+        try:
+            yield staged
+        except OSError as exc:  # filling it failed: the disk, not a bug
+            raise _write_error(staged.target, exc, error) from None
+        if commit and not staged.committed:
+            staged.commit()
+    finally:
+        staged.discard()
+
+
+def open_staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishError) -> StagedFolder:
+    """`staged_folder` for work that spans more than one block (a batch masters in one task and
+    publishes in another): the caller must `.commit()` or `.discard()` it."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
     except OSError as exc:
         raise _write_error(target, exc, error) from None
-    staged = StagedFolder(path, target, error)
-    try:
-        try:
-            yield staged
-        except OSError as exc:  # filling it failed: the disk, not a bug
-            raise _write_error(target, exc, error) from None
-        if commit and not staged.committed:
-            staged.commit()
-    finally:
-        if not staged.committed:
-            shutil.rmtree(path, ignore_errors=True)
+    return StagedFolder(path, target, error)
 
 
 def scratch_path(target: Path, suffix: str) -> Path:

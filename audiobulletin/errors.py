@@ -59,3 +59,10 @@ class LockedError(PublishError):
     """Another `generate` run holds the output folder."""
 
     exit_code = 7
+
+
+class ClusterError(AudioBulletinError):
+    """The Dask cluster cannot be used: its scheduler does not answer, it has no workers, or its
+    workers do not see the folders the batch writes."""
+
+    exit_code = 10

@@ -16,13 +16,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Iterator, Mapping, Protocol
 
-from .assemble import assemble
+from .assemble import Assembled, assemble
+from .atomic import StagedFolder
 from .config import Settings
 from .edition import Edition
 from .errors import ConfigError, InputError, SpeechError
-from .master import EpisodeMeta, MasterOptions, master
+from .master import EpisodeMeta, MasterOptions, Mastered, master
 from .parse import ParseOptions, parse_edition
 from .publish import Episode, PublishOptions, episode_notes, output_lock, publish, staged_episode
 from .script import ScriptOptions, build_script
@@ -31,6 +32,7 @@ from .script.segment import Part, Script
 from .speech import Speech, SpeechOptions, load_profile, speak
 from .speech.builtin import BUILTIN
 from .speech.voice import Clip
+from .timeline import Timeline
 
 
 class Progress(Protocol):
@@ -159,18 +161,26 @@ def synthesise(script: Script, options: SpeechOptions, progress: Progress) -> Sp
 
 
 def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
+    refuse_holes(speech, total, strict=strict_about_holes(options), primary=options.chain.primary)
+
+
+def strict_about_holes(options: SpeechOptions) -> bool:
     """Listeners must not meet silence where text was: with a network engine and no fallback
     (`edge`, `azure`), any segment without audio fails the run; otherwise only a run where
     nothing at all could be said (a local voice reports what it cannot say, e.g. symbols)."""
     chain = options.chain
-    strict = not chain.fallback and options.engines.info(chain.primary).network
+    return not chain.fallback and options.engines.info(chain.primary).network
+
+
+def refuse_holes(speech: Speech, total: int, *, strict: bool, primary: str) -> None:
+    """SpeechError if `speech` has holes a listener must not meet (see `strict_about_holes`)."""
     if not speech.failures or (not strict and speech.clips):
         return
     index, first = min(speech.failures.items())
     raise SpeechError(f"{len(speech.failures)} of {total} segments could not be spoken "
                       f"(first, segment {index}: {first.message})",
-                      hint=f"use --fallback offline{' (or --engine auto)' if chain.primary == 'edge' else ''} "
-                           f"to let the offline voice read what the {chain.primary} engine cannot"
+                      hint=f"use --fallback offline{' (or --engine auto)' if primary == 'edge' else ''} "
+                           f"to let the offline voice read what the {primary} engine cannot"
                       if strict else first.hint)
 
 
@@ -195,38 +205,86 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date
-    report.date, report.headlines = edition.date, tuple(a.headline for a in edition.articles)
     with _timed(report, progress, "script"):
         script = script_for(edition, options)
-    report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
         speech = synthesise(script, options.speech, progress)
     _refuse_holes(speech, len(script.segments), options.speech)
+    episode = EpisodeOptions.of(options)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    assembled = assemble_spoken(edition, script, speech, report, progress)
+    del speech  # the clips now live in the assembled audio: keep one copy through mastering
+    with staged_episode(out_dir, edition.date) as staged:
+        voiced = master_voiced(edition, assembled, staged, episode, report, progress)
+        return publish_voiced(out_dir, voiced, episode, report, progress)
+
+
+@dataclass(frozen=True)
+class EpisodeOptions:
+    """What the stages after speech need: plain data (no engine registry), so a batch can send
+    it to another process."""
+
+    master: MasterOptions
+    publish: PublishOptions
+    labels: Mapping[str, str]
+    """Engine name -> how the episode notes name its voice."""
+
+    @classmethod
+    def of(cls, options: StageOptions) -> "EpisodeOptions":
+        assert options.publish is not None
+        return cls(options.master, options.publish, dict(options.speech.labels()))
+
+
+@dataclass(frozen=True)
+class Voiced:
+    """An edition assembled and mastered into its staged date folder, ready to publish."""
+
+    edition: Edition
+    timeline: Timeline
+    mastered: Mastered
+    staged: StagedFolder
+
+
+def assemble_spoken(edition: Edition, script: Script, speech: Speech, report: RunReport,
+                    progress: Progress) -> Assembled:
+    """Join the clips into the episode's PCM and Timeline; fills `report` with what speech did."""
+    report.headlines = tuple(a.headline for a in edition.articles)
+    report.segments = len(script.segments)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
     with _timed(report, progress, "assemble"):
         assembled = assemble(script, speech.clips)
-    del speech  # the clips now live in the assembled audio: keep one copy through mastering
     engines = assembled.timeline.engines_by_article()
     report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
+    return assembled
 
+
+def master_voiced(edition: Edition, assembled: Assembled, staged: StagedFolder, options: EpisodeOptions,
+                  report: RunReport, progress: Progress) -> Voiced:
+    """Master the assembled episode into `staged` (MP3, broadcast WAVs)."""
+    assert edition.date is not None
+    report.date = edition.date
     meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
                        artist=options.publish.publisher, date=edition.date,
-                       description=episode_notes(edition, assembled.timeline, options.speech.labels()))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with staged_episode(out_dir, edition.date) as staged:
-        with _timed(report, progress, "master"):
-            mastered = master(assembled, meta, staged.path, options.master)
-        with _timed(report, progress, "publish"):
-            published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered,
-                                                                    options.speech.labels()), options.publish)
-    report.unplaced = list(published.unplaced)
-    report.audio = published.audio
+                       description=episode_notes(edition, assembled.timeline, options.labels))
+    with _timed(report, progress, "master"):
+        mastered = master(assembled, meta, staged.path, options.master)
     assert mastered.mp3 is not None
     report.duration = mastered.mp3.duration
     report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp
+    return Voiced(edition, assembled.timeline, mastered, staged)
+
+
+def publish_voiced(out_dir: Path, voiced: Voiced, options: EpisodeOptions, report: RunReport,
+                   progress: Progress) -> RunReport:
+    """Publish the staged episode (the caller holds the output folder's lock)."""
+    with _timed(report, progress, "publish"):
+        published = publish(out_dir, voiced.staged, Episode(voiced.edition, voiced.timeline, voiced.mastered,
+                                                             options.labels), options.publish)
+    report.unplaced = list(published.unplaced)
+    report.audio = published.audio
     return report
 
 

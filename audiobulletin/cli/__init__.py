@@ -1,7 +1,8 @@
 """Command line: parse options, call the library, show progress, map errors to exit codes.
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
-5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 130 interrupted.
+5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 8 batch: some editions
+failed, 9 batch: none published, 10 the Dask cluster cannot be used, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..config import Settings, load_settings
 from ..errors import AudioBulletinError
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache")
+COMMAND_MODULES = ("generate", "batch", "parse", "script", "serve", "say", "voices", "cache")
 
 
 @dataclass

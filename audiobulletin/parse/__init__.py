@@ -38,6 +38,15 @@ def parse_edition(path: Path, options: ParseOptions = ParseOptions()) -> Edition
     return edition
 
 
+def parse_data(data: bytes, options: ParseOptions, *, source: str) -> Edition:
+    """`parse_edition` for an edition already read (e.g. printed by a command); `source` names it
+    in messages."""
+    edition = _parse_bytes(data, paper=options.paper, date=options.date, where=source)
+    if options.require_date and edition.date is None:
+        raise InputError("has no date", where=source, hint="give the edition's date")
+    return edition
+
+
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -85,7 +94,11 @@ def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> E
         raise InputError("is a directory, not an edition file", where=where) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", where=where) from None
+    return _parse_bytes(data, paper=paper, date=date or date_from_name(path), where=where)
+
+
+def _parse_bytes(data: bytes, *, paper: str, date: dt.date | None, where: str) -> Edition:
     text, _ = decode_edition(data, where)
     if looks_like_json(text):
-        return edition_from_json(text, paper=paper, date=date or date_from_name(path), source=where)
-    return parse_text(text, paper=paper, date=date or date_from_name(path), source=where)
+        return edition_from_json(text, paper=paper, date=date, source=where)
+    return parse_text(text, paper=paper, date=date, source=where)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..atomic import StagedFolder, staged_folder
+from ..atomic import StagedFolder, open_staged_folder, staged_folder
 from ..edition import Edition
 from ..master import Mastered
 from ..timeline import Timeline
@@ -60,6 +60,12 @@ def staged_episode(out_dir: Path, date: dt.date) -> Iterator[StagedFolder]:
     """The date's folder, built beside the published one; removed unless `publish` swaps it in."""
     with staged_folder(Path(out_dir) / date.isoformat()) as staged:
         yield staged
+
+
+def open_staged_episode(out_dir: Path, date: dt.date) -> StagedFolder:
+    """`staged_episode` across several steps (a batch masters in one task, publishes in another):
+    `publish` commits it; the caller `.discard()`s it if publishing never happens."""
+    return open_staged_folder(Path(out_dir) / date.isoformat())
 
 
 def episode_title(edition: Edition) -> str:
@@ -116,4 +122,4 @@ def publish(out_dir: Path, staged: StagedFolder, episode: Episode, options: Publ
 
 
 __all__ = ["ARCHIVE_POLICIES", "Episode", "Published", "PublishOptions", "episode_notes", "episode_title",
-           "output_lock", "publish", "staged_episode"]
+           "open_staged_episode", "output_lock", "publish", "staged_episode"]

@@ -1,0 +1,121 @@
+"""Which editions a batch has to voice: dates, each title's edition file, and whether it is
+already published with the same input and settings (the fingerprint beside the episode)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import glob
+import hashlib
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import InputError
+from ..publish.manifest import load_manifest
+from .catalogue import Title
+
+COMMAND_TIMEOUT = 300
+"""Seconds an edition command may take to print its edition."""
+FINGERPRINT_NAME = ".audiobulletin-source.json"
+"""In each date folder a batch published: the input and settings it was made from."""
+
+
+def date_range(text: str) -> tuple[dt.date, dt.date]:
+    """"2021-06-01..2021-06-30" (both included) or one date; InputError (exit 2) if backwards."""
+    first, sep, last = text.partition("..")
+    try:
+        start = dt.date.fromisoformat(first.strip())
+        end = dt.date.fromisoformat(last.strip()) if sep else start
+    except ValueError:
+        raise InputError(f"{text!r} is not a date range like 2021-06-01..2021-06-30", where="--dates") from None
+    if end < start:
+        raise InputError(f"the range {text} runs backwards", where="--dates",
+                         hint=f"write it earliest first: {end}..{start}")
+    return start, end
+
+
+def dates_in(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Found:
+    """An edition's bytes and where they came from."""
+
+    data: bytes
+    where: str
+    """Its file, or the command that printed it."""
+
+
+def find_edition(title: Title, date: dt.date) -> Found | None:
+    """The title's edition for `date`; None if there is none (no file matches, or the command
+    printed nothing). InputError when several files match, or the command fails."""
+    source = title.source
+    if source.command:
+        return _run_command(title, date)
+    pattern = source.formatted(source.pattern, title.name, date)
+    full = pattern if Path(pattern).is_absolute() else str(source.base / pattern)
+    matches = sorted(p for p in glob.glob(full) if Path(p).is_file())
+    if not matches:
+        return None
+    if len(matches) > 1:
+        raise InputError(f"{len(matches)} files match {pattern} ({', '.join(Path(m).name for m in matches[:3])}"
+                         f"{' …' if len(matches) > 3 else ''})", where=title.where,
+                         hint="an edition is one file: make the pattern match one file per date")
+    try:
+        return Found(Path(matches[0]).read_bytes(), matches[0])
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror}", where=matches[0]) from None
+
+
+def _run_command(title: Title, date: dt.date) -> Found | None:
+    args = [title.source.formatted(part, title.name, date) for part in title.source.command]
+    shown = " ".join(args)
+    try:
+        done = subprocess.run(args, cwd=title.source.base, capture_output=True, timeout=COMMAND_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise InputError(f"the edition command {args[0]!r} was not found", where=title.where) from None
+    except subprocess.TimeoutExpired:
+        raise InputError(f"the edition command took over {COMMAND_TIMEOUT} s: {shown}", where=title.where) from None
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise InputError(f"the edition command exited with {done.returncode}: {shown}"
+                         + (f" ({said[-1][:200]})" if said else ""), where=title.where)
+    if not done.stdout.strip():
+        return None
+    return Found(done.stdout, shown)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What an episode was made from: the edition's bytes and the title's settings, hashed."""
+
+    input: str
+    settings: str
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"version": 1, **dataclasses.asdict(self)}, indent=2).encode() + b"\n"
+
+
+def fingerprint(data: bytes, settings: str) -> Fingerprint:
+    return Fingerprint(hashlib.sha256(data).hexdigest(), settings)
+
+
+def published_fingerprint(out_dir: Path, date: dt.date) -> Fingerprint | None:
+    """The fingerprint of the date's published episode, if a batch published it and the manifest
+    still lists it (a folder whose manifest record is missing counts as not published)."""
+    record = load_manifest(out_dir).get(date.isoformat())
+    if record is None or record.removed:
+        return None
+    try:
+        raw = json.loads((Path(out_dir) / record.folder / FINGERPRINT_NAME).read_text(encoding="utf-8"))
+        return Fingerprint(str(raw["input"]), str(raw["settings"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
