@@ -164,3 +164,23 @@ def test_key_lines_finds_keys_tables_and_skips_multiline_strings():
     assert lines[("", "title")] == 1 and lines[("defaults", None)] == 2 and lines[("defaults", "engine")] == 3
     assert lines[(("paper", 0), "name")] == 5 and lines[(("paper", 0), "out")] == 9
     assert lines[(("paper", 1), None)] == 10 and lines[(("paper", 1), "out")] == 11
+
+
+def test_an_edition_command_prints_the_edition_or_nothing_or_fails(tmp_path):
+    import sys
+
+    from audiobulletin.batch.editions import find_edition
+
+    script = tmp_path / "print_edition.py"
+    script.write_text("import sys\npaper, day = sys.argv[1:]\n"
+                      "if day == '20210627': print(paper + '新闻\\n\\n本报讯 今天天气晴。')\n"
+                      "elif day == '20210629': sys.exit('archive offline')\n", encoding="utf-8")
+    catalogue = tmp_path / "papers.toml"
+    catalogue.write_text(f'[[paper]]\nname = "太原日报"\ncommand = "{sys.executable} print_edition.py {{paper}} '
+                         f'{{date:%Y%m%d}}"\nout = "feeds"\n', encoding="utf-8")
+    [title] = load_catalogue(catalogue, Settings()).titles
+    found = find_edition(title, dt.date(2021, 6, 27))
+    assert found is not None and found.data.decode().startswith("太原日报新闻") and "print_edition.py 太原日报 20210627" in found.where
+    assert find_edition(title, dt.date(2021, 6, 28)) is None  # printed nothing: no edition that day
+    with pytest.raises(InputError, match="exited with 1.*archive offline"):
+        find_edition(title, dt.date(2021, 6, 29))

@@ -79,13 +79,13 @@ def _look(run: TitleRun, key: EditionKey, force: bool):
     """(outcome, None) when there is nothing to voice, else (None, the work)."""
     try:
         found = find_edition(run.title, key.date)
-    except AudioBulletinError as exc:
+        if found is None:
+            how = "the command printed nothing" if run.title.source.command else "no file matches the pattern"
+            return EditionOutcome(key.title, key.date, Status.NO_EDITION, message=f"no edition ({how})"), None
+        if not force and published_fingerprint(run.title.out, key.date) == fingerprint(found.data, run.digest):
+            return EditionOutcome(key.title, key.date, Status.UP_TO_DATE), None
+    except AudioBulletinError as exc:  # e.g. an unreadable file, a failing command, a damaged manifest
         return _failed(key, exc), None
-    if found is None:
-        how = "the command printed nothing" if run.title.source.command else "no file matches the pattern"
-        return EditionOutcome(key.title, key.date, Status.NO_EDITION, message=f"no edition ({how})"), None
-    if not force and published_fingerprint(run.title.out, key.date) == fingerprint(found.data, run.digest):
-        return EditionOutcome(key.title, key.date, Status.UP_TO_DATE), None
     return None, (run, key, found)
 
 

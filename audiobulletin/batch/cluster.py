@@ -207,9 +207,9 @@ class DaskSession:
             key, _ = in_flight.pop(future)  # releases its speech and master results
             try:
                 outcome = future.result()
-            except Exception as exc:  # the task itself was lost (KilledWorker, cancelled): report it
+            except Exception as exc:  # the cluster lost the work (KilledWorker, cancelled) or a bug: report it
                 outcome = EditionOutcome(key.title, key.date, Status.FAILED, exit_code=1,
-                                         message=f"lost on the cluster: {type(exc).__name__}: {_reason(exc)}")
+                                         message=f"failed on the cluster: {type(exc).__name__}: {_reason(exc)}")
             tally.finished(key, outcome.duration)
             yield outcome
             while len(in_flight) < window and submit_next():
