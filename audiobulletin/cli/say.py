@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..atomic import atomic_path
+from ..config import ENGINE_CHOICES
 from ..errors import SpeechError
 from ..pipeline import lexicon_of, reader_for
 from ..profile import VoiceProfile, load_profile
@@ -53,7 +54,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Cl
 @click.argument("text")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
               show_default=True, help="WAV file to write.")
-@click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
               help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BODY.value,
               show_default=True, help="Which voice of the profile reads it.")

@@ -3,6 +3,7 @@
 - offline: the offline voice only; nothing touches the network.
 - edge: the online voices only; failures stay failures (a clear SpeechError per segment).
 - auto: the online voices, and the offline voice for every article they fail (never mid-article).
+- kokoro: the Kokoro-82M offline voice only (the optional extra `[kokoro]`).
 
 Requests must carry voices from the profile section named by the returned engine's `name`.
 """
@@ -51,6 +52,11 @@ def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequen
 
     if settings.engine == "offline":
         return offline()
+    if settings.engine == "kokoro":
+        from .kokoro import KokoroEngine
+
+        pinyin = lexicon.pinyin_strings() if lexicon else None
+        return CachedEngine(KokoroEngine(workers=settings.workers, lexicon=pinyin), cache_dir)
     if settings.engine == "edge":
         return edge()
     from .fallback import FallbackEngine
