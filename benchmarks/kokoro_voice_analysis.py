@@ -2,11 +2,12 @@
 
     .venv/bin/python benchmarks/kokoro_voice_analysis.py [--wavs DIR] [--png DIR]
 
-1. Tones: 40 one-syllable words (10 syllables x tones 1-4: 妈麻马骂, 通同统痛, ...) spoken alone by
-   each voice; f0 tracked with YIN; each contour sampled at 5 points in semitones from the voice's
-   median f0. Printed: the mean contour per tone, and how often a nearest-centroid classifier
-   (leave-one-out over the 40 words) recovers the tone from the contour: a proxy for whether the
-   tones are there to be heard (chance is 25 %).
+1. Tones: 40 one-syllable words (10 syllables x tones 1-4: 妈麻马骂, 通同统痛, ...), each spoken
+   by each voice twice: alone ("妈。") and opening a phrase ("妈，这个字。"). f0 is tracked with
+   YIN; the word's contour (the first voiced stretch) is sampled at 5 points in semitones from the
+   voice's median f0. Printed: the mean contour per tone, and how often a nearest-centroid
+   classifier (leave-one-out over the 40 words) recovers the tone from the contour: a proxy for
+   whether the tones are there to be heard (chance is 25 %).
 2. With --wavs DIR (written by `bench_kokoro.py --keep DIR`): seconds per syllable, the share of
    20 ms frames below -40 dBFS (silence ratio), and (with --png DIR) a spectrogram of the first
    8 seconds of each voice as a PNG.
@@ -26,6 +27,7 @@ SETS = ["妈麻马骂", "通同统痛", "八拔把爸", "衣移椅意", "夫福�
         "汤糖躺烫", "方房访放", "飞肥匪费", "呼湖虎户", "灰回毁会"]
 VOICES = [("kokoro", "zf_xiaoxiao"), ("kokoro", "zm_yunyang"), ("offline", "baker")]
 POINTS = 5
+CARRIERS = ("{}。", "{}，这个字。")
 
 
 def yin(x: np.ndarray, rate: int, fmin: float = 70, fmax: float = 450, frame: float = 0.04,
@@ -58,24 +60,26 @@ def yin(x: np.ndarray, rate: int, fmin: float = 70, fmax: float = 450, frame: fl
 
 
 def contour(f0: np.ndarray) -> np.ndarray | None:
-    """The longest voiced stretch, resampled to POINTS values (Hz)."""
-    voiced = ~np.isnan(f0)
-    best, run, start = (0, 0), 0, 0
-    for i, v in enumerate(np.append(voiced, False)):
+    """The first voiced stretch of 5+ frames (the word that opens the utterance), resampled to
+    POINTS values (Hz)."""
+    voiced = np.append(~np.isnan(f0), False)
+    best, run = None, 0
+    for i, v in enumerate(voiced):
         if v:
             run += 1
-        else:
-            if run > best[1] - best[0]:
-                best = (start, start + run)
-            run, start = 0, i + 1
-    if best[1] - best[0] < 5:
+            continue
+        if run >= 5:
+            best = (i - run, i)
+            break
+        run = 0
+    if best is None:
         return None
     seg = f0[best[0]:best[1]]
     seg = seg[len(seg) // 10: len(seg) - len(seg) // 10 or None]  # onsets and offsets wobble
     return np.interp(np.linspace(0, len(seg) - 1, POINTS), np.arange(len(seg)), seg)
 
 
-def speak_words(engine_name: str, voice_name: str):
+def speak_words(engine_name: str, voice_name: str, carrier: str):
     from audiobulletin.speech.engine import SpeechRequest
     from audiobulletin.speech.voice import Clip, Voice
 
@@ -87,21 +91,21 @@ def speak_words(engine_name: str, voice_name: str):
     voice = Voice(engine_name, voice_name)
     clips: dict[int, Clip] = {}
     with Engine(workers=1) as engine:
-        engine.render([SpeechRequest(i, f"{char}。", voice) for i, (char, _) in enumerate(words)],
+        engine.render([SpeechRequest(i, carrier.format(char), voice) for i, (char, _) in enumerate(words)],
                       lambda r, c: clips.__setitem__(r.index, c))
     return [(char, tone, clips[i]) for i, (char, tone) in enumerate(words)]
 
 
-def tone_report(engine_name: str, voice_name: str) -> None:
+def tone_report(engine_name: str, voice_name: str, carrier: str) -> None:
     rows = []
-    for char, tone, clip in speak_words(engine_name, voice_name):
+    for char, tone, clip in speak_words(engine_name, voice_name, carrier):
         x = np.frombuffer(clip.pcm, "<i2").astype(np.float64) / 32768
         c = contour(yin(x, clip.sample_rate))
         rows.append((char, tone, c, clip.duration))
     found = [(t, c) for _, t, c, _ in rows if c is not None]
     median = np.median(np.concatenate([c for _, c in found]))
     semis = [(t, 12 * np.log2(c / median)) for t, c in found]
-    print(f"{engine_name}:{voice_name}  median f0 {median:.0f} Hz, {len(found)}/{len(rows)} words tracked, "
+    print(f"{engine_name}:{voice_name} {carrier.format('X')!r}  median f0 {median:.0f} Hz, {len(found)}/{len(rows)} words tracked, "
           f"mean word length {np.mean([d for *_, d in rows]):.2f} s")
     for tone in range(1, 5):
         mean = np.mean([s for t, s in semis if t == tone], axis=0)
@@ -160,8 +164,9 @@ def main() -> None:
     parser.add_argument("--png", type=Path, help="write spectrogram PNGs of those WAVs here")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    for engine_name, voice_name in VOICES:
-        tone_report(engine_name, voice_name)
+    for carrier in CARRIERS:
+        for engine_name, voice_name in VOICES:
+            tone_report(engine_name, voice_name, carrier)
     if args.wavs:
         wav_report(args.wavs, args.png)
 
