@@ -1,4 +1,9 @@
-"""Settings: defaults < config file < environment (AUDIOBULLETIN_*) < command-line flags."""
+"""Settings: defaults < config file < environment (AUDIOBULLETIN_*) < command-line flags.
+
+Settings only gathers and types the values. Each stage validates its own options (ParseOptions,
+SpeechOptions, MasterOptions, PublishOptions ...), which `pipeline.stage_options` builds from
+Settings before any speech; no stage imports this module.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,6 @@ from typing import Any, Mapping
 from .errors import ConfigError
 from .tomlfile import read_toml
 
-ENGINE_CHOICES = ("auto", "edge", "offline", "kokoro")
-ARCHIVE_POLICIES = ("keep", "remove")
 CONFIG_NAME = "audiobulletin.toml"
 
 
@@ -57,8 +60,13 @@ class Settings:
     lexicon: Path | None = field(default_factory=_default_lexicon)
     """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
     engine: str = "auto"
-    """Speech engine: auto (online, offline fallback per article), edge, offline, or kokoro (the
-    optional Kokoro-82M offline voice: pip install 'audiobulletin[kokoro]')."""
+    """Speech engine: auto (edge, with the offline voice for any part it fails), or a registered
+    engine's name: offline, edge, azure, kokoro, a plug-in's (`audiobulletin voices`)."""
+    fallback: str = ""
+    """Engine that re-voices every part (article, intro, outro) `engine` fails; empty: none
+    (with auto: offline)."""
+    commercial: bool = False
+    """A commercial publication: refuse engines whose terms forbid or do not state commercial use."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Parallel offline-voice worker processes (one model each)."""
     bitrate_kbps: int = 64
@@ -77,50 +85,26 @@ class Settings:
     """Websocket URL for the online voices (…/edge/v1); empty = Microsoft's service."""
     edge_concurrency: int = 4
     """Parallel requests to the online voice service (more invites HTTP 429 and blocks)."""
+    azure_key: str = field(default="", repr=False)
+    """Azure AI Speech resource key (better in $AUDIOBULLETIN_AZURE_KEY than in a file)."""
+    azure_region: str = ""
+    """Azure region of the Speech resource, e.g. eastasia."""
+    azure_endpoint: str = ""
+    """Full synthesis URL instead of the region's (…/cognitiveservices/v1)."""
+    azure_token: str = field(default="", repr=False)
+    """A bearer token instead of the key (STS or Microsoft Entra), valid for the whole run."""
+    azure_concurrency: int = 4
+    """Parallel requests to Azure AI Speech."""
+    engine_env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """AUDIOBULLETIN_* environment variables that are no setting: plug-in engines' options
+    (AUDIOBULLETIN_<ENGINE>_<OPTION>); filled by `load_settings`."""
 
-    def __post_init__(self):
-        if self.engine not in ENGINE_CHOICES:
-            raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, got {self.engine!r}")
-        if not self.base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"base_url must start with http:// or https://, got {self.base_url!r}")
-        if not self.base_url.endswith("/"):
-            object.__setattr__(self, "base_url", self.base_url + "/")
-        if not 1 <= self.workers <= 64:
-            raise ConfigError(f"workers must be 1..64, got {self.workers}")
-        if not 1 <= self.edge_concurrency <= 16:
-            raise ConfigError(f"edge_concurrency must be 1..16, got {self.edge_concurrency}")
-        if self.edge_endpoint:
-            from .speech.edge_endpoint import check_endpoint
+    origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Setting name -> where its value came from (a flag, an environment variable, the config
+    file), for error messages; filled by `load_settings`."""
 
-            check_endpoint(self.edge_endpoint)
-        from .master.model import MP3_BITRATES  # mastering's own list: refuse a bad rate before speech
-
-        if self.bitrate_kbps not in MP3_BITRATES:
-            raise ConfigError(f"bitrate_kbps must be one of {', '.join(map(str, MP3_BITRATES))}, "
-                              f"got {self.bitrate_kbps}")
-        if not -40 <= self.target_lufs <= -5:
-            raise ConfigError(f"target_lufs must be -40..-5, got {self.target_lufs}")
-        if self.archive_policy not in ARCHIVE_POLICIES:
-            raise ConfigError(f"archive_policy must be one of {', '.join(ARCHIVE_POLICIES)}, "
-                              f"got {self.archive_policy!r}")
-        if self.keep_episodes < 1:
-            raise ConfigError(f"keep_episodes must be >= 1, got {self.keep_episodes}")
-        if len(self.feed_description.encode()) > 4000:
-            raise ConfigError("feed_description must be at most 4000 bytes (Apple's limit)")
-
-    @property
-    def title(self) -> str:
-        return self.feed_title or f"{self.paper} 有声版"
-
-    @property
-    def description(self) -> str:
-        return self.feed_description or f"{self.paper}每日新闻的有声版：每篇文章一个章节，附文字稿。"
-
-    def require_paper(self) -> str:
-        if not self.paper.strip():
-            raise ConfigError("no newspaper name configured",
-                              hint=f'set paper = "..." in {CONFIG_NAME} or pass --paper')
-        return self.paper
+    def source_of(self, name: str) -> str | None:
+        return self.origin.get(name)
 
 
 def _coerce(name: str, raw: Any, where: str) -> Any:
@@ -151,8 +135,9 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
     """Build settings from the config file (explicit, $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml),
     the environment, then flags (None means "not given")."""
     env = os.environ if env is None else env
-    names = {f.name for f in fields(Settings)}
+    names = {f.name for f in fields(Settings)} - {"origin", "engine_env"}
     values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
     path = config or (Path(env["AUDIOBULLETIN_CONFIG"]) if env.get("AUDIOBULLETIN_CONFIG") else None)
     if path is None and Path(CONFIG_NAME).exists():
         path = Path(CONFIG_NAME)
@@ -168,15 +153,16 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
             if isinstance(value, Path) and not value.is_absolute():
                 value = base / value  # paths in a config file are relative to that file
             values[key] = value
+            origin[key] = str(path)
     for key in names:
         raw = env.get(f"AUDIOBULLETIN_{key.upper()}")
         if raw is not None:
             values[key] = _coerce(key, raw, f"$AUDIOBULLETIN_{key.upper()}")
-    values.update({k: v for k, v in flags.items() if v is not None})
-    try:
-        return Settings(**values)
-    except ConfigError as exc:
-        if path is not None and exc.where is None:
-            raise ConfigError(exc.message, where=str(path), hint=exc.hint) from None
-        raise
+            origin[key] = f"${'AUDIOBULLETIN_' + key.upper()}"
+    given = {k: v for k, v in flags.items() if v is not None}
+    values.update(given)
+    origin.update({k: f"--{k.replace('_', '-')}" for k in given})
+    known = {f"AUDIOBULLETIN_{key.upper()}" for key in names} | {"AUDIOBULLETIN_CONFIG"}
+    engine_env = {k: v for k, v in env.items() if k.startswith("AUDIOBULLETIN_") and k not in known}
+    return Settings(**values, origin=origin, engine_env=engine_env)
 

@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--levels", action="store_true", help="also time LAME -compression_level 0..9")
     args = parser.parse_args()
 
-    from audiobulletin.ffmpeg import audio_segment_class
+    from audiobulletin.assemble import Pcm
     from audiobulletin.master import EpisodeMeta, master_broadcast_wavs, master_episode, master_mp3, preload, prepare
     from audiobulletin.master import mp3
     from audiobulletin.master.loudness import hop_energies, integrated_from_energies, k_weighted
@@ -66,8 +66,7 @@ def main() -> None:
 
     seconds = args.minutes * 60
     x, rate = tiled(args.wav, seconds) if args.wav else (speech_like(seconds, 24000), 24000)
-    pcm = np.round(x * 32767).astype("<i2").tobytes()
-    audio = audio_segment_class()(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+    audio = Pcm(np.round(x * 32767).astype("<i2"), rate)
     duration = len(x) / rate
     bounds = np.linspace(0, duration, 9)
     timeline = Timeline((), tuple(Chapter(f"第{i}条", bounds[i], bounds[i + 1], i - 1 if i else None)
@@ -101,7 +100,7 @@ def main() -> None:
             excerpt = mastered[: 5 * 60 * rate]
             print("LAME -compression_level, one part, 5 min excerpt (x4 for 20 min)")
             for level in (0, 2, 5, 7, 9):
-                timed(f"q={level}", lambda: mp3.encode(excerpt, rate, out / "q.mp3", quality=level), results)
+                timed(f"q={level}", lambda q=level: mp3.encode(excerpt, rate, out / "q.mp3", quality=q), results)
     print(f"load now {os.getloadavg()[0]:.1f}")
 
 

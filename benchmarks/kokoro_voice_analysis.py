@@ -105,8 +105,8 @@ def tone_report(engine_name: str, voice_name: str, carrier: str) -> None:
     found = [(t, c) for _, t, c, _ in rows if c is not None]
     median = np.median(np.concatenate([c for _, c in found]))
     semis = [(t, 12 * np.log2(c / median)) for t, c in found]
-    print(f"{engine_name}:{voice_name} {carrier.format('X')!r}  median f0 {median:.0f} Hz, {len(found)}/{len(rows)} words tracked, "
-          f"mean word length {np.mean([d for *_, d in rows]):.2f} s")
+    print(f"{engine_name}:{voice_name} {carrier.format('X')!r}  median f0 {median:.0f} Hz, "
+          f"{len(found)}/{len(rows)} words tracked, mean clip length {np.mean([d for *_, d in rows]):.2f} s")
     for tone in range(1, 5):
         mean = np.mean([s for t, s in semis if t == tone], axis=0)
         print(f"  tone {tone}: " + " ".join(f"{v:+5.1f}" for v in mean) + " semitones")

@@ -11,14 +11,15 @@ from audiobulletin.speech.edge import Backoff, EdgeEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.fallback import FallbackEngine, render_with_fallback
 from audiobulletin.speech.voice import Clip, Voice
-from edge_server import DROP, closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
+from edge_server import DROP, closed_port_endpoint
 from tone_engine import RecordingToneEngine
 
 # (article, role, text): an intro, then three articles; article 1 holds a sentence the service fails
 SCRIPT = [
     (None, Role.INTRO, "各位听众早上好。"),
     (0, Role.HEADLINE, "第一篇标题。"), (0, Role.BODY, "第一篇正文第一句。"), (0, Role.BODY, "第一篇正文第二句。"),
-    (1, Role.HEADLINE, "第二篇标题。"), (1, Role.BODY, "第二篇正文出现故障的句子。"), (1, Role.BODY, "第二篇正文第三句。"),
+    (1, Role.HEADLINE, "第二篇标题。"), (1, Role.BODY, "第二篇正文出现故障的句子。"),
+    (1, Role.BODY, "第二篇正文第三句。"),
     (2, Role.HEADLINE, "第三篇标题。"), (2, Role.BODY, "第三篇正文。"),
 ]
 EDGE = {Role.INTRO: Voice("edge", "zh-CN-YunyangNeural"), Role.HEADLINE: Voice("edge", "zh-CN-YunyangNeural", rate=-5),
@@ -153,32 +154,33 @@ def test_the_engine_form_with_caches_tries_online_again_on_the_next_run(edge_ser
 def test_build_engine_follows_the_engine_choice(tmp_path):
     from pathlib import Path
 
-    from audiobulletin.config import Settings
-    from audiobulletin.profile import load_profile
-    from audiobulletin.script.segment import Segment
-    from audiobulletin.speech.choose import article_key, build_engine
+    from audiobulletin.script.segment import Part, Segment
+    from audiobulletin.speech import SpeechOptions, load_profile
+    from audiobulletin.speech.choose import build_engine
 
     profile = load_profile(Path(__file__).parents[1] / "voices" / "default.toml")
     segments = [Segment(role, text, text, article) for article, role, text in SCRIPT]
     endpoint = "ws://127.0.0.1:9/edge/v1"
-    edge = build_engine(Settings(engine="edge", edge_endpoint=endpoint, edge_concurrency=2, cache_dir=tmp_path),
-                        profile, segments)
+    edge = build_engine(SpeechOptions(profile, engine="edge", edge_endpoint=endpoint, edge_concurrency=2,
+                                      cache_dir=tmp_path), segments)
     assert isinstance(edge, CachedEngine) and isinstance(edge.inner, EdgeEngine)
     assert (edge.name, edge.inner.endpoint, edge.inner.concurrency, edge.cache.root) == ("edge", endpoint, 2, tmp_path)
-    assert [article_key(s) for s in segments[:2]] == ["intro", 0]
+    assert [s.part for s in segments[:2]] == [Part(None, Role.INTRO), Part(0)]
 
-    pytest.importorskip("audiobulletin.speech.offline")
-    offline = build_engine(Settings(engine="offline", edge_endpoint=endpoint), profile, segments)
+    offline = build_engine(SpeechOptions(profile, engine="offline", edge_endpoint=endpoint), segments)
     assert offline.name == "offline" and not isinstance(offline.inner, EdgeEngine)
-    auto = build_engine(Settings(engine="auto"), profile, segments)
+    auto = build_engine(SpeechOptions(profile, engine="auto"), segments)
     assert isinstance(auto, FallbackEngine) and auto.name == "edge"
-    assert auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE])) == profile.voice_for("offline", Role.HEADLINE)
+    assert (auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE]))
+            == profile.voice_for("offline", Role.HEADLINE))
 
 
+@pytest.mark.slow
 def test_the_real_offline_voice_takes_over_a_failing_article(edge_server):
-    offline_module = pytest.importorskip("audiobulletin.speech.offline")
+    from audiobulletin.speech.offline import OfflineEngine
+
     edge_server.fail_when("故障", DROP)
-    offline = offline_module.OfflineEngine(workers=1)
+    offline = OfflineEngine(workers=1)
     try:
         report, delivered = run(online(edge_server.endpoint), offline)
     finally:

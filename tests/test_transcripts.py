@@ -3,6 +3,7 @@ import re
 import pytest
 import webvtt
 
+from audiobulletin.clock import timestamp
 from audiobulletin.publish import transcripts
 from audiobulletin.publish.transcripts import MAX_LINE, caption_cues, plain_text, srt, webvtt as to_vtt
 
@@ -71,7 +72,8 @@ def test_one_cue_per_segment_with_segment_times(timeline):
 def test_long_sentence_splits_proportionally_and_lines_stay_short(timeline):
     assert len(LONG_SENTENCE) > 2 * MAX_LINE
     long_timed = next(t for t in timeline.segments if t.segment.text == LONG_SENTENCE)
-    pieces = [c for c in caption_cues(timeline) if round(long_timed.start * 1000) <= c.start_ms < round(long_timed.end * 1000)]
+    pieces = [c for c in caption_cues(timeline)
+              if round(long_timed.start * 1000) <= c.start_ms < round(long_timed.end * 1000)]
     assert len(pieces) == 2
     assert pieces[0].start_ms == round(long_timed.start * 1000)
     assert pieces[0].end_ms == pieces[1].start_ms
@@ -108,8 +110,8 @@ def test_webvtt_from_srt_reader_agrees(timeline, tmp_path):
 
 
 def test_timestamps_past_an_hour():
-    assert transcripts._clock(3_723_004, ".") == "01:02:03.004"
-    assert transcripts._clock(0, ",") == "00:00:00,000"
+    assert timestamp(3_723_004, ".") == "01:02:03.004"
+    assert timestamp(0, ",") == "00:00:00,000"
 
 
 def test_plain_text_has_headline_blocks_and_paragraphs(timeline):

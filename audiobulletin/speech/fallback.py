@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Mapping, Sequence
+from typing import Any, Callable, Hashable, Mapping, Sequence
 
 from ..errors import AudioBulletinError
 from .engine import Engine, OnResult, Result, SpeechRequest
@@ -45,6 +45,10 @@ class FallbackReport:
 class _CallbackFailed(Exception):
     """The caller's on_result raised: not an engine failure, so never a reason to fall back."""
 
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
+
 
 def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult, *,
                          online: Engine, offline: Engine, article_of: ArticleOf,
@@ -68,7 +72,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         try:
             on_result(request, result)
         except Exception as exc:
-            raise _CallbackFailed() from exc
+            raise _CallbackFailed(exc) from exc
 
     def from_online(request: SpeechRequest, result: Result) -> None:
         key = article(request)
@@ -86,8 +90,8 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
 
     try:
         online.render(requests, from_online)
-    except _CallbackFailed as failed:
-        raise failed.__cause__ from None
+    except _CallbackFailed as failed_callback:
+        raise failed_callback.error from None
     except AudioBulletinError as exc:  # the online engine as a whole failed
         for key in members:
             if key not in engines:
@@ -111,7 +115,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         try:
             offline.render(retry, from_offline)
         except _CallbackFailed as failed_callback:
-            raise failed_callback.__cause__ from None
+            raise failed_callback.error from None
     ordered = {key: engines.get(key, offline.name) for key in members}
     return FallbackReport(engines=ordered, reasons=dict(reasons), failed=tuple(sorted(failed)))
 
@@ -138,6 +142,9 @@ class FallbackEngine(Engine):
         self.report = render_with_fallback(requests, on_result, online=self.online, offline=self.offline,
                                            article_of=self.article_of, offline_voice=self.offline_voice,
                                            offline_text=self.offline_text)
+
+    def fallbacks(self) -> Mapping[Any, str]:  # keyed as `article_of` keys requests: Parts in the pipeline
+        return self.report.reasons
 
     def close(self) -> None:
         try:

@@ -10,15 +10,19 @@ the offline voice, every worker process loads the model once (workers.py).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
 from .engine import Engine, OnResult, Result, SpeechRequest
 from .kokoro_model import SAMPLE_RATE
 from .voice import Clip, Voice
+
+if TYPE_CHECKING:
+    from .workers import SpeakerPool
 
 ENGINE = "kokoro"
 WARM_UP_VOICE = "zf_xiaoxiao"
@@ -69,12 +73,12 @@ def frontend_fingerprint() -> str:
     a change in any of them may change the sound, so it changes every cache key."""
     import importlib.metadata
 
-    from ..script.reading import lexicon, pinyin
-    from . import kokoro_frontend, mandarin_frontend
+    from ..script.reading import lexicon
+    from . import kokoro_frontend, mandarin_frontend, pinyin
 
     digest = hashlib.sha256()
     for module in (kokoro_frontend, mandarin_frontend, pinyin, lexicon):
-        digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(inspect.getfile(module)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     for package in ("misaki", "pypinyin", "jieba", "cn2an", "onnxruntime"):
         digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
@@ -193,7 +197,7 @@ class KokoroEngine(Engine):
         KokoroSettings(Path(), self.files.vocab, self.lexicon).pinyin_lexicon()  # malformed: fail here
         self._version: str | None = None
         self._local: KokoroSynthesizer | None = None
-        self._pool = None
+        self._pool: SpeakerPool | None = None
 
     def version(self) -> str:
         if self._version is None:
@@ -230,7 +234,7 @@ class KokoroEngine(Engine):
             self.close()
             raise
 
-    def _start_pool(self):
+    def _start_pool(self) -> SpeakerPool:
         import functools
 
         from .workers import SpeakerPool

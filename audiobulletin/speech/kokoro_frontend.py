@@ -73,7 +73,7 @@ class KokoroFrontend:
         """The phoneme string of `text` and the runs of text it could not read."""
         from misaki.zh import ZHG2P
 
-        from ..script.reading.pinyin import segment_words
+        from .pinyin import segment_words
 
         text = ZHG2P.map_punctuation(unicodedata.normalize("NFC", text))
         readings = self._readings(text)
@@ -122,13 +122,13 @@ class KokoroFrontend:
     def _readings(self, text: str) -> dict[int, str]:
         """Character offset -> IPA, for every character of `text` that can be read."""
         from ..script.reading.lexicon import HAN
-        from ..script.reading.pinyin import pinyin_for
+        from .pinyin import pinyin_for
 
         common = [m.start() for m in HAN.finditer(text)]
         syllables = pinyin_for(text, self.lexicon)
         if len(syllables) != len(common):  # never expected: read the characters one by one
             syllables = [s for i in common for s in pinyin_for(text[i], self.lexicon)]
-        readings = dict(zip(common, syllables))
+        readings: dict[int, str | None] = dict(zip(common, syllables))
         for offset, char in enumerate(text):  # CJK beyond U+9FA5 that pypinyin still knows
             if offset not in readings and is_hanzi(char):
                 readings[offset] = _rare_syllable(char)

