@@ -34,18 +34,18 @@ def segments(whole: bool):
     import datetime as dt
 
     from audiobulletin.parse import parse_file
-    from audiobulletin.script import build_script
-    from audiobulletin.script.reading import load_lexicon, to_spoken
+    from audiobulletin.script import ScriptOptions, build_script
+    from audiobulletin.script.reading import load_lexicon
 
     lexicon = load_lexicon(ROOT / "voices" / "lexicon.toml")
     edition = parse_file(SAMPLE, paper="太原日报", date=dt.date(2021, 6, 27))
-    script = build_script(edition, reading=lambda text: to_spoken(text, for_offline=True, lexicon=lexicon))
+    script = build_script(edition, ScriptOptions(for_offline=True, lexicon=lexicon))
     return [(s.role, s.spoken) for s in script.segments if whole or s.article == 0], lexicon
 
 
 def child(engine_name: str, whole: bool, keep: Path | None) -> dict:
     """Runs in its own process: load one engine, speak the text, report."""
-    from audiobulletin.profile import load_profile
+    from audiobulletin.speech.profile import load_profile
     from audiobulletin.speech.engine import SpeechRequest
     from audiobulletin.speech.mandarin_frontend import count_syllables
     from audiobulletin.speech.voice import Clip

@@ -160,10 +160,12 @@ def test_readings_are_the_shared_ones_with_tone_sandhi_and_the_lexicon(frontend)
     assert all(char in frontend.vocab for char in phonemes)
 
 
-def test_characters_nobody_can_read_are_reported_not_spelled(frontend):
+def test_letters_are_said_by_name_and_what_nobody_can_read_is_reported(frontend):
     phonemes, skipped = frontend.phonemes("今天#天气ABC很好😀。")
-    assert skipped == ("#", "ABC", "😀")
-    assert phonemes == frontend.phonemes("今天 天气 很好 。")[0]  # no letters reach the model
+    assert skipped == ("#", "😀")
+    assert phonemes == "ʨi→ntʰjɛ→n tʰjɛ→nʨʰi↘ ei→pi→ɕi→ xə↗n xau↓."  # A B C: ei1 bi1 xi1
+    quoted, _ = frontend.phonemes("他说：“《人民日报》（记者）”。")
+    assert quoted == "tʰa→ ʂwo→: ““ɻə↗nmi↗nɻɨ↘pau↘” (ʨi↘ꭧɤ↓)”."  # misaki's marks
 
 
 def test_each_sentence_is_one_call_with_a_sentence_pause(frontend):

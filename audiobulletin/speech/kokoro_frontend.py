@@ -4,8 +4,8 @@ The readings are the project's own (`pinyin_for`: jieba words, pypinyin phrase d
 corrections, the lexicon's [pinyin] entries and tone sandhi; the offline voice reads the same
 syllables). misaki's zh G2P, the one Kokoro v1.0 was trained with, turns each syllable into IPA
 with tone arrows and maps the punctuation; words are separated by spaces as misaki separates them.
-A character neither reading nor punctuation covers (a Latin letter the normaliser left, a symbol)
-is skipped and reported, never fed to the model as letters.
+Latin letters are said by their names in syllables, as the offline voice says them (CT, 5G). A
+character nothing covers (a symbol, an emoji) is skipped and reported, never fed to the model.
 
 One call is one sentence; a sentence longer than the model's limit is cut at clause punctuation,
 a clause longer than the limit between words, into near-equal parts.
@@ -22,12 +22,15 @@ from typing import TYPE_CHECKING, Mapping
 
 from .kokoro_model import MAX_TOKENS
 from .mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS, SENTENCE_PAUSE_MS, is_hanzi,
-                                is_silent)
+                                is_silent, letter_syllables)
 
 if TYPE_CHECKING:
     from ..script.reading.lexicon import Lexicon
 
-_ZH_RUN = re.compile("[\u4e00-\u9fff]+")
+_RUNS = re.compile("(?P<zh>[\u4e00-\u9fff]+)|(?P<latin>[A-Za-z]+)|(?P<other>[^\u4e00-\u9fffA-Za-z]+)")
+"""Chinese characters (what misaki's G2P treats as Chinese), Latin letters, anything else."""
+_SPACE_BEFORE = re.compile(r" +(?=[,.!?;:…—”)])")
+_SPACE_AFTER = re.compile(r"(?<=[“(]) +")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 """misaki maps 。！？ to ". ", "! ", "? ": a sentence ends where such a mark meets a space."""
 
@@ -77,47 +80,48 @@ class KokoroFrontend:
 
         text = ZHG2P.map_punctuation(unicodedata.normalize("NFC", text))
         readings = self._readings(text)
-        out: list[str] = []
+        out: list[str] = []  # words and punctuation marks, joined with spaces at the end
         skipped: list[str] = []
         pending = ""  # a run of unreadable characters, reported as one
-        position = 0
-        for match in re.finditer(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", text):
-            segment, position = match.group(0), match.start()
-            if _ZH_RUN.fullmatch(segment):
-                words = []
-                for word in segment_words(segment):
+
+        def say(piece: str) -> None:
+            nonlocal pending
+            if pending:
+                skipped.append(pending)
+                pending = ""
+            out.append(piece)
+
+        for run in _RUNS.finditer(text):
+            if run.lastgroup == "zh":  # jieba's words, as misaki separates them
+                offset = run.start()
+                for word in segment_words(run.group()):
                     ipa = ""
-                    for offset, char in enumerate(word, position):
+                    for char in word:
                         sound = readings.get(offset)
-                        if sound is None:
-                            pending += char
+                        offset += 1
+                        if sound is not None:
+                            ipa += sound
                             continue
-                        ipa += sound
-                        if pending:
-                            skipped.append(pending)
-                            pending = ""
-                    position += len(word)
+                        if ipa:
+                            say(ipa)
+                            ipa = ""
+                        pending += char
                     if ipa:
-                        words.append(ipa)
-                out.append(" ".join(words))
-                continue
-            kept = ""
-            for char in segment:
-                if char in self.vocab and not char.isalnum():
-                    kept += char
-                elif is_silent(char):
-                    kept += " " if char.isspace() else ""
-                else:  # unreadable: reported, and a word boundary where it stood
-                    pending += char
-                    kept += " " if not kept.endswith(" ") else ""
-                    continue
-                if pending:
-                    skipped.append(pending)
-                    pending = ""
-            out.append(kept)
+                        say(ipa)
+            elif run.lastgroup == "latin":  # letters by their names, as the offline voice says them
+                say("".join(syllable_ipa(s) or "" for c in run.group() for s in letter_syllables(c)))
+            else:
+                for char in run.group():
+                    if char.isspace():  # the join puts the spaces back where misaki has them
+                        continue
+                    if char in self.vocab and not char.isalnum():
+                        say(char)
+                    elif not is_silent(char):
+                        pending += char
         if pending:
             skipped.append(pending)
-        return re.sub(r"\s+", " ", "".join(out)).strip(), tuple(skipped)
+        phonemes = _SPACE_BEFORE.sub("", _SPACE_AFTER.sub("", " ".join(out)))
+        return phonemes.strip(), tuple(skipped)
 
     def _readings(self, text: str) -> dict[int, str]:
         """Character offset -> IPA, for every character of `text` that can be read."""
