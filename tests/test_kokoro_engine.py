@@ -164,6 +164,7 @@ def test_letters_are_said_by_name_and_what_nobody_can_read_is_reported(frontend)
     phonemes, skipped = frontend.phonemes("今天#天气ABC很好😀。")
     assert skipped == ("#", "😀")
     assert phonemes == "ʨi→ntʰjɛ→n tʰjɛ→nʨʰi↘ ei→pi→ɕi→ xə↗n xau↓."  # A B C: ei1 bi1 xi1
+    assert frontend.phonemes("二〇二一年，㐀。") == ("ɚ↘ li↗ŋ ɚ↘ i→njɛ↗n, ʨʰjou→.", ())  # 〇, CJK Ext. A
     quoted, _ = frontend.phonemes("他说：“《人民日报》（记者）”。")
     assert quoted == "tʰa→ ʂwo→: ““ɻə↗nmi↗nɻɨ↘pau↘” (ʨi↘ꭧɤ↓)”."  # misaki's marks
 

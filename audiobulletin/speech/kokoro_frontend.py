@@ -27,8 +27,9 @@ from .mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS, SENTENCE_PAUSE
 if TYPE_CHECKING:
     from ..script.reading.lexicon import Lexicon
 
-_RUNS = re.compile("(?P<zh>[\u4e00-\u9fff]+)|(?P<latin>[A-Za-z]+)|(?P<other>[^\u4e00-\u9fffA-Za-z]+)")
-"""Chinese characters (what misaki's G2P treats as Chinese), Latin letters, anything else."""
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
+_RUNS = re.compile(f"(?P<zh>[{_HAN}]+)|(?P<latin>[A-Za-z]+)|(?P<other>[^{_HAN}A-Za-z]+)")
+"""Chinese characters (misaki's range, plus 〇 and the CJK extensions), Latin letters, the rest."""
 _SPACE_BEFORE = re.compile(r" +(?=[,.!?;:…—”)])")
 _SPACE_AFTER = re.compile(r"(?<=[“(]) +")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
