@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..errors import SpeechError
 from ..script.segment import Part
 from .voice import Clip, Voice
+
+if TYPE_CHECKING:
+    from .cache import Discarded
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class Engine(abc.ABC):
         """After `render`: the parts another engine read in this one's place, and why (an engine
         that never hands work on reports none)."""
         return {}
+
+    def discarded(self) -> Sequence["Discarded"]:
+        """After `render`: damaged cache entries thrown away (and spoken again); only a cache has any."""
+        return ()
 
     def close(self) -> None:
         """Release workers and connections."""
