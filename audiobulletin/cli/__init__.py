@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,11 @@ class _Group(click.Group):
             raise CommandFailed(exc) from None
         except KeyboardInterrupt as stop:  # click would call it "Aborted!" and exit 1
             _say_stopped(stop)
-            ctx.exit(exit_code(stop))
+            raise Stopped(exit_code(stop)) from None
+
+
+class Stopped(SystemExit):
+    """The command was interrupted (Ctrl-C, SIGTERM), has cleaned up and said so: exit with `code`."""
 
 
 def _say_stopped(stop: KeyboardInterrupt) -> None:
@@ -90,6 +95,12 @@ def main(argv: list[str] | None = None) -> None:
     raise_on_sigterm()
     try:
         cli.main(args=args, prog_name="audiobulletin", standalone_mode=True)
+    except Stopped as stopped:
+        # Every `finally` has run (workers killed, staged folders removed). Skip the interpreter's
+        # teardown: with scipy and the pinyin dictionaries loaded it takes a second or more.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(stopped.code)
     except KeyboardInterrupt as stop:  # before or after a command ran
         _say_stopped(stop)
         sys.exit(exit_code(stop))
