@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fault_runs import DATE, Run, Workspace, alive, copy, descendants, leftovers, stage_reached, tree  # noqa: E402
+from fault_runs import (DATE, Run, Workspace, alive, copy, descendants, kill_all, leftovers,  # noqa: E402
+                        stage_reached, tree)
 
 EXIT = {"INT": 130, "TERM": 143}
 DEADLINE = 2.0
@@ -60,28 +61,32 @@ def one_case(ws: Workspace, clean_out: Path, clean_cache: Path, work: Path, sig:
     else:
         copy(clean_cache, cache)
     before = tree(out)
-    run, workers = Run.start(ws.command(out, cache)), []
+    run, children = Run.start(ws.command(out, cache)), []
     problems, notes = [], []
     try:
         if not run.wait_for(stage_reached(run, out, cache, stage)):
             return False, f"never reached {stage} (exit {run.process.poll()}): {run.errors.strip()[-200:]}"
-        workers = descendants(run.process.pid)
+        children = descendants(run.process.pid)
         sent = time.monotonic()
         run.process.send_signal(getattr(signal, f"SIG{sig}"))
         code = run.process.wait(timeout=120)
         took = time.monotonic() - sent
-        if sig == "KILL":
-            time.sleep(max(0.0, sent + DEADLINE - time.monotonic()))
-        living = [w for w in workers if alive(w)]
+        workers_left = [w for w in children if w.voice_worker and alive(w)]  # at the parent's exit
+        time.sleep(max(0.0, sent + DEADLINE - time.monotonic()))
+        living = [w for w in children if alive(w)]  # anything, 2 s after the signal
     finally:
         run.stop()
-        for worker in workers:  # never leave one running, whatever the verdict
-            if alive(worker):
-                subprocess.run(["kill", "-KILL", str(worker[0])], check=False)
-    notes.append(f"exit {code} after {took:.2f} s, {len(workers)} child process(es), {len(living)} alive"
-                 + (" 2 s after the kill" if sig == "KILL" else " after exit"))
+        kill_all(children)
+    voices = sum(w.voice_worker for w in children)
+    notes.append(f"exit {code} after {took:.2f} s; {voices} voice worker(s) and {len(children) - voices} other "
+                 f"child process(es) at the signal, {len(workers_left)} worker(s) alive at exit, "
+                 f"{len(living)} process(es) 2 s after the signal")
+    if stage == "speech" and voices != 2:
+        problems.append(f"{voices} voice workers at the signal, expected 2: the case tests nothing")
+    if workers_left and sig != "KILL":
+        problems.append(f"voice workers outlived the run: {[w.pid for w in workers_left]}")
     if living:
-        problems.append(f"workers alive: {[w[0] for w in living]}")
+        problems.append(f"alive 2 s after the signal: {[(w.pid, w.command[-60:]) for w in living]}")
     if sig == "KILL":
         switched = stage == "publish" and published_whole(out)
         if visible(tree(out)) != visible(before) and not switched:

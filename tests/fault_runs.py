@@ -4,6 +4,7 @@ and benchmarks/kill_matrix.py."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -115,24 +116,49 @@ def stage_reached(run: Run, out: Path, cache: Path, stage: str):
     raise ValueError(stage)
 
 
-def descendants(pid: int) -> list[tuple[int, str]]:
-    """(pid, start time) of every live process below `pid`, from /proc."""
-    parents: dict[int, list[tuple[int, str]]] = {}
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    start: str
+    """Start time in clock ticks: tells the process from a later one given the same pid."""
+    command: str
+
+    @property
+    def voice_worker(self) -> bool:
+        """A pool worker (not multiprocessing's resource tracker, which leaves on its own)."""
+        return "spawn_main" in self.command
+
+
+def descendants(pid: int) -> list[Proc]:
+    """Every live process below `pid`, from /proc."""
+    parents: dict[int, list[Proc]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit() and (stat := _stat(int(name))):
-            parents.setdefault(int(stat[1]), []).append((int(name), stat[19]))
+            try:
+                command = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            parents.setdefault(int(stat[1]), []).append(Proc(int(name), stat[19], command))
     found, queue = [], [pid]
     while queue:
         for child in parents.get(queue.pop(), []):
             found.append(child)
-            queue.append(child[0])
+            queue.append(child.pid)
     return found
 
 
-def alive(process: tuple[int, str]) -> bool:
+def alive(process: Proc) -> bool:
     """Still running (not a zombie, not a new process that reused the pid)."""
-    stat = _stat(process[0])
-    return stat is not None and stat[19] == process[1] and stat[0] != "Z"
+    stat = _stat(process.pid)
+    return stat is not None and stat[19] == process.start and stat[0] != "Z"
+
+
+def kill_all(processes: list[Proc]) -> None:
+    """Leave nothing running, whatever a test found."""
+    for process in processes:
+        if alive(process):
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
 
 
 def _stat(pid: int) -> list[str] | None:

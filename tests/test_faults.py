@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from audiobulletin.speech.cache_entry import MAGIC
-from fault_runs import (DATE, Run, Workspace, alive, copy, descendants, leftovers, stage_reached,
-                        tree)
+from fault_runs import (DATE, Run, Workspace, alive, copy, descendants, kill_all, leftovers,
+                        stage_reached, tree)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
 
@@ -80,16 +80,14 @@ def test_sigkill_during_speech_leaves_no_voice_worker_alive(clean, tmp_path):
     try:
         assert run.wait_for(stage_reached(run, out, cache, "speech")), run.errors
         workers = descendants(run.process.pid)
-        assert len(workers) >= 2  # the two voice workers (and multiprocessing's resource tracker)
+        assert len([w for w in workers if w.voice_worker]) == 2
         run.process.send_signal(signal.SIGKILL)
         run.process.wait()
         time.sleep(2)
-        assert [w for w in workers if alive(w)] == []
+        assert [w for w in workers if alive(w)] == []  # the resource tracker is gone too
     finally:
         run.stop()
-        for worker in workers:  # were this test to fail, leave nothing running
-            if alive(worker):
-                os.kill(worker[0], signal.SIGKILL)
+        kill_all(workers)
 
 
 def test_sigkill_during_mastering_then_a_rerun_clears_what_it_left_and_publishes(clean, tmp_path):
@@ -125,15 +123,18 @@ def test_an_interrupted_run_exits_with_its_code_and_changes_nothing(clean, tmp_p
     else:
         cache = copy(clean_cache, tmp_path / "cache")
     before = tree(out)
-    run = Run.start(ws.command(out, cache))
+    run, children = Run.start(ws.command(out, cache)), []
     try:
         assert run.wait_for(stage_reached(run, out, cache, stage)), run.errors
-        workers = descendants(run.process.pid)
+        children = descendants(run.process.pid)
         run.process.send_signal(signum)
         assert run.process.wait(timeout=60) == code, run.errors
+        assert [w for w in children if w.voice_worker and alive(w)] == []  # stopped before the run exits
     finally:
         run.stop()
-    assert [w for w in workers if alive(w)] == []  # gone by the time the run has exited
+        kill_all(children)
+    if stage == "speech":
+        assert len([w for w in children if w.voice_worker]) == 2
     assert tree(out) == before  # hidden files included: no lock, no staging, no scratch file
     lines = [line for line in run.errors.splitlines() if line.startswith("audiobulletin:")]
     assert lines == ["audiobulletin: " + ("interrupted" if code == 130 else "terminated (SIGTERM)")]
