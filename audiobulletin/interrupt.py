@@ -37,8 +37,8 @@ def _terminate(signum, frame):
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
     """Hold SIGINT and SIGTERM for the block: a few renames that must happen together. A signal
-    that arrives meanwhile is delivered when the block ends. Outside the main thread (where
-    Python runs signal handlers anyway) it does nothing."""
+    that arrives meanwhile is delivered when the block ends. Only the main thread may change
+    signal handlers; in another thread this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -49,6 +49,7 @@ def deferred() -> Iterator[None]:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            if handler is not None:  # None: a handler set outside Python, which we cannot restore
+                signal.signal(signum, handler)
     if caught:
         signal.raise_signal(caught[0])

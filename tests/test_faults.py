@@ -182,3 +182,15 @@ def test_a_malformed_manifest_is_exit_6_with_the_path_and_nothing_changes(clean,
     (line,) = result.stderr.strip().splitlines()
     assert f"{manifest}: the episode manifest is unreadable" in line and words in line and "restore it" in line
     assert tree(out) == before
+
+
+def test_an_unwritable_cache_folder_is_exit_4_in_one_line_before_any_speech(clean, tmp_path):
+    ws, clean_out, _ = clean
+    out, cache = copy(clean_out, tmp_path / "out"), tmp_path / "cache"
+    cache.write_text("a file where the cache folder should be")
+    before = tree(out)
+    result = subprocess.run(ws.command(out, cache, "-q"), capture_output=True, text=True, timeout=900)
+    assert result.returncode == 4, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"audiobulletin: error: {cache}: cannot write to the speech cache") and "cache_dir" in line
+    assert tree(out) == before

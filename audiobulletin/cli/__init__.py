@@ -62,7 +62,11 @@ class _Group(click.Group):
 
 
 class Stopped(SystemExit):
-    """The command was interrupted (Ctrl-C, SIGTERM), has cleaned up and said so: exit with `code`."""
+    """The command was interrupted (Ctrl-C, SIGTERM), has cleaned up and said so: exit with `status`."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
 
 
 def _say_stopped(stop: KeyboardInterrupt) -> None:
@@ -100,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         # teardown: with scipy and the pinyin dictionaries loaded it takes a second or more.
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(stopped.code)
+        os._exit(stopped.status)
     except KeyboardInterrupt as stop:  # before or after a command ran
         _say_stopped(stop)
         sys.exit(exit_code(stop))

@@ -87,7 +87,8 @@ def verify(app, repair):
     result = cache.verify(repair=repair)
     for entry in result.damaged:
         click.echo(f"{'removed' if repair else 'damaged'}: {entry.one_line()}")
-    stale = f", {result.stale_temp} temp file(s) of dead runs{' removed' if repair else ''}" if result.stale_temp else ""
+    stale = (f", {result.stale_temp} temp file(s) of dead runs{' removed' if repair else ''}"
+             if result.stale_temp else "")
     click.echo(f"checked {result.checked} entries in {cache.root}: {len(result.damaged)} damaged"
                f"{' and removed' if repair and result.damaged else ''}{stale}")
     if result.damaged and not repair:

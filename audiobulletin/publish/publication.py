@@ -41,7 +41,7 @@ def publish_episode(out_dir: Path, staged: StagedFolder, record: EpisodeRecord, 
         radio = radio_feed_xml(options, records, guid=str(uuid.uuid5(uuid.UUID(guid), RADIO_FEED)),
                                artwork=artwork)
     index = index_html(out_dir, staged={record.folder: staged.path}, without=doomed)
-    with deferred():  # Ctrl-C or SIGTERM waits for the switch (renames only) to complete
+    with deferred():  # Ctrl-C or SIGTERM waits for the switch (whole-file writes and renames) to end
         staged.commit()
         save_manifest(out_dir, records, guid)
         write_atomic(out_dir / FEED, feed)
