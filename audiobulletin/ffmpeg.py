@@ -115,6 +115,7 @@ def _exchange(proc: subprocess.Popen, stdin: memoryview | bytes | None) -> bytes
         _widen_pipe(proc.stdin)
         writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
         writer.start()
+    assert proc.stdout is not None  # stdout=PIPE
     _widen_pipe(proc.stdout)
     out = proc.stdout.read()
     proc.stdout.close()
