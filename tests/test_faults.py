@@ -16,7 +16,8 @@ from audiobulletin.speech.cache_entry import MAGIC
 from fault_runs import (DATE, Run, Workspace, alive, copy, descendants, kill_all, leftovers,
                         stage_reached, tree)
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")
+pytestmark = [pytest.mark.slow,  # the real offline voice, several whole (short) runs
+              pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table in /proc")]
 
 
 @pytest.fixture(scope="module")
