@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -86,13 +87,22 @@ def staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishErro
         staged.discard()
 
 
-def open_staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishError) -> StagedFolder:
-    """`staged_folder` for work that spans more than one block (a batch masters in one task and
-    publishes in another): the caller must `.commit()` or `.discard()` it."""
+SHARED_MARK = "shared-"
+"""After STAGING_MARK in the name of a folder staged without holding its parent's output lock (a
+batch masters an edition in one task and publishes it, under the lock, in another)."""
+SHARED_STALE_SECONDS = 6 * 3600
+"""Until this old, a shared staged folder may belong to a live batch: `remove_leftovers` keeps it."""
+
+
+def open_staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishError,
+                       shared: bool = False) -> StagedFolder:
+    """`staged_folder` for work that spans more than one block: the caller must `.commit()` or
+    `.discard()` it. `shared`: filled without holding the output lock (see SHARED_MARK)."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
+        prefix = f".{target.name}{STAGING_MARK}{SHARED_MARK if shared else ''}"
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     except OSError as exc:
         raise _write_error(target, exc, error) from None
     return StagedFolder(path, target, error)
@@ -104,6 +114,53 @@ def scratch_path(target: Path, suffix: str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{Path(target).name}.", suffix=f".{suffix}", dir=Path(target).parent)
     os.close(fd)
     return Path(tmp)
+
+
+_SCRATCH_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.part\d*")
+"""scratch_path's names (mkstemp's 8 random characters), as atomic_path and mastering use them."""
+_OLD_NAME = re.compile(r"\.(?P<target>.+)\.old-\d+")
+"""Where StagedFolder.commit parks the folder it replaces, for the moment between two renames."""
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Clear what killed runs left in `folder` and below: staged folders, scratch files, and a
+    replaced folder parked by a commit that died between its two renames (put back if its target
+    is missing, else removed). Returns what was removed or put back.
+
+    A live run's scratch names look the same: call this only holding the folder's output lock.
+    Shared staged folders (a batch's, filled outside the lock) are left alone, with everything in
+    them, until they are SHARED_STALE_SECONDS old."""
+    import time
+
+    handled: list[Path] = []
+    for parent, dirs, files in os.walk(folder):
+        here = Path(parent)
+        for name in list(dirs):
+            path, old = here / name, _OLD_NAME.fullmatch(name)
+            if name.startswith(".") and STAGING_MARK in name:
+                dirs.remove(name)
+                with contextlib.suppress(OSError):
+                    if SHARED_MARK in name and time.time() - path.stat().st_mtime < SHARED_STALE_SECONDS:
+                        continue
+                shutil.rmtree(path, ignore_errors=True)
+            elif old:
+                dirs.remove(name)
+                target = here / old["target"]
+                if os.path.lexists(target):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.replace(path, target)
+            else:
+                continue
+            if not path.exists():
+                handled.append(path)
+        for name in files:
+            if _SCRATCH_NAME.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    (here / name).unlink()
+                    handled.append(here / name)
+    return handled
 
 
 def write_atomic(target: Path, data: bytes | str) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager, Sequence
 
+from ..atomic import remove_leftovers
 from ..edition import Edition
 from ..errors import AudioBulletinError
 from ..parse import parse_data
@@ -194,6 +195,7 @@ def publish_step(mastered: MasterResult, hold: FolderHold = lambda folder: conte
     staged = mastered.voiced.staged
     try:
         with hold(mastered.out_dir), output_lock(mastered.out_dir):
+            remove_leftovers(mastered.out_dir)  # what killed runs left; live batches' staging stays
             publish_voiced(mastered.out_dir, mastered.voiced, mastered.episode, report, _SILENT)
     except Exception as exc:
         message, code = _failure(exc)

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from ..errors import AudioBulletinError, SpeechError
 from ..script.segment import Part
 from ..speech import Speech, SpeechOptions, render
-from ..speech.cache import CachedEngine
+from ..speech.cache import CachedEngine, Discarded
 from ..speech.engine import Engine, EngineSetup, SpeechRequest
 from ..speech.voice import Clip, Voice
 
@@ -78,6 +78,8 @@ class Spoken:
     failures: Mapping[int, tuple[str, str | None, str | None]] = field(default_factory=dict)
     """Request index -> (message, where, hint) of its SpeechError."""
     fallbacks: Mapping[Part, str] = field(default_factory=dict)
+    discarded: tuple[Discarded, ...] = ()
+    """Damaged speech cache entries thrown away and spoken again."""
     error: tuple[str, int] | None = None
     """(one-line message, exit code) when the engine failed as a whole."""
     started: float = 0.0
@@ -95,13 +97,15 @@ def merged(pieces: Iterable[Spoken]) -> Speech:
     clips: dict[int, Clip] = {}
     failures: dict[int, SpeechError] = {}
     fallbacks: dict[Part, str] = {}
+    discarded: list[Discarded] = []
     for piece in pieces:
         if piece.error is not None:
             raise _error_with_code(*piece.error)
         clips.update(piece.clips)
         failures.update({i: SpeechError(m, where=w, hint=h) for i, (m, w, h) in piece.failures.items()})
         fallbacks.update(piece.fallbacks)
-    return Speech(clips, failures, fallbacks)
+        discarded += piece.discarded
+    return Speech(clips, failures, fallbacks, tuple(discarded))
 
 
 def _error_with_code(message: str, exit_code: int) -> AudioBulletinError:
@@ -160,7 +164,8 @@ def speak(shelf: VoiceShelf, voicing: Voicing, requests: Sequence[SpeechRequest]
     except AudioBulletinError as exc:
         return Spoken({}, error=(exc.one_line(), exc.exit_code), started=started, finished=time.time())
     failures = {i: (e.message, e.where, e.hint) for i, e in speech.failures.items()}
-    return Spoken(dict(speech.clips), failures, dict(speech.fallbacks), started=started, finished=time.time())
+    return Spoken(dict(speech.clips), failures, dict(speech.fallbacks), tuple(speech.discarded), started=started,
+                  finished=time.time())
 
 
 def _progress(on_spoken: OnSpoken | None):

@@ -63,9 +63,10 @@ def staged_episode(out_dir: Path, date: dt.date) -> Iterator[StagedFolder]:
 
 
 def open_staged_episode(out_dir: Path, date: dt.date) -> StagedFolder:
-    """`staged_episode` across several steps (a batch masters in one task, publishes in another):
-    `publish` commits it; the caller `.discard()`s it if publishing never happens."""
-    return open_staged_folder(Path(out_dir) / date.isoformat())
+    """`staged_episode` across several steps, filled without the output lock (a batch masters in
+    one task, publishes in another): `publish` commits it; the caller `.discard()`s it if
+    publishing never happens. Runs that clear leftovers leave it alone while it may be live."""
+    return open_staged_folder(Path(out_dir) / date.isoformat(), shared=True)
 
 
 def episode_title(edition: Edition) -> str:
