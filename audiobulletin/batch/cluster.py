@@ -51,7 +51,11 @@ class DaskExecutor:
         try:
             from .dask_tasks import PLUGIN_NAME, VoicePlugin
 
-            client.register_plugin(VoicePlugin(), name=PLUGIN_NAME)
+            try:
+                client.register_plugin(VoicePlugin(), name=PLUGIN_NAME)
+            except Exception as exc:  # e.g. a worker without audiobulletin cannot unpickle it
+                raise ClusterError(f"the workers of {self.address} cannot load audiobulletin: {_reason(exc)}",
+                                   hint="install audiobulletin[cluster] on every worker (docs/scaling.md)") from None
             check_workers(client, folders)
             yield DaskSession(client)
         finally:
