@@ -1,13 +1,14 @@
-"""Assemble stage: clips + script -> one episode (pydub, joined once) and its exact Timeline.
+"""Assemble stage: clips + script -> one episode (16-bit PCM, joined once) and its exact Timeline.
 
 Every piece (lead-in, cue, clip, pause) is placed at a whole sample, so each sentence's start and
-end in the Timeline is exact; chapters start at an article's headline cue.
+end in the Timeline is exact; chapters start at an article's headline cue. pydub resamples the
+clips an engine delivered at another rate; the episode leaves as numpy PCM with its rate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .earcon import headline_cue
 from .errors import AudioError
@@ -16,14 +17,30 @@ from .script.segment import Script
 from .speech.voice import Clip
 from .timeline import Chapter, TimedSegment, Timeline
 
+if TYPE_CHECKING:
+    import numpy as np
+
 LEAD_IN_MS = 300
 CUE_GAP_MS = 250
 TAIL_MS = 800
 
 
 @dataclass(frozen=True)
+class Pcm:
+    """Mono 16-bit PCM and its sample rate."""
+
+    samples: "np.ndarray"
+    """int16 samples (read-only view of the joined buffer)."""
+    rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.rate
+
+
+@dataclass(frozen=True)
 class Assembled:
-    audio: "AudioSegment"  # noqa: F821 - pydub, imported lazily
+    pcm: Pcm
     timeline: Timeline
 
 
@@ -41,7 +58,8 @@ def _pcm_at(clip: Clip, rate: int) -> bytes:
 def assemble(script: Script, clips: Mapping[int, Clip], sample_rate: int = 24000) -> Assembled:
     """Lay the script out in time. `clips` maps segment index -> Clip; a segment without a clip
     (its speech failed and was reported) takes no time at all."""
-    AudioSegment = audio_segment_class()
+    import numpy as np
+
     pieces: list[bytes] = [_silence(LEAD_IN_MS, sample_rate)]
     position = len(pieces[0]) // 2  # in samples
     cue = headline_cue(sample_rate)
@@ -73,5 +91,5 @@ def assemble(script: Script, clips: Mapping[int, Clip], sample_rate: int = 24000
     marks = [0.0] + [starts[c.first_segment] / sample_rate for c in script.chapters[1:]]
     chapters = tuple(Chapter(c.title, start, end, c.article)
                      for c, start, end in zip(script.chapters, marks, marks[1:] + [total]))
-    audio = AudioSegment(data=b"".join(pieces), sample_width=2, frame_rate=sample_rate, channels=1)
-    return Assembled(audio, Timeline(tuple(timed), chapters, total, sample_rate))
+    samples = np.frombuffer(b"".join(pieces), dtype="<i2")
+    return Assembled(Pcm(samples, sample_rate), Timeline(tuple(timed), chapters, total, sample_rate))

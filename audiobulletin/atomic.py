@@ -36,13 +36,56 @@ def atomic_path(target: Path, *, error: type[AudioBulletinError] = PublishError)
         tmp_path.unlink(missing_ok=True)
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace the folder `target` by `staging` with renames only; the old folder is removed last."""
-    old = target.with_name(f".old-{target.name}-{os.getpid()}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+STAGING_MARK = ".staging-"
+"""In the name of every folder being built beside its target: `.<target>.staging-<random>`."""
+
+
+class StagedFolder:
+    """A folder built beside its target and swapped in whole (see `staged_folder`)."""
+
+    def __init__(self, path: Path, target: Path, error: type[AudioBulletinError]):
+        self.path, self.target, self.error = path, target, error
+        self.committed = False
+
+    def commit(self) -> None:
+        """Replace `target` by the staged folder with renames only; the old folder goes last.
+        Between the two renames `target` is briefly absent, never half-written."""
+        old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        try:
+            os.chmod(self.path, 0o755)  # mkdtemp makes it private
+            if self.target.exists():
+                os.replace(self.target, old)
+            os.replace(self.path, self.target)
+        except OSError as exc:
+            raise _write_error(self.target, exc, self.error) from None
+        self.committed = True
+        shutil.rmtree(old, ignore_errors=True)
+        _fsync_dir(self.target.parent)
+
+
+@contextlib.contextmanager
+def staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishError,
+                  commit: bool = False) -> Iterator[StagedFolder]:
+    """An empty hidden sibling of the folder `target` to fill. It replaces `target` when
+    `.commit()` is called (or, with commit=True, when the block ends without an error); otherwise
+    it is removed, and `target` is as it was."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
+    except OSError as exc:
+        raise _write_error(target, exc, error) from None
+    staged = StagedFolder(path, target, error)
+    try:
+        try:
+            yield staged
+        except OSError as exc:  # filling it failed: the disk, not a bug
+            raise _write_error(target, exc, error) from None
+        if commit and not staged.committed:
+            staged.commit()
+    finally:
+        if not staged.committed:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def scratch_path(target: Path, suffix: str) -> Path:

@@ -1,5 +1,9 @@
 """Settings: defaults < config file < environment (AUDIOBULLETIN_*) < command-line flags.
 
+Settings only gathers and types the values. Each stage validates its own options (ParseOptions,
+SpeechOptions, MasterOptions, PublishOptions ...), which `pipeline.stage_options` builds from
+Settings before any speech; no stage imports this module.
+
 The config file in use (`find_config`): `--config FILE`, else $AUDIOBULLETIN_CONFIG, else
 ./audiobulletin.toml, else audiobulletin.toml in the user config folder (platformdirs:
 ~/.config/audiobulletin/ on Linux); none of them is fine (defaults). Paths in a config file are
@@ -20,8 +24,6 @@ from typing import Any, Mapping
 from .errors import ConfigError
 from .tomlfile import read_toml
 
-ENGINE_CHOICES = ("auto", "edge", "offline")
-ARCHIVE_POLICIES = ("keep", "remove")
 CONFIG_NAME = "audiobulletin.toml"
 PROFILE_NAME, LEXICON_NAME = "default.toml", "lexicon.toml"
 
@@ -122,49 +124,12 @@ class Settings:
     edge_concurrency: int = 4
     """Parallel requests to the online voice service (more invites HTTP 429 and blocks)."""
 
-    def __post_init__(self):
-        if self.engine not in ENGINE_CHOICES:
-            raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, got {self.engine!r}")
-        if not self.base_url.startswith(("http://", "https://")):
-            raise ConfigError(f"base_url must start with http:// or https://, got {self.base_url!r}")
-        if not self.base_url.endswith("/"):
-            object.__setattr__(self, "base_url", self.base_url + "/")
-        if not 1 <= self.workers <= 64:
-            raise ConfigError(f"workers must be 1..64, got {self.workers}")
-        if not 1 <= self.edge_concurrency <= 16:
-            raise ConfigError(f"edge_concurrency must be 1..16, got {self.edge_concurrency}")
-        if self.edge_endpoint:
-            from .speech.edge_endpoint import check_endpoint
+    origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """Setting name -> where its value came from (a flag, an environment variable, the config
+    file), for error messages; filled by `load_settings`."""
 
-            check_endpoint(self.edge_endpoint)
-        from .master.model import MP3_BITRATES  # mastering's own list: refuse a bad rate before speech
-
-        if self.bitrate_kbps not in MP3_BITRATES:
-            raise ConfigError(f"bitrate_kbps must be one of {', '.join(map(str, MP3_BITRATES))}, "
-                              f"got {self.bitrate_kbps}")
-        if not -40 <= self.target_lufs <= -5:
-            raise ConfigError(f"target_lufs must be -40..-5, got {self.target_lufs}")
-        if self.archive_policy not in ARCHIVE_POLICIES:
-            raise ConfigError(f"archive_policy must be one of {', '.join(ARCHIVE_POLICIES)}, "
-                              f"got {self.archive_policy!r}")
-        if self.keep_episodes < 1:
-            raise ConfigError(f"keep_episodes must be >= 1, got {self.keep_episodes}")
-        if len(self.feed_description.encode()) > 4000:
-            raise ConfigError("feed_description must be at most 4000 bytes (Apple's limit)")
-
-    @property
-    def title(self) -> str:
-        return self.feed_title or f"{self.paper} 有声版"
-
-    @property
-    def description(self) -> str:
-        return self.feed_description or f"{self.paper}每日新闻的有声版：每篇文章一个章节，附文字稿。"
-
-    def require_paper(self) -> str:
-        if not self.paper.strip():
-            raise ConfigError("no newspaper name configured",
-                              hint=f'set paper = "..." in {CONFIG_NAME} or pass --paper')
-        return self.paper
+    def source_of(self, name: str) -> str | None:
+        return self.origin.get(name)
 
 
 def _coerce(name: str, raw: Any, where: str) -> Any:
@@ -196,8 +161,9 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
     means "not given"). With a config file, the default profile and lexicon are looked up beside
     it first (`voices_file`)."""
     env = os.environ if env is None else env
-    names = {f.name for f in fields(Settings)}
+    names = {f.name for f in fields(Settings)} - {"origin"}
     values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
     path = find_config(config, env)
     if path is not None:
         values["profile"], values["lexicon"] = _default_profile(path), _default_lexicon(path)
@@ -212,15 +178,14 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
             if isinstance(value, Path) and not value.is_absolute():
                 value = base / value  # paths in a config file are relative to that file
             values[key] = value
+            origin[key] = str(path)
     for key in names:
         raw = env.get(f"AUDIOBULLETIN_{key.upper()}")
         if raw is not None:
             values[key] = _coerce(key, raw, f"$AUDIOBULLETIN_{key.upper()}")
-    values.update({k: v for k, v in flags.items() if v is not None})
-    try:
-        return Settings(**values)
-    except ConfigError as exc:
-        if path is not None and exc.where is None:
-            raise ConfigError(exc.message, where=str(path), hint=exc.hint) from None
-        raise
+            origin[key] = f"${'AUDIOBULLETIN_' + key.upper()}"
+    given = {k: v for k, v in flags.items() if v is not None}
+    values.update(given)
+    origin.update({k: f"--{k.replace('_', '-')}" for k in given})
+    return Settings(**values, origin=origin)
 

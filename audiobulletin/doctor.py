@@ -32,7 +32,7 @@ FFMPEG_FIX = "pip install --force-reinstall imageio-ffmpeg"
 FONT_FIX = "install a CJK font, e.g. apt-get install fonts-wqy-microhei"
 
 if TYPE_CHECKING:
-    from .profile import VoiceProfile
+    from .speech import SpeechOptions
 
 T = TypeVar("T")
 
@@ -152,10 +152,10 @@ class Diagnosis:
 
 def diagnose(settings: Settings, config_file: Path | None, *,
              online_timeout: float = ONLINE_TIMEOUT) -> Diagnosis:
-    """Check everything `generate` needs with these settings (`config_file`: the one in use)."""
+    """Check everything the configured engine needs (`config_file`: the config file in use)."""
     from .script.segment import Role
 
-    profile, lexicon_pinyin, problem = _load_voices(settings)
+    speech, problem = _speech_options(settings)
     config = ConfigCheck(
         config_file=config_file, engine=settings.engine, profile=settings.profile,
         profile_shipped=_same_file(settings.profile, packaged_voices_file(PROFILE_NAME)),
@@ -163,34 +163,33 @@ def diagnose(settings: Settings, config_file: Path | None, *,
         lexicon_shipped=settings.lexicon is not None
         and _same_file(settings.lexicon, packaged_voices_file(LEXICON_NAME)),
         problem=(f"{problem.where}: {problem.message}" if problem.where else problem.message) if problem else None,
-        hint=(problem.hint or "fix that file") if problem else None)
+        hint=(problem.hint or "fix that setting or file") if problem else None)
 
     def voice(engine: str) -> Voice | ConfigError:
-        if profile is None:
-            return ConfigError("no usable voice profile", hint=config.hint)
+        if speech is None:
+            return ConfigError("the settings are invalid (see config)", hint=config.hint)
         try:
-            return profile.voice_for(engine, Role.BODY)
+            return speech.profile.voice_for(engine, Role.BODY)
         except ConfigError as exc:
             return exc
 
+    lexicon = speech.lexicon.pinyin_strings() if speech and speech.lexicon else None
     return Diagnosis(config=config, ffmpeg=check_ffmpeg(),
-                     offline=check_offline_voice(voice("offline"), lexicon_pinyin),
+                     offline=check_offline_voice(voice("offline"), lexicon),
                      online=check_online_voice(settings.edge_endpoint or None, voice("edge"), online_timeout),
                      cache=check_cache(settings.cache_dir), font=check_font(settings))
 
 
-def _load_voices(settings: Settings) -> tuple[VoiceProfile | None, Mapping[str, str] | None, ConfigError | None]:
-    """The voice profile and the lexicon's pinyin table, or the ConfigError that `generate` would
-    stop with (it names the file)."""
-    from .profile import load_profile
-    from .script.reading import load_lexicon
+def _speech_options(settings: Settings) -> tuple[SpeechOptions | None, ConfigError | None]:
+    """The speech stage's options as `generate` builds them (profile and lexicon loaded, every
+    setting checked), or the ConfigError it would stop with. Publishing settings are not the
+    engine's concern: `generate` checks them itself."""
+    from .pipeline import stage_options
 
     try:
-        profile = load_profile(settings.profile)
-        lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
+        return stage_options(settings, publishing=False).speech, None
     except ConfigError as exc:
-        return None, None, exc
-    return profile, lexicon.pinyin_strings() if lexicon else None, None
+        return None, exc
 
 
 def _same_file(a: Path, b: Path) -> bool:

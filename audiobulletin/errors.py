@@ -26,9 +26,15 @@ class InputError(AudioBulletinError):
 
 
 class ConfigError(AudioBulletinError):
-    """Settings or a voice profile are invalid."""
+    """Settings or a voice profile are invalid. `setting` names the setting at fault, so the
+    command line can say where its value came from (a flag, the environment, the config file)."""
 
     exit_code = 3
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None,
+                 setting: str | None = None):
+        self.setting = setting
+        super().__init__(message, where=where, hint=hint)
 
 
 class SpeechError(AudioBulletinError):

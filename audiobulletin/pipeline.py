@@ -1,43 +1,35 @@
 """The daily job: edition file -> published episode. Each stage is timed for the benchmark.
 
-Nothing in the output folder changes until the episode is complete: it is built in a staging
-folder, swapped in with renames, then the manifest and feed are replaced atomically.
+    parse -> script -> speech -> assemble -> master -> publish
+
+This is the one place where `Settings` become each stage's own options (`stage_options`), all
+validated before any speech starts. Nothing in the output folder changes until the episode is
+complete: it is built in a staged folder, swapped in with renames, then the manifest and feeds
+are replaced atomically (publish/).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Iterator, Protocol
 
 from .assemble import assemble
 from .config import Settings
 from .edition import Edition
-from .errors import InputError, SpeechError
-from .parse import parse_file
-from .profile import load_profile
-from .publish.accessible import write_accessible_edition, write_index
-from .publish.accessible.reading import edition_title
-from .publish.chapters_json import chapter_list
-from .publish.episode_files import RADIO_DIR, radio_name, SRT_NAME, TEXT_NAME, VTT_NAME, staged_radio_cuts, write_episode_files
-from .publish.lock import output_lock
-from .publish.manifest import EpisodeRecord, episode_guid, publication_time
-from .publish.publication import publish_episode
-from .script import build_script
-from .script.reading import Lexicon, load_lexicon, to_spoken
-from .script.segment import Script
-from .speech import Speech, requests_for, speak
-from .speech.choose import build_engine
+from .errors import ConfigError, InputError, SpeechError
+from .master import EpisodeMeta, MasterOptions, master
+from .parse import ParseOptions, parse_edition
+from .publish import Episode, PublishOptions, episode_notes, output_lock, publish, staged_episode
+from .script import ScriptOptions, build_script
+from .script.reading import load_lexicon
+from .script.segment import Part, Script
+from .speech import Speech, SpeechOptions, load_profile, speak
 from .speech.voice import Clip
-
-AUDIO_NAME = "bulletin.mp3"
-ACCESSIBLE_DIR = "accessible"
 
 
 class Progress(Protocol):
@@ -52,6 +44,46 @@ class _Quiet:
     def segment_done(self, index, article, ok): pass
 
 
+@dataclass(frozen=True)
+class StageOptions:
+    """Every stage's options, built from one Settings."""
+
+    parse: ParseOptions
+    script: ScriptOptions
+    speech: SpeechOptions
+    master: MasterOptions
+    publish: PublishOptions | None
+    """None for a review (`script`, `parse`), which publishes nothing and needs no paper name."""
+
+
+def stage_options(settings: Settings, *, date: dt.date | None = None, publishing: bool = True) -> StageOptions:
+    """Each stage's options from `settings`, validated; a bad value is a ConfigError naming
+    where it came from (flag, environment variable, config file)."""
+    try:
+        lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
+        speech = SpeechOptions(profile=load_profile(settings.profile), engine=settings.engine, lexicon=lexicon,
+                               workers=settings.workers, cache_dir=settings.cache_dir,
+                               edge_endpoint=settings.edge_endpoint, edge_concurrency=settings.edge_concurrency)
+        publish_options = PublishOptions(
+            paper=settings.paper, base_url=settings.base_url, feed_title=settings.feed_title,
+            feed_description=settings.feed_description, author=settings.author,
+            owner_email=settings.owner_email, category=settings.category, language=settings.language,
+            explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
+            archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
+        return StageOptions(
+            parse=ParseOptions(paper=settings.paper if publishing else settings.paper or "本报", date=date,
+                               require_date=publishing),
+            script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
+            speech=speech,
+            master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps),
+            publish=publish_options)
+    except ConfigError as exc:
+        source = settings.source_of(exc.setting) if exc.setting else None
+        if source and exc.where is None:
+            raise ConfigError(exc.message, where=source, hint=exc.hint, setting=exc.setting) from None
+        raise
+
+
 @dataclass
 class RunReport:
     date: dt.date
@@ -60,18 +92,24 @@ class RunReport:
     duration: float = 0.0
     loudness_lufs: float | None = None
     true_peak_dbtp: float | None = None
-    articles: int = 0
+    headlines: tuple[str, ...] = ()
+    """The edition's headlines, by article index."""
     segments: int = 0
     failures: dict[int, str] = field(default_factory=dict)
+    """Segment index -> why it was not spoken."""
     skipped: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     """Spoken segments the accessible edition could not place in the text (should be none)."""
-    engines: dict[str, str] = field(default_factory=dict)
-    """Article headline -> engine(s) that voiced it."""
-    fallbacks: dict[str, str] = field(default_factory=dict)
-    """Article headline (or intro/outro) -> why the online voice gave it up."""
+    engines: dict[int, str] = field(default_factory=dict)
+    """Article index -> engine(s) that voiced it."""
+    fallbacks: dict[Part, str] = field(default_factory=dict)
+    """Part (article, intro, outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
+
+    @property
+    def articles(self) -> int:
+        return len(self.headlines)
 
 
 @contextlib.contextmanager
@@ -84,44 +122,21 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
         report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def read_edition(path: Path, settings: Settings, date: dt.date | None, *, publishing: bool = True) -> Edition:
-    """Parse the edition; publishing needs the paper's name and a date, a review does not."""
-    paper = settings.require_paper() if publishing else settings.paper or "本报"
-    edition = parse_file(path, paper=paper, date=date)
-    if publishing and edition.date is None:
-        raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
-    return edition
+def read_edition(path: Path, options: StageOptions) -> Edition:
+    return parse_edition(Path(path), options.parse)
 
 
-def lexicon_of(settings: Settings) -> Lexicon | None:
-    return load_lexicon(settings.lexicon) if settings.lexicon else None
+def script_for(edition: Edition, options: StageOptions) -> Script:
+    return build_script(edition, options.script)
 
 
-def reader_for(settings: Settings, lexicon: Lexicon | None) -> Callable[[str], str]:
-    """Written text -> reading, for the engine in use: the offline voice needs Simplified text and
-    letters in words it can say; the online voices read Latin letters themselves."""
-    offline = settings.engine == "offline"
-    return lambda text: to_spoken(text, for_offline=offline, lexicon=lexicon)
-
-
-def script_for(edition: Edition, settings: Settings, lexicon: Lexicon | None = None) -> Script:
-    lexicon = lexicon if lexicon is not None else lexicon_of(settings)
-    return build_script(edition, reading=reader_for(settings, lexicon))
-
-
-def synthesise(script: Script, settings: Settings, progress: Progress, lexicon: Lexicon | None = None) -> Speech:
-    profile = load_profile(settings.profile)
-    engine = build_engine(settings, profile, script.segments, lexicon=lexicon)
+def synthesise(script: Script, options: SpeechOptions, progress: Progress) -> Speech:
     progress.speech_started(dict(Counter(s.article for s in script.segments)))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
         progress.segment_done(index, script.segments[index].article, isinstance(result, Clip))
 
-    try:
-        return speak(engine, requests_for(script, lambda role: profile.voice_for(engine.name, role)),
-                     on_progress)
-    finally:
-        engine.close()
+    return speak(script, options, on_progress)
 
 
 def _refuse_holes(speech: Speech, total: int, engine: str) -> None:
@@ -144,69 +159,50 @@ def _check_out_dir(out_dir: Path) -> None:
 def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
              progress: Progress | None = None) -> RunReport:
     """The whole run, holding the output folder's lock (LockedError if another run has it)."""
+    options = stage_options(settings, date=date)
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     with output_lock(out_dir):
-        return _generate(edition_path, out_dir, settings, date, progress or _Quiet())
+        return _generate(Path(edition_path), out_dir, options, progress or _Quiet())
 
 
-def _generate(edition_path: Path, out_dir: Path, settings: Settings, date: dt.date | None,
-              progress: Progress) -> RunReport:
-    report = RunReport(date=date or dt.date.min, out_dir=out_dir)
+def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress) -> RunReport:
+    assert options.publish is not None
+    report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir)
     with _timed(report, progress, "parse"):
-        edition = read_edition(Path(edition_path), settings, date)
-    report.date, report.articles = edition.date, len(edition.articles)
+        edition = read_edition(edition_path, options)
+    assert edition.date is not None  # ParseOptions.require_date
+    report.date, report.headlines = edition.date, tuple(a.headline for a in edition.articles)
     with _timed(report, progress, "script"):
-        lexicon = lexicon_of(settings)
-        script = script_for(edition, settings, lexicon)
+        script = script_for(edition, options)
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
-        speech = synthesise(script, settings, progress, lexicon)
-    _refuse_holes(speech, len(script.segments), settings.engine)
+        speech = synthesise(script, options.speech, progress)
+    _refuse_holes(speech, len(script.segments), options.speech.engine)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
+    report.fallbacks = dict(speech.fallbacks)
     with _timed(report, progress, "assemble"):
         assembled = assemble(script, speech.clips)
-    fallbacks = speech.fallbacks
     del speech  # the clips now live in the assembled audio: keep one copy through mastering
     engines = assembled.timeline.engines_by_article()
-    report.engines = {a.headline: "+".join(sorted(engines.get(i, {"-"}))) for i, a in enumerate(edition.articles)}
-    report.fallbacks = {edition.articles[k].headline if isinstance(k, int) else str(k): reason
-                        for k, reason in fallbacks.items()}
+    report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
 
-    iso = edition.date.isoformat()
+    meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
+                       artist=options.publish.publisher, date=edition.date,
+                       description=episode_notes(edition, assembled.timeline))
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".staging-{iso}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with staged_episode(out_dir, edition.date) as staged:
         with _timed(report, progress, "master"):
-            mastered = _master(assembled, edition, settings, staging)
+            mastered = master(assembled, meta, staged.path, options.master)
         with _timed(report, progress, "publish"):
-            write_episode_files(staging, assembled.timeline)
-            accessible = write_accessible_edition(
-                edition, assembled.timeline, staging / AUDIO_NAME, staging / ACCESSIBLE_DIR,
-                transcripts={"WebVTT 字幕": VTT_NAME, "SRT 字幕": SRT_NAME, "纯文本文字稿": TEXT_NAME},
-                index_page=out_dir / "index.html")
-            report.unplaced = list(accessible.unplaced)
-            record = EpisodeRecord(
-                date=iso, guid=episode_guid(settings.paper, edition.date), number=0,
-                title=edition_title(edition),
-                description=_description(edition, assembled.timeline), audio=f"{iso}/{AUDIO_NAME}",
-                audio_bytes=mastered.size, duration=mastered.duration,
-                published=publication_time(edition.date).isoformat(),
-                headlines=tuple(a.headline for a in edition.articles),
-                engines=tuple(sorted({t.engine for t in assembled.timeline.segments})),
-                radio=staged_radio_cuts(staging, iso, tuple(a.headline for a in edition.articles),
-                                        bulletin_title=settings.paper))
-            publish_episode(out_dir, staging, record, settings)
-            write_index(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    report.audio = out_dir / iso / AUDIO_NAME
-    report.duration = mastered.duration
-    report.loudness_lufs, report.true_peak_dbtp = mastered.integrated_lufs, mastered.true_peak_dbtp
+            published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered), options.publish)
+    report.unplaced = list(published.unplaced)
+    report.audio = published.audio
+    assert mastered.mp3 is not None
+    report.duration = mastered.mp3.duration
+    report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp
     return report
 
 
@@ -216,31 +212,3 @@ def _preload_mastering() -> None:
     from .master import preload
 
     threading.Thread(target=preload, name="preload-master", daemon=True).start()
-
-
-ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音"}
-
-
-def _description(edition: Edition, timeline) -> str:
-    """The show notes: the paper and date, each chapter with its start time, and which voice
-    read which article (listeners hear the difference when the online voice fell back)."""
-    by_article = timeline.engines_by_article()
-    voices: dict[str, list[str]] = {}
-    for index in range(len(edition.articles)):
-        for engine in sorted(by_article.get(index, ())):
-            voices.setdefault(ENGINE_LABELS.get(engine, engine), []).append(str(index + 1))
-    voice_line = "；".join(f"第{'、'.join(n)}篇：{label}" for label, n in voices.items())
-    return (f"{edition.paper} {edition.date.isoformat()} 要目：\n{chapter_list(timeline)}"
-            + (f"\n朗读：{voice_line}" if voice_line else ""))
-
-
-def _master(assembled, edition: Edition, settings: Settings, folder: Path):
-    """The podcast MP3 and the broadcast WAVs (radio/bulletin.wav, radio/01.wav ...) in `folder`."""
-    from .master import EpisodeMeta, master_episode
-
-    meta = EpisodeMeta(title=f"{settings.paper} {edition.date.isoformat()}", album=settings.paper,
-                       artist=settings.author or settings.paper, date=edition.date,
-                       description=_description(edition, assembled.timeline))
-    return master_episode(assembled.audio, assembled.timeline, meta, mp3_path=folder / AUDIO_NAME,
-                          wav_folder=folder / RADIO_DIR, wav_stem=Path(radio_name(0)).stem,
-                          target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps).mp3

@@ -23,13 +23,12 @@ SAMPLE = ROOT / "examples" / "taiyuan-daily-2021-06-27.txt"
 
 def sample_requests(limit: int):
     from audiobulletin.config import load_settings
-    from audiobulletin.pipeline import read_edition, script_for
-    from audiobulletin.profile import load_profile
+    from audiobulletin.pipeline import read_edition, script_for, stage_options
     from audiobulletin.speech import requests_for
 
-    settings = load_settings(ROOT / "audiobulletin.toml")
-    script = script_for(read_edition(SAMPLE, settings, None), settings)
-    profile = load_profile(settings.profile)
+    options = stage_options(load_settings(ROOT / "audiobulletin.toml"), publishing=False)
+    script = script_for(read_edition(SAMPLE, options), options)
+    profile = options.speech.profile
     return requests_for(script, lambda role: profile.voice_for("edge", role))[:limit]
 
 

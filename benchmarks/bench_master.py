@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--levels", action="store_true", help="also time LAME -compression_level 0..9")
     args = parser.parse_args()
 
-    from audiobulletin.ffmpeg import audio_segment_class
+    from audiobulletin.assemble import Pcm
     from audiobulletin.master import EpisodeMeta, master_broadcast_wavs, master_episode, master_mp3, preload, prepare
     from audiobulletin.master import mp3
     from audiobulletin.master.loudness import hop_energies, integrated_from_energies, k_weighted
@@ -66,8 +66,7 @@ def main() -> None:
 
     seconds = args.minutes * 60
     x, rate = tiled(args.wav, seconds) if args.wav else (speech_like(seconds, 24000), 24000)
-    pcm = np.round(x * 32767).astype("<i2").tobytes()
-    audio = audio_segment_class()(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+    audio = Pcm(np.round(x * 32767).astype("<i2"), rate)
     duration = len(x) / rate
     bounds = np.linspace(0, duration, 9)
     timeline = Timeline((), tuple(Chapter(f"第{i}条", bounds[i], bounds[i + 1], i - 1 if i else None)

@@ -35,7 +35,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from audiobulletin.script.reading import load_lexicon, pinyin_for, to_spoken
+    from audiobulletin.script.reading import load_lexicon, to_spoken
+    from audiobulletin.speech.pinyin import pinyin_for
 
     text = SAMPLE.read_text(encoding="utf-8")
     clauses = [c for c in re.split(r"(?<=[，。；！？\n])", text) if c.strip()]

@@ -11,7 +11,7 @@ import datetime as dt
 
 import numpy as np
 
-from audiobulletin.ffmpeg import audio_segment_class
+from audiobulletin.assemble import Pcm
 from audiobulletin.master import EpisodeMeta
 from audiobulletin.script.segment import Role, Segment
 from audiobulletin.timeline import Chapter, TimedSegment, Timeline
@@ -62,10 +62,9 @@ def episode(rate: int = 24000, sentence_seconds: tuple[float, ...] = (1.6, 2.2, 
     return samples, Timeline(tuple(segments), chapters, duration, rate)
 
 
-def segment_of(samples: np.ndarray, rate: int):
-    """A pydub AudioSegment holding `samples` as 16-bit mono."""
-    pcm = np.round(np.clip(samples, -1, 32767 / 32768) * 32768).astype("<i2")
-    return audio_segment_class()(data=pcm.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+def segment_of(samples: np.ndarray, rate: int) -> Pcm:
+    """`samples` as the assembly stage hands them on: 16-bit mono PCM."""
+    return Pcm(np.round(np.clip(samples, -1, 32767 / 32768) * 32768).astype("<i2"), rate)
 
 
 def meta() -> EpisodeMeta:

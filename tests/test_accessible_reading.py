@@ -120,11 +120,10 @@ def test_the_real_script_of_the_sample_edition_aligns_completely(sample_path):
 
     from audiobulletin.assemble import assemble
     from audiobulletin.parse import parse_file
-    from audiobulletin.script import build_script
-    from audiobulletin.script.reading import to_spoken
+    from audiobulletin.script import ScriptOptions, build_script
 
     edition = parse_file(sample_path, paper="太原日报", date=dt.date(2021, 6, 27))
-    script = build_script(edition, reading=lambda text: to_spoken(text, for_offline=True, lexicon=None))
+    script = build_script(edition, ScriptOptions(for_offline=True))
     timeline = assemble(script, {i: tone_clip(2) for i in range(len(script.segments))}).timeline
     reading = read_edition(edition, timeline)
     assert reading.unplaced == ()

@@ -4,9 +4,8 @@ import pytest
 from audiobulletin.assemble import CUE_GAP_MS, LEAD_IN_MS, TAIL_MS, assemble
 from audiobulletin.earcon import headline_cue
 from audiobulletin.parse import parse_file
-from audiobulletin.profile import load_profile
 from audiobulletin.script import build_script
-from audiobulletin.speech import requests_for, speak
+from audiobulletin.speech import load_profile, render, requests_for
 from tone_engine import RATE, ToneEngine
 
 
@@ -17,7 +16,7 @@ def rendered(sample_path=None):
 
     script = build_script(parse_file(SAMPLE, paper="太原日报"))
     profile = load_profile(Settings().profile)
-    speech = speak(ToneEngine(), requests_for(script, lambda role: profile.voice_for("offline", role)))
+    speech = render(ToneEngine(), requests_for(script, lambda role: profile.voice_for("offline", role)))
     return script, speech, assemble(script, speech.clips)
 
 
@@ -35,14 +34,14 @@ def test_timeline_is_exact_and_in_order(rendered):
         expected = a.segment.pause_after_ms / 1000 + (
             (len(headline_cue(RATE)) / 2 / RATE + CUE_GAP_MS / 1000) if b.segment.cue else 0)
         assert gap == pytest.approx(expected, abs=1.5 / RATE)
-    assert assembled.audio.frame_rate == RATE
-    assert len(assembled.audio.raw_data) / 2 / RATE == pytest.approx(timeline.duration, abs=1e-9)
+    assert assembled.pcm.rate == RATE and assembled.pcm.samples.dtype == np.dtype("<i2")
+    assert assembled.pcm.duration == pytest.approx(timeline.duration, abs=1e-9)
     assert timeline.duration - timeline.segments[-1].end == pytest.approx(TAIL_MS / 1000, abs=1 / RATE)
 
 
 def test_audio_at_a_segment_is_that_segments_clip(rendered):
     script, speech, assembled = rendered
-    pcm = np.frombuffer(assembled.audio.raw_data, "<i2")
+    pcm = assembled.pcm.samples
     for index in (0, 7, len(script.segments) - 1):
         timed = assembled.timeline.segments[index]
         start = round(timed.start * RATE)

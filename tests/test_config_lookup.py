@@ -18,9 +18,9 @@ from audiobulletin.config import (
     voices_file,
 )
 from audiobulletin.errors import ConfigError
-from audiobulletin.profile import load_profile
 from audiobulletin.script.reading import load_lexicon
 from audiobulletin.script.segment import Role
+from audiobulletin.speech import load_profile
 
 REPO_VOICES = Path(__file__).resolve().parents[1] / "voices"
 

@@ -12,8 +12,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from audiobulletin.cli import cli
-from audiobulletin.master.readback import chapters as ffmpeg_chapters
-from audiobulletin.master.readback import ebur128, stream_info
+from readback import chapters as ffmpeg_chapters
+from readback import ebur128, stream_info
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITION = """\

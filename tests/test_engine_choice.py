@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audiobulletin.config import Settings
 from audiobulletin.parse import parse_text
-from audiobulletin.profile import load_profile
 from audiobulletin.script import build_script
-from audiobulletin.speech import requests_for, speak
+from audiobulletin.speech import SpeechOptions, load_profile, render, requests_for
 from audiobulletin.speech.choose import build_engine
 from audiobulletin.speech.edge import Backoff
 from edge_server import DROP, edge_server, edge_server_session  # noqa: F401
@@ -35,10 +33,10 @@ def script():
 
 
 def voice_it(choice: str, script, endpoint: str, cache_dir: Path):
-    settings = Settings(engine=choice, edge_endpoint=endpoint, workers=1, cache_dir=cache_dir)
-    engine = build_engine(settings, PROFILE, script.segments, edge_backoff=Backoff(0.01, 0.05))
+    options = SpeechOptions(PROFILE, engine=choice, edge_endpoint=endpoint, workers=1, cache_dir=cache_dir)
+    engine = build_engine(options, script.segments, edge_backoff=Backoff(0.01, 0.05))
     try:
-        return speak(engine, requests_for(script, lambda role: PROFILE.voice_for(engine.name, role)))
+        return render(engine, requests_for(script, lambda role: PROFILE.voice_for(engine.name, role)))
     finally:
         engine.close()
 

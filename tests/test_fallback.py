@@ -153,24 +153,23 @@ def test_the_engine_form_with_caches_tries_online_again_on_the_next_run(edge_ser
 def test_build_engine_follows_the_engine_choice(tmp_path):
     from pathlib import Path
 
-    from audiobulletin.config import Settings
-    from audiobulletin.profile import load_profile
-    from audiobulletin.script.segment import Segment
-    from audiobulletin.speech.choose import article_key, build_engine
+    from audiobulletin.script.segment import Part, Segment
+    from audiobulletin.speech import SpeechOptions, load_profile
+    from audiobulletin.speech.choose import build_engine
 
     profile = load_profile(Path(__file__).parents[1] / "voices" / "default.toml")
     segments = [Segment(role, text, text, article) for article, role, text in SCRIPT]
     endpoint = "ws://127.0.0.1:9/edge/v1"
-    edge = build_engine(Settings(engine="edge", edge_endpoint=endpoint, edge_concurrency=2, cache_dir=tmp_path),
-                        profile, segments)
+    edge = build_engine(SpeechOptions(profile, engine="edge", edge_endpoint=endpoint, edge_concurrency=2,
+                                      cache_dir=tmp_path), segments)
     assert isinstance(edge, CachedEngine) and isinstance(edge.inner, EdgeEngine)
     assert (edge.name, edge.inner.endpoint, edge.inner.concurrency, edge.cache.root) == ("edge", endpoint, 2, tmp_path)
-    assert [article_key(s) for s in segments[:2]] == ["intro", 0]
+    assert [s.part for s in segments[:2]] == [Part(None, Role.INTRO), Part(0)]
 
     pytest.importorskip("audiobulletin.speech.offline")
-    offline = build_engine(Settings(engine="offline", edge_endpoint=endpoint), profile, segments)
+    offline = build_engine(SpeechOptions(profile, engine="offline", edge_endpoint=endpoint), segments)
     assert offline.name == "offline" and not isinstance(offline.inner, EdgeEngine)
-    auto = build_engine(Settings(engine="auto"), profile, segments)
+    auto = build_engine(SpeechOptions(profile, engine="auto"), segments)
     assert isinstance(auto, FallbackEngine) and auto.name == "edge"
     assert auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE])) == profile.voice_for("offline", Role.HEADLINE)
 

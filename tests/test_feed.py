@@ -4,7 +4,7 @@ import io
 import podcastparser
 import pytest
 
-from audiobulletin.config import Settings
+from audiobulletin.publish import PublishOptions
 from audiobulletin.publish.feed import feed_xml
 from audiobulletin.publish.manifest import (EpisodeRecord, episode_guid, load_manifest, publication_time,
                                             save_manifest, upsert)
@@ -20,7 +20,7 @@ def _record(day: int, title="第一期", size=12345) -> EpisodeRecord:
 
 @pytest.fixture
 def settings():
-    return Settings(paper="太原日报", base_url="https://news.example.org/audio", author="太原日报社")
+    return PublishOptions(paper="太原日报", base_url="https://news.example.org/audio", author="太原日报社")
 
 
 def test_feed_fields_read_back_with_podcastparser(settings):

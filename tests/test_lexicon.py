@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from audiobulletin.errors import ConfigError
-from audiobulletin.script.reading import Lexicon, load_lexicon, pinyin_for, to_spoken
+from audiobulletin.script.reading import Lexicon, load_lexicon, to_spoken
+from audiobulletin.speech.pinyin import pinyin_for
 
 SHIPPED = Path(__file__).resolve().parent.parent / "voices" / "lexicon.toml"
 

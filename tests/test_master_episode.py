@@ -6,7 +6,9 @@ import pytest
 
 from audiobulletin import ffmpeg
 from audiobulletin.errors import AudioError
-from audiobulletin.master import PODCAST_LUFS, RADIO_LUFS, master_episode, preload, readback
+import readback
+from audiobulletin.assemble import Assembled
+from audiobulletin.master import PODCAST_LUFS, RADIO_LUFS, master, preload
 
 from master_audio import episode, meta, segment_of
 
@@ -16,11 +18,11 @@ RATE = 24000
 def test_mp3_and_radio_wavs_in_one_pass(tmp_path):
     preload()
     samples, timeline = episode(RATE)
-    mastered = master_episode(segment_of(samples, RATE), timeline, meta(), mp3_path=tmp_path / "bulletin.mp3",
-                              wav_folder=tmp_path / "radio", wav_stem="bulletin")
-    assert mastered.mp3.path.exists()
+    mastered = master(Assembled(segment_of(samples, RATE), timeline), meta(), tmp_path)
+    assert mastered.mp3.path == tmp_path / "bulletin.mp3"
     assert readback.ebur128(mastered.mp3.path).integrated == pytest.approx(PODCAST_LUFS, abs=0.5)
-    assert [w.name for w in mastered.wavs] == ["bulletin.wav", "01.wav", "02.wav"]
+    assert [(w.path.relative_to(tmp_path).as_posix(), w.article) for w in mastered.wavs] == [
+        ("radio/bulletin.wav", None), ("radio/01.wav", 0), ("radio/02.wav", 1)]
     assert all(w.integrated_lufs == pytest.approx(RADIO_LUFS, abs=0.05) for w in mastered.wavs)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bulletin.mp3", "radio"]
 

@@ -8,7 +8,8 @@ import wave
 import numpy as np
 import pytest
 
-from audiobulletin.master import loudness, measure, readback, truepeak
+import readback
+from audiobulletin.master import loudness, measure, truepeak
 
 from master_audio import voice
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from audiobulletin.errors import AudioError
-from audiobulletin.master import PODCAST_LUFS, master_mp3, mp3, readback
+import readback
+from audiobulletin.master import PODCAST_LUFS, master_mp3, mp3
 from audiobulletin.master.lametag import crc16, frame_header, read_info
 
 from master_audio import episode, meta, onset, segment_of

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiobulletin.script.reading import Lexicon, pinyin_for, to_spoken
+from audiobulletin.script.reading import Lexicon, to_spoken
+from audiobulletin.speech.pinyin import pinyin_for
 
 # Classic news polyphones, underlying tones (sandhi off) so each reading shows plainly.
 POLYPHONES = [

@@ -12,10 +12,11 @@ import pytest
 from lxml import etree
 from timelines import sample_timeline
 
-from audiobulletin.config import Settings
+from audiobulletin.atomic import StagedFolder
 from audiobulletin.errors import ConfigError, PublishError
-from audiobulletin.publish.episode_files import radio_name, staged_radio_cuts, write_episode_files
-from audiobulletin.publish.manifest import (EpisodeRecord, episode_guid, load_manifest,
+from audiobulletin.publish import PublishOptions
+from audiobulletin.publish.episode_files import write_episode_files
+from audiobulletin.publish.manifest import (EpisodeRecord, RadioCut, episode_guid, load_manifest,
                                             podcast_guid, publication_time)
 from audiobulletin.publish.podcast_ns import ITUNES_NS, PODCAST_NS
 from audiobulletin.publish.publication import publish_episode
@@ -24,10 +25,10 @@ BASE = "https://news.example.org/audio/"
 NS = {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
 
 
-def settings(**changes) -> Settings:
+def settings(**changes) -> PublishOptions:
     values = dict(paper="太原日报", base_url=BASE, author="太原日报社", keep_episodes=2,
                   owner_email="editor@example.org")
-    return Settings(**{**values, **changes})
+    return PublishOptions(**{**values, **changes})
 
 
 def write_wav(path: Path, seconds: float, level: int = 1000) -> None:
@@ -37,27 +38,29 @@ def write_wav(path: Path, seconds: float, level: int = 1000) -> None:
         w.writeframes(int(level).to_bytes(2, "little", signed=True) * int(48000 * seconds))
 
 
-def stage(out_dir: Path, day: int, mp3: bytes = b"ID3 fake mp3 " * 100) -> tuple[Path, EpisodeRecord]:
-    """A complete date folder as the pipeline stages it, and its record."""
+def stage(out_dir: Path, day: int, mp3: bytes = b"ID3 fake mp3 " * 100) -> tuple[StagedFolder, EpisodeRecord]:
+    """A complete date folder as the pipeline stages it (mastering wrote the MP3 and WAVs), and its record."""
     date = dt.date(2021, 6, day)
     iso = date.isoformat()
-    staging = out_dir / f".staging-{iso}"
+    staging = out_dir / f".{iso}.staging-test"
     staging.mkdir(parents=True)
     (staging / "bulletin.mp3").write_bytes(mp3)
     write_episode_files(staging, sample_timeline())
-    for number in (0, 1, 2):
-        write_wav(staging / radio_name(number), 0.1 * (number + 1))
-    cuts = staged_radio_cuts(staging, iso, ("我市老旧小区改造全面提速", "晋阳湖公园开园"), "太原日报")
+    cuts = []
+    for number, title in enumerate(("太原日报", "我市老旧小区改造全面提速", "晋阳湖公园开园")):
+        name = "radio/bulletin.wav" if number == 0 else f"radio/{number:02d}.wav"
+        write_wav(staging / name, 0.1 * (number + 1))
+        cuts.append(RadioCut(number, title, f"{iso}/{name}", (staging / name).stat().st_size, 0.1 * (number + 1)))
     record = EpisodeRecord(date=iso, guid=episode_guid("太原日报", date), number=0, title=f"太原日报 {iso}",
                            description="要目：\n00:00 导语", audio=f"{iso}/bulletin.mp3", audio_bytes=len(mp3),
                            duration=62.55, published=publication_time(date).isoformat(),
                            radio=tuple(cuts))
-    return staging, record
+    return StagedFolder(staging, out_dir / iso, PublishError), record
 
 
-def publish(out_dir: Path, day: int, s: Settings | None = None, **kw) -> EpisodeRecord:
-    staging, record = stage(out_dir, day, **kw)
-    return publish_episode(out_dir, staging, record, s or settings())
+def publish(out_dir: Path, day: int, s: PublishOptions | None = None, **kw) -> EpisodeRecord:
+    staged, record = stage(out_dir, day, **kw)
+    return publish_episode(out_dir, staged, record, s or settings())
 
 
 def local(out_dir: Path, url: str) -> Path:
@@ -101,7 +104,7 @@ def test_regenerating_a_date_is_idempotent(tmp_path):
     again = publish(tmp_path, 27)
     assert again.number == 2
     assert {name: (tmp_path / name).read_bytes() for name in files} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2021-06-26", "2021-06-27", *files])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2021-06-26", "2021-06-27", "index.html", *files])
 
 
 def test_retention_removes_old_folders_but_never_renumbers(tmp_path):
@@ -165,7 +168,7 @@ def test_radio_feed_lists_stable_cuts(tmp_path):
     assert feed.entries[1].title == "2021-06-27 01 我市老旧小区改造全面提速"
     assert feed.entries[1].tags[0].term == "NEWS"
     durations = [c.duration for c in load_manifest(tmp_path)["2021-06-27"].radio]
-    assert durations == [0.1, 0.2, 0.3]  # read back from the WAV headers
+    assert durations == pytest.approx([0.1, 0.2, 0.3])  # as mastering reported them
     publish(tmp_path, 27)  # regenerated: same GUIDs
     assert [e["guid"] for e in podcastparser.parse(BASE, io.BytesIO((tmp_path / "radio.xml").read_bytes()))["episodes"]] == guids
 
@@ -177,10 +180,15 @@ def test_podcast_guid_survives_a_new_base_url(tmp_path):
     assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
 
 
-def test_unreadable_broadcast_wav_is_a_publish_error(tmp_path):
-    (tmp_path / "radio").mkdir()
-    (tmp_path / "radio" / "01.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+def test_an_unreadable_edition_in_the_index_fails_before_anything_is_replaced(tmp_path):
+    """The index of editions is rendered before the swap: exit 6 leaves the previous feed as it was."""
+    publish(tmp_path, 26)
+    broken = tmp_path / "2021-06-26" / "accessible" / "accessible-edition.json"
+    broken.parent.mkdir()
+    broken.write_text("{not json", encoding="utf-8")
+    snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     with pytest.raises(PublishError) as info:
-        staged_radio_cuts(tmp_path, "2021-06-27", ("标题",), "太原日报")
-    assert "01.wav" in str(info.value) and info.value.exit_code == 6
-    assert staged_radio_cuts(tmp_path, "2021-06-27", (), "太原日报") == ()  # no articles asked for
+        publish(tmp_path, 27)
+    assert info.value.exit_code == 6 and "accessible-edition.json" in str(info.value)
+    after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".staging" not in str(p)}
+    assert after == snapshot and not (tmp_path / "2021-06-27").exists()

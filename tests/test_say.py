@@ -28,7 +28,7 @@ class OfflineToneEngine(ToneEngine):
 
 @pytest.fixture
 def tone_engine(monkeypatch):
-    monkeypatch.setattr("audiobulletin.cli.say.make_engine", lambda *args: OfflineToneEngine())
+    monkeypatch.setattr("audiobulletin.speech.choose.build_engine", lambda *args, **kw: OfflineToneEngine())
     monkeypatch.delenv("AUDIOBULLETIN_CONFIG", raising=False)
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)  # voices/default.toml
     return OfflineToneEngine

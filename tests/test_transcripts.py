@@ -3,6 +3,7 @@ import re
 import pytest
 import webvtt
 
+from audiobulletin.clock import timestamp
 from audiobulletin.publish import transcripts
 from audiobulletin.publish.transcripts import MAX_LINE, caption_cues, plain_text, srt, webvtt as to_vtt
 
@@ -108,8 +109,8 @@ def test_webvtt_from_srt_reader_agrees(timeline, tmp_path):
 
 
 def test_timestamps_past_an_hour():
-    assert transcripts._clock(3_723_004, ".") == "01:02:03.004"
-    assert transcripts._clock(0, ",") == "00:00:00,000"
+    assert timestamp(3_723_004, ".") == "01:02:03.004"
+    assert timestamp(0, ",") == "00:00:00,000"
 
 
 def test_plain_text_has_headline_blocks_and_paragraphs(timeline):

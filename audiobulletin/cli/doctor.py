@@ -7,9 +7,10 @@ import json
 
 import click
 
-from ..config import ENGINE_CHOICES, find_config
+from ..config import find_config
 from ..doctor import Check, Diagnosis, diagnose
 from ..errors import EngineNotReady
+from ..speech import ENGINE_CHOICES
 from . import pass_app
 from .cache import human_size
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..clock import player_time, to_ms
 from ..pipeline import generate
+from ..speech import ENGINE_CHOICES
 from . import pass_app
 from .options import date_option, edition_file, paper_option
 
@@ -53,7 +55,7 @@ class BarProgress:
               show_default=True, help="Output folder (feed.xml, one folder per date).")
 @date_option
 @paper_option
-@click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
               help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--workers", type=click.IntRange(1, 64), help="Offline voice worker processes.")
 @click.option("--base-url", help="Public URL of the output folder, for feed links.")
@@ -73,16 +75,15 @@ def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet
         report = generate(Path(edition), out_dir, settings, date=date, progress=progress)
     finally:
         progress.close()
-    minutes, seconds = divmod(round(report.duration), 60)
     click.echo(f"published {report.date.isoformat()}: {report.articles} articles, "
-               f"{report.segments} segments, {minutes}:{seconds:02d} "
+               f"{report.segments} segments, {player_time(to_ms(report.duration))} "
                f"at {report.loudness_lufs:.1f} LUFS -> {report.audio}")
-    for headline, engines in report.engines.items():
-        click.echo(f"  {engines:>8}  {headline}")
+    for index, engines in report.engines.items():
+        click.echo(f"  {engines:>8}  {report.headlines[index]}")
     if report.fallbacks:
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
         click.echo(f"note: the offline voice read {len(report.fallbacks)} part(s) the online voice failed "
-                   f"({', '.join(report.fallbacks)}); first failure: {first}", err=True)
+                   f"({', '.join(map(str, report.fallbacks))}); first failure: {first}", err=True)
     for text in report.unplaced:
         click.echo(f"warning: not placed in the accessible edition: {text}", err=True)
     for index, message in sorted(report.failures.items()):

@@ -7,17 +7,16 @@ from pathlib import Path
 
 import click
 
-from ..parse import parse_file
-from ..pipeline import script_for
+from ..pipeline import read_edition, script_for, stage_options
 from . import pass_app
 from .options import date_option, edition_file, paper_option
 
 
-def _with_segments(parsed, settings) -> dict:
+def _with_segments(parsed, options) -> dict:
     """The edition as JSON, each article with its spoken segments (text as written and as it
     will be read) so a newsroom can review readings; intro and outro segments at the top."""
     data = parsed.to_json()
-    script = script_for(parsed, settings)
+    script = script_for(parsed, options)
     rows: dict = {}
     for segment in script.segments:
         rows.setdefault(segment.article, []).append(
@@ -42,10 +41,10 @@ def command(app, edition, date, paper, as_json):
     Example:
       audiobulletin parse examples/taiyuan-daily-2021-06-27.txt --json
     """
-    settings = app.settings(paper=paper)
-    parsed = parse_file(Path(edition), paper=settings.paper, date=date)
+    options = stage_options(app.settings(paper=paper), date=date, publishing=False)
+    parsed = read_edition(Path(edition), options)
     if as_json:
-        click.echo(json.dumps(_with_segments(parsed, settings), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_with_segments(parsed, options), ensure_ascii=False, indent=2))
         return
     for number, article in enumerate(parsed.articles, start=1):
         click.echo(f"{number}. {article.headline}  (line {article.line})")

@@ -9,35 +9,24 @@ import click
 
 from ..atomic import atomic_path
 from ..errors import SpeechError
-from ..pipeline import lexicon_of, reader_for
-from ..profile import VoiceProfile, load_profile
-from ..script.segment import Role, Segment
+from ..pipeline import stage_options
+from ..script.segment import ChapterPlan, Role, Script, Segment
 from ..script.sentences import speakable
-from ..speech import speak
-from ..speech.choose import build_engine
-from ..speech.engine import SpeechRequest
+from ..speech import ENGINE_CHOICES, speak
 from ..speech.voice import Clip
 from . import pass_app
 
 
-def make_engine(settings, profile: VoiceProfile, segment: Segment, lexicon):
-    """The engine `generate` would use for this one segment (cache and fallback included)."""
-    return build_engine(settings, profile, [segment], lexicon=lexicon)
-
-
 def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Clip]:
-    """Normalise `text` as the script stage would, speak it, write a mono 16-bit WAV to `out`.
+    """Normalise `text` as the script stage would, speak it with the engine `generate` would use
+    (cache and fallback included), write a mono 16-bit WAV to `out`.
     Returns the reading that was spoken and the clip."""
-    lexicon = lexicon_of(settings)
-    spoken = reader_for(settings, lexicon)(text)
+    options = stage_options(settings, publishing=False)
+    spoken = options.script.reading()(text)
     if not speakable(spoken):
         raise SpeechError("nothing to speak", where=repr(text))
-    profile = load_profile(settings.profile)
-    engine = make_engine(settings, profile, Segment(role, text, spoken, None), lexicon)
-    try:
-        speech = speak(engine, [SpeechRequest(0, spoken, profile.voice_for(engine.name, role))])
-    finally:
-        engine.close()
+    script = Script(segments=(Segment(role, text, spoken, None),), chapters=(ChapterPlan(text, 0, None),))
+    speech = speak(script, options.speech)
     if speech.failures:
         raise speech.failures[0]
     clip = speech.clips[0]
@@ -53,7 +42,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Cl
 @click.argument("text")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
               show_default=True, help="WAV file to write.")
-@click.option("--engine", type=click.Choice(["auto", "edge", "offline"]),
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
               help="Speech engine (default: `engine` in the config file, else auto).")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BODY.value,
               show_default=True, help="Which voice of the profile reads it.")

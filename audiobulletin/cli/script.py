@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import read_edition, script_for
+from ..pipeline import read_edition, script_for, stage_options
 from . import pass_app
 from .options import date_option, edition_file, paper_option
 
@@ -26,9 +26,8 @@ def command(app, edition, date, paper, as_json, changed):
     Example:
       audiobulletin script examples/taiyuan-daily-2021-06-27.txt --changed
     """
-    settings = app.settings(paper=paper)
-    parsed = read_edition(Path(edition), settings, date, publishing=False)
-    script = script_for(parsed, settings)
+    options = stage_options(app.settings(paper=paper), date=date, publishing=False)
+    script = script_for(read_edition(Path(edition), options), options)
     rows = [s for s in script.segments if not changed or s.spoken != s.text]
     if as_json:
         click.echo(json.dumps([{"index": script.segments.index(s), "role": s.role.value, "article": s.article,

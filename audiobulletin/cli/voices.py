@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..profile import load_profile
+from ..speech import load_profile
 from ..speech.catalogue import fetch_online, load_catalogue
 from . import pass_app
 

@@ -1,14 +1,51 @@
 """Mastering and export: loudness, the podcast MP3 with ID3 chapters, broadcast WAVs for radio.
 
-Takes the assembled episode (a pydub AudioSegment) and its Timeline; never imports publish.
-Heavy modules (numpy, scipy, mutagen) load when a function is called, not on import.
+    mastered = master(assembled, meta, staging_folder, MasterOptions(target_lufs=-19.0))
+    mastered.mp3.path   # staging_folder/bulletin.mp3
+    mastered.wavs       # staging_folder/radio/bulletin.wav, radio/01.wav ... (one per article)
+
+Takes the assembled episode (numpy PCM) and its Timeline; never imports publish. The files it
+writes, and their names, are in what it returns. Heavy modules (numpy, scipy, mutagen) load when
+a function is called, not on import.
 """
 
 from __future__ import annotations
 
-from .episode import (PODCAST_LUFS, RADIO_LUFS, Mastered, Prepared, master_broadcast_wavs, master_episode,
-                      master_mp3, prepare, wav_names)
-from .model import EpisodeMeta, Loudness, MasteredFile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..assemble import Assembled
+from ..errors import ConfigError
+from .episode import (MP3_NAME, PODCAST_LUFS, RADIO_DIR, RADIO_LUFS, Mastered, Prepared, master_broadcast_wavs,
+                      master_episode, master_mp3, prepare, wav_names)
+from .model import MP3_BITRATES, EpisodeMeta, Loudness, MasteredFile
+
+
+@dataclass(frozen=True)
+class MasterOptions:
+    """How loud, and at what bit rate, the podcast MP3 is made (the radio WAVs follow EBU R128)."""
+
+    target_lufs: float = PODCAST_LUFS
+    """Podcast loudness target, integrated LUFS (mono speech)."""
+    bitrate_kbps: int = 64
+    """MP3 bit rate, one of MP3_BITRATES."""
+
+    def __post_init__(self):
+        if self.bitrate_kbps not in MP3_BITRATES:
+            raise ConfigError(f"bitrate_kbps must be one of {', '.join(map(str, MP3_BITRATES))}, "
+                              f"got {self.bitrate_kbps}", setting="bitrate_kbps")
+        if not -40 <= self.target_lufs <= -5:
+            raise ConfigError(f"target_lufs must be -40..-5, got {self.target_lufs}", setting="target_lufs")
+
+
+def master(assembled: Assembled, meta: EpisodeMeta, folder: Path, options: MasterOptions = MasterOptions(),
+           ) -> Mastered:
+    """The stage's entry: the podcast MP3 (`folder`/bulletin.mp3) and the broadcast WAVs
+    (`folder`/radio/), all from one analysis of the episode."""
+    folder = Path(folder)
+    return master_episode(assembled.pcm, assembled.timeline, meta, mp3_path=folder / MP3_NAME,
+                          wav_folder=folder / RADIO_DIR, target_lufs=options.target_lufs,
+                          bitrate_kbps=options.bitrate_kbps)
 
 
 def preload() -> None:
@@ -28,5 +65,6 @@ def measure(samples, rate: int) -> Loudness:
     return _measure(samples, rate)
 
 
-__all__ = ["EpisodeMeta", "Loudness", "Mastered", "MasteredFile", "PODCAST_LUFS", "Prepared", "RADIO_LUFS",
-           "master_broadcast_wavs", "master_episode", "master_mp3", "measure", "preload", "prepare", "wav_names"]
+__all__ = ["EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered", "MasteredFile",
+           "PODCAST_LUFS", "Prepared", "RADIO_DIR", "RADIO_LUFS", "master", "master_broadcast_wavs",
+           "master_episode", "master_mp3", "measure", "preload", "prepare", "wav_names"]

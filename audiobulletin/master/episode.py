@@ -15,11 +15,16 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .. import __version__
 from ..errors import AudioError
 from ..timeline import Chapter, Timeline
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..assemble import Pcm
 from .model import EpisodeMeta, Loudness, MasteredFile
 
 PODCAST_LUFS = -19.0
@@ -32,6 +37,10 @@ RADIO_LUFS = -23.0
 RADIO_CEILING = -1.5
 """True-peak ceiling before resampling to 48 kHz and rounding to 16 bits (R128: <= -1 dBTP)."""
 RADIO_RATE = 48000
+MP3_NAME = "bulletin.mp3"
+"""The podcast MP3 in the episode's folder."""
+RADIO_DIR = "radio"
+"""The broadcast WAVs' folder in the episode's folder."""
 _TIMELINE_SLACK = 0.05  # seconds the Timeline may differ from the audio before it is refused
 
 
@@ -39,9 +48,9 @@ _TIMELINE_SLACK = 0.05  # seconds the Timeline may differ from the audio before 
 class Prepared:
     """The episode as float samples and their K-weighting, shared by every deliverable."""
 
-    samples: "np.ndarray"  # noqa: F821 - numpy is imported lazily
+    samples: "np.ndarray"
     rate: int
-    weighted: "np.ndarray"  # noqa: F821
+    weighted: "np.ndarray"
 
     @property
     def duration(self) -> float:
@@ -69,15 +78,15 @@ def _one_blas_thread(function: Callable) -> Callable:
     return limited
 
 
-def prepare(audio) -> Prepared:
-    """Samples of a pydub AudioSegment (mono, any rate) and their K-weighting."""
+def prepare(audio: "Pcm | Prepared") -> Prepared:
+    """Float samples of the assembled PCM and their K-weighting."""
     if isinstance(audio, Prepared):
         return audio
     from .loudness import k_weighted
     from .pcm import samples_of
 
-    samples, rate = samples_of(audio)
-    return Prepared(samples, rate, k_weighted(samples, rate))
+    samples = samples_of(audio)
+    return Prepared(samples, audio.rate, k_weighted(samples, audio.rate))
 
 
 def _check(prepared: Prepared, timeline: Timeline) -> None:
@@ -92,7 +101,7 @@ def master_mp3(audio, timeline: Timeline, meta: EpisodeMeta, path: Path, *, targ
                ceiling_dbtp: float = PODCAST_CEILING, workers: int | None = None) -> MasteredFile:
     """Loudness-normalised, chapter-tagged podcast MP3 at `path` (written atomically).
 
-    `audio` is the assembled pydub AudioSegment (or a `prepare`d one); `workers` is how many
+    `audio` is the assembled PCM (or a `prepare`d one); `workers` is how many
     encoder processes may share the work (default: one per CPU).
     """
     return _mp3_render(prepare(audio), timeline, meta, path, target_lufs=target_lufs, bitrate_kbps=bitrate_kbps,
@@ -121,14 +130,15 @@ def _mp3_render(prepared: Prepared, timeline: Timeline, meta: EpisodeMeta, path:
     return encode
 
 
-def _result(path: Path, duration: float, loudness: Loudness, chapter: int | None = None) -> MasteredFile:
+def _result(path: Path, duration: float, loudness: Loudness, chapter: Chapter | None = None,
+            index: int | None = None) -> MasteredFile:
     return MasteredFile(path, path.stat().st_size, duration, loudness.integrated, loudness.true_peak,
-                        chapter, loudness.loudness_range)
+                        index, loudness.loudness_range, chapter.article if chapter else None)
 
 
 def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]:
     """File names by chapter index (None: the whole bulletin): `{stem}.wav`, then `01.wav`,
-    `02.wav` ... by article number, as publish expects them (radio/bulletin.wav, radio/01.wav).
+    `02.wav` ... by article number (radio/bulletin.wav, radio/01.wav in the episode's folder).
     Chapters without an article (the intro) get no file of their own."""
     names: dict[int | None, str] = {None: f"{stem}.wav"}
     for index, chapter in enumerate(chapters):
@@ -202,13 +212,16 @@ class _Texts:
     def __init__(self, meta: EpisodeMeta, chapters: tuple[Chapter, ...]):
         from .bwf import ascii_text
 
-        self.meta = meta
+        self.meta, self.chapters = meta, chapters
         self.titles = [meta.title] + [c.title for c in chapters]
         self.ascii_titles = [ascii_text(t) for t in self.titles]
         self.ascii_episode = self.ascii_titles[0]
         self.ascii_artist = ascii_text(meta.artist)
         self.ascii_album = ascii_text(meta.album)
         self.ascii_description = ascii_text(meta.description)
+
+    def chapter(self, index: int | None) -> Chapter | None:
+        return None if index is None else self.chapters[index]
 
     def title(self, chapter: int | None) -> str:
         return self.titles[0 if chapter is None else chapter + 1]
@@ -247,7 +260,7 @@ def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Lo
     with atomic_path(path, error=AudioError) as temp, open(temp, "wb") as out:
         out.write(head)
         out.write(memoryview(pcm).cast("B"))  # 16-bit mono: always an even size, no pad byte
-    return _result(path, len(pcm) / RADIO_RATE, loudness, chapter)
+    return _result(path, len(pcm) / RADIO_RATE, loudness, texts.chapter(chapter), chapter)
 
 
 def _sound_span(pcm, threshold: int = 33, chunk: int = RADIO_RATE) -> tuple[int, int]:

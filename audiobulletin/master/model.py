@@ -71,6 +71,8 @@ class MasteredFile:
     """Index into Timeline.chapters for a per-chapter cut; None for the whole episode."""
     loudness_range: float = 0.0
     """EBU loudness range of the mastered PCM, LU."""
+    article: int | None = None
+    """For a per-article cut: the article's index in the edition."""
 
     @property
     def name(self) -> str:

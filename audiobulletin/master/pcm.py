@@ -1,30 +1,24 @@
-"""The assembled audio as a float32 numpy array (full scale = 1.0), without copying more than once."""
+"""The assembled 16-bit PCM as float32 samples (full scale = 1.0), converted once."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import AudioError
 
-_DTYPES = {1: np.uint8, 2: np.dtype("<i2"), 4: np.dtype("<i4")}
+if TYPE_CHECKING:
+    from ..assemble import Pcm
 
 
-def samples_of(audio) -> tuple[np.ndarray, int]:
-    """(mono float32 samples, rate) of a pydub AudioSegment; several channels are averaged."""
-    width, channels, rate = audio.sample_width, audio.channels, audio.frame_rate
-    if width not in _DTYPES:
-        raise AudioError(f"unsupported sample width of {width} bytes", hint="assemble 16-bit PCM")
-    raw = np.frombuffer(audio.raw_data, dtype=_DTYPES[width])
-    if width == 1:  # 8-bit WAV data is unsigned
-        x = (raw.astype(np.float32) - 128.0) / 128.0
-    else:
-        x = raw.astype(np.float32)
-        x *= np.float32(1.0 / (1 << (8 * width - 1)))
-    if channels > 1:
-        x = x[: len(x) // channels * channels].reshape(-1, channels).mean(axis=1, dtype=np.float32)
-    if not len(x):
+def samples_of(pcm: "Pcm") -> np.ndarray:
+    """Mono float32 samples of the assembled PCM."""
+    if not len(pcm.samples):
         raise AudioError("the assembled audio is empty", hint="check the script and speech stages")
-    return x, rate
+    x = pcm.samples.astype(np.float32)
+    x *= np.float32(1.0 / (1 << 15))
+    return x
 
 
 def span(start: float, end: float, rate: int, length: int) -> tuple[int, int]:

@@ -1,9 +1,13 @@
-"""Parse stage: an edition file -> Edition (articles with headlines, bylines, paragraphs)."""
+"""Parse stage: an edition file -> Edition (articles with headlines, bylines, paragraphs).
+
+    edition = parse_edition(Path("2021-06-27.txt"), ParseOptions(paper="太原日报"))
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..edition import Edition
@@ -13,6 +17,27 @@ from .decode import decode_edition
 from .debris import date_in_header
 from .layout import Kind, blocks_of
 from .structured import edition_from_json, looks_like_json
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """What the parse stage is told rather than reads from the file."""
+
+    paper: str = ""
+    """The newspaper's name (a JSON edition may name its own)."""
+    date: dt.date | None = None
+    """The edition's date; None: from the file (JSON field, file name, page header)."""
+    require_date: bool = False
+    """Refuse an edition whose date is nowhere to be found (publishing needs one)."""
+
+
+def parse_edition(path: Path, options: ParseOptions = ParseOptions()) -> Edition:
+    """The stage's entry: read and parse an edition file."""
+    edition = parse_file(path, paper=options.paper, date=options.date)
+    if options.require_date and edition.date is None:
+        raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
+    return edition
+
 
 _DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from ..clock import chapter_time
 from ..timeline import Timeline
 
 CHAPTERS_VERSION = "1.2.0"
@@ -35,7 +36,7 @@ def chapters_json(timeline: Timeline) -> str:
 
 def chapter_list(timeline: Timeline) -> str:
     """One line per chapter, "MM:SS title" (H:MM:SS past an hour), for episode descriptions."""
-    return "\n".join(f"{_clock(c.start)} {c.title}" for c in timeline.chapters)
+    return "\n".join(f"{chapter_time(int(c.start * 1000))} {c.title}" for c in timeline.chapters)
 
 
 def _seconds(t: float) -> float | int:
@@ -44,7 +45,3 @@ def _seconds(t: float) -> float | int:
     return ms // 1000 if ms % 1000 == 0 else ms / 1000
 
 
-def _clock(t: float) -> str:
-    minutes, seconds = divmod(int(t), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"

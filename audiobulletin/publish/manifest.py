@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from ..atomic import write_atomic
-from ..config import ARCHIVE_POLICIES
+from .options import ARCHIVE_POLICIES
 from ..errors import PublishError
 
 MANIFEST = "episodes.json"

@@ -7,26 +7,26 @@ once and a regenerated date replaces its cuts under the same GUIDs.
 
 from __future__ import annotations
 
-from ..config import Settings
+from .options import PublishOptions
 from .manifest import EpisodeRecord, in_feed, podcast_guid
 
 RADIO_FEED = "radio.xml"
 
 
-def radio_feed_xml(settings: Settings, records: dict[str, EpisodeRecord], *, guid: str | None = None,
+def radio_feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *, guid: str | None = None,
                    artwork: str | None = None) -> bytes:
     """RSS 2.0 listing each date's broadcast cuts (48 kHz PCM WAV, EBU R128), kept out of
     podcast directories with itunes:block."""
     from .feed import new_feed, public_url
     from .podcast_ns import append_entry
 
-    guid = guid or podcast_guid(public_url(settings, RADIO_FEED))
-    title = f"{settings.paper} 广播稿件" if settings.paper else f"{settings.title} (radio)"
-    description = f"{settings.paper}每日新闻的广播版：整期与逐篇 48 kHz WAV，响度 -23 LUFS（EBU R128）。"
-    fg = new_feed(settings, title=title, description=description, feed_name=RADIO_FEED, guid=guid,
+    guid = guid or podcast_guid(public_url(options, RADIO_FEED))
+    title = f"{options.paper} 广播稿件" if options.paper else f"{options.title} (radio)"
+    description = f"{options.paper}每日新闻的广播版：整期与逐篇 48 kHz WAV，响度 -23 LUFS（EBU R128）。"
+    fg = new_feed(options, title=title, description=description, feed_name=RADIO_FEED, guid=guid,
                   artwork=artwork)
     fg.podcast.itunes_block(True)
-    newest = in_feed(records, settings.keep_episodes)
+    newest = in_feed(records, options.keep_episodes)
     for record in newest:
         for cut in record.radio:
             label = "整期" if cut.number == 0 else f"{cut.number:02d}"
@@ -37,7 +37,7 @@ def radio_feed_xml(settings: Settings, records: dict[str, EpisodeRecord], *, gui
             entry.title(f"{record.date} {label} {cut.title}")
             entry.description(cut.title)
             entry.category(term="NEWS")
-            entry.enclosure(public_url(settings, cut.file), str(cut.bytes), "audio/wav")
+            entry.enclosure(public_url(options, cut.file), str(cut.bytes), "audio/wav")
             entry.published(record.published_at)
             entry.podcast.itunes_duration(round(cut.duration))
     if newest:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..clock import timestamp
 from ..script.segment import Role
 from ..timeline import Timeline
 
@@ -52,7 +53,7 @@ def webvtt(timeline: Timeline, max_line: int = MAX_LINE) -> str:
     """A WebVTT file (`text/vtt`) with one numbered cue per segment."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(caption_cues(timeline, max_line), start=1):
-        timing = f"{_clock(cue.start_ms, '.')} --> {_clock(cue.end_ms, '.')}"
+        timing = f"{timestamp(cue.start_ms, '.')} --> {timestamp(cue.end_ms, '.')}"
         blocks.append("\n".join([str(number), timing, *(_vtt_escape(x) for x in cue.lines)]))
     return "\n\n".join(blocks) + "\n"
 
@@ -61,7 +62,7 @@ def srt(timeline: Timeline, max_line: int = MAX_LINE) -> str:
     """A SubRip file (`application/x-subrip`) with the same cues as `webvtt`."""
     blocks = []
     for number, cue in enumerate(caption_cues(timeline, max_line), start=1):
-        timing = f"{_clock(cue.start_ms, ',')} --> {_clock(cue.end_ms, ',')}"
+        timing = f"{timestamp(cue.start_ms, ',')} --> {timestamp(cue.end_ms, ',')}"
         blocks.append("\n".join([str(number), timing, *cue.lines]))
     return "\n\n".join(blocks) + "\n"
 
@@ -130,13 +131,6 @@ def _proportional_bounds(start: int, end: int, weights: list[int]) -> list[tuple
         out.append((prev, nxt))
         prev = nxt
     return out
-
-
-def _clock(ms: int, decimal: str) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal}{millis:03d}"
 
 
 def _vtt_escape(line: str) -> str:

@@ -6,12 +6,12 @@ the episode opens with the paper's name, the date and the day's headlines, and e
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..edition import Article, Edition
 from .opening import intro_lines, outro_lines
-from .reading import reporters_of, spoken_byline, to_spoken
+from .reading import Lexicon, reporters_of, spoken_byline, to_spoken
 from .segment import ChapterPlan, Pause, Role, Script, Segment
 from .sentences import clauses, sentences, speakable
 
@@ -19,6 +19,20 @@ INTRO_CHAPTER = "本期要目"
 
 Reading = Callable[[str], str]
 """Written text -> what the newsreader says (the normaliser)."""
+
+
+@dataclass(frozen=True)
+class ScriptOptions:
+    """How the script stage reads the edition aloud."""
+
+    for_offline: bool = False
+    """Read for the offline voice (Simplified characters, Latin letters in words it can say);
+    the online voices read Latin letters themselves."""
+    lexicon: Lexicon | None = None
+    """Pronunciation fixes applied to every reading."""
+
+    def reading(self) -> Reading:
+        return lambda text: to_spoken(text, for_offline=self.for_offline, lexicon=self.lexicon)
 
 
 def spoken_credit(article: Article) -> str | None:
@@ -74,7 +88,9 @@ def article_segments(article: Article, index: int, reading: Reading = to_spoken)
     return segments
 
 
-def build_script(edition: Edition, reading: Reading = to_spoken) -> Script:
+def build_script(edition: Edition, options: ScriptOptions = ScriptOptions()) -> Script:
+    """The stage's entry: every segment of the episode in reading order, with its chapters."""
+    reading = options.reading()
     segments: list[Segment] = []
     chapters: list[ChapterPlan] = []
     paper = edition.paper or "本报"

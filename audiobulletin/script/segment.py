@@ -50,6 +50,27 @@ class Segment:
         if self.pause_after_ms < 0:
             raise ValueError("pause_after_ms must be >= 0")
 
+    @property
+    def part(self) -> "Part":
+        return Part(self.article, None if self.article is not None else self.role)
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one voice reads whole (a listener never hears the voice change inside one): an article,
+    by its index in the edition, or the bulletin's own intro or outro."""
+
+    article: int | None
+    role: Role | None = None
+    """Role.INTRO or Role.OUTRO when `article` is None; None for an article."""
+
+    def __post_init__(self):
+        if (self.article is None) == (self.role is None):
+            raise ValueError("a part is an article or the intro/outro, not both")
+
+    def __str__(self) -> str:
+        return f"article {self.article + 1}" if self.article is not None else str(self.role.value)
+
 
 @dataclass(frozen=True)
 class ChapterPlan:

@@ -206,5 +206,8 @@ class CachedEngine(Engine):
 
         self.inner.render(missing, store)
 
+    def fallbacks(self):
+        return self.inner.fallbacks()
+
     def close(self) -> None:
         self.inner.close()

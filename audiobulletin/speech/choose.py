@@ -1,8 +1,9 @@
-"""Which engine speaks a script: the settings' `engine` choice, each engine behind the cache.
+"""Which engine speaks a script: the options' `engine` choice, each engine behind the cache.
 
 - offline: the offline voice only; nothing touches the network.
 - edge: the online voices only; failures stay failures (a clear SpeechError per segment).
-- auto: the online voices, and the offline voice for every article they fail (never mid-article).
+- auto: the online voices, and the offline voice for every part (article, intro, outro) they
+  fail (never mid-article).
 
 Requests must carry voices from the profile section named by the returned engine's `name`.
 """
@@ -15,49 +16,42 @@ from .cache import CachedEngine
 from .engine import Engine, SpeechRequest
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..profile import VoiceProfile
-    from ..script.reading import Lexicon
     from ..script.segment import Segment
+    from . import SpeechOptions
     from .edge import Backoff
 
 
-def article_key(segment: "Segment"):
-    """Fallback unit: the article, or the role for the intro and the outro (voiced separately)."""
-    return segment.article if segment.article is not None else segment.role.value
-
-
-def build_engine(settings: "Settings", profile: "VoiceProfile", segments: Sequence["Segment"], *,
-                 lexicon: "Lexicon | None" = None, edge_backoff: "Backoff | None" = None) -> Engine:
-    """The engine for `settings.engine`; `segments` are the script's (the fallback groups them by
-    article and takes each one's offline voice from `profile`, its text re-read for the offline
-    voice with `lexicon`). `edge_backoff`: shorter retry delays, for tests."""
+def build_engine(options: "SpeechOptions", segments: Sequence["Segment"], *,
+                 edge_backoff: "Backoff | None" = None) -> Engine:
+    """The engine for `options.engine`; `segments` are the script's (the fallback groups them by
+    part and takes each one's offline voice from the profile, its text re-read for the offline
+    voice with the lexicon). `edge_backoff`: shorter retry delays, for tests."""
     from ..script.reading import to_spoken
 
-    cache_dir = settings.cache_dir  # None: the user cache dir
+    lexicon = options.lexicon
 
     def offline() -> Engine:
         from .offline import OfflineEngine
 
         pinyin = lexicon.pinyin_strings() if lexicon else None
-        return CachedEngine(OfflineEngine(workers=settings.workers, lexicon=pinyin), cache_dir)
+        return CachedEngine(OfflineEngine(workers=options.workers, lexicon=pinyin), options.cache_dir)
 
     def edge() -> Engine:
         from .edge import Backoff, EdgeEngine
 
-        return CachedEngine(EdgeEngine(concurrency=settings.edge_concurrency,
-                                       endpoint=settings.edge_endpoint or None,
-                                       backoff=edge_backoff or Backoff()), cache_dir)
+        return CachedEngine(EdgeEngine(concurrency=options.edge_concurrency,
+                                       endpoint=options.edge_endpoint or None,
+                                       backoff=edge_backoff or Backoff()), options.cache_dir)
 
-    if settings.engine == "offline":
+    if options.engine == "offline":
         return offline()
-    if settings.engine == "edge":
+    if options.engine == "edge":
         return edge()
     from .fallback import FallbackEngine
 
     def offline_voice(request: SpeechRequest):
-        return profile.voice_for("offline", segments[request.index].role)
+        return options.profile.voice_for("offline", segments[request.index].role)
 
-    return FallbackEngine(edge(), offline(), article_of=lambda r: article_key(segments[r.index]),
+    return FallbackEngine(edge(), offline(), article_of=lambda r: segments[r.index].part,
                           offline_voice=offline_voice,
                           offline_text=lambda text: to_spoken(text, for_offline=True, lexicon=lexicon))

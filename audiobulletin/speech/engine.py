@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from ..errors import SpeechError
+from ..script.segment import Part
 from .voice import Clip, Voice
 
 
@@ -41,6 +42,11 @@ class Engine(abc.ABC):
         """Speak every request, calling `on_result` once per request (in any order, from the
         calling thread) with its Clip or the SpeechError that made it fail. Raises only for
         failures that concern the whole engine (e.g. cannot load the model)."""
+
+    def fallbacks(self) -> Mapping[Part, str]:
+        """After `render`: the parts another engine read in this one's place, and why (an engine
+        that never hands work on reports none)."""
+        return {}
 
     def close(self) -> None:
         """Release workers and connections."""

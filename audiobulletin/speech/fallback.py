@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Mapping, Sequence
+from typing import Any, Callable, Hashable, Mapping, Sequence
 
 from ..errors import AudioBulletinError
 from .engine import Engine, OnResult, Result, SpeechRequest
@@ -138,6 +138,9 @@ class FallbackEngine(Engine):
         self.report = render_with_fallback(requests, on_result, online=self.online, offline=self.offline,
                                            article_of=self.article_of, offline_voice=self.offline_voice,
                                            offline_text=self.offline_text)
+
+    def fallbacks(self) -> Mapping[Any, str]:  # keyed as `article_of` keys requests: Parts in the pipeline
+        return self.report.reasons
 
     def close(self) -> None:
         try:

@@ -75,7 +75,7 @@ def count_syllables(text: str) -> int:
 
 def split_words(text: str) -> list[str]:
     """The words the readings are made in: a long clause is only ever cut between two of them."""
-    from ..script.reading.pinyin import segment_words
+    from .pinyin import segment_words
 
     return segment_words(text)
 
@@ -169,7 +169,7 @@ class MandarinFrontend:
     def read(self, piece: str) -> Reading:
         """Phoneme symbols of one piece; characters the voice cannot say are reported, in runs."""
         from ..script.reading.lexicon import HAN
-        from ..script.reading.pinyin import pinyin_for
+        from .pinyin import pinyin_for
 
         in_context = pinyin_for(piece, self._lexicon)
         if len(in_context) != len(HAN.findall(piece)):  # never expected: keep going, char by char

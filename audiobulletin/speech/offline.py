@@ -57,7 +57,8 @@ def frontend_fingerprint() -> str:
     may change a reading, so it changes `version()` and with it every cache key."""
     import importlib.metadata
 
-    from ..script.reading import lexicon, pinyin
+    from ..script.reading import lexicon
+    from . import pinyin
     from . import mandarin_frontend
 
     digest = hashlib.sha256()

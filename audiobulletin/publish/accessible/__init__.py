@@ -12,13 +12,13 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 from urllib.parse import quote
 
-from ...atomic import write_atomic
+from ...atomic import staged_folder, write_atomic
 from ...edition import Edition
 from ...errors import PublishError
 from ...timeline import Timeline
-from .files import replaced_folder
 from .reading import ReadingEdition, read_edition
 
 MANIFEST_NAME = "accessible-edition.json"
@@ -86,7 +86,8 @@ def write_accessible_edition(
             for label, path in (transcripts or {}).items()
         ),
     )
-    with replaced_folder(out_dir) as staging:
+    with staged_folder(out_dir, commit=True) as staged:
+        staging = staged.path
         (staging / PAGE_NAME).write_text(edition_page(reading, links), encoding="utf-8")
         write_epub(reading, episode_mp3, staging / epub_name, modified=modified or dt.datetime.now(dt.timezone.utc))
         (staging / DAISY_FOLDER).mkdir()
@@ -104,14 +105,32 @@ def write_accessible_edition(
 
 def write_index(output_root: Path) -> Path:
     """Write output_root/index.html listing every accessible edition below it (two levels at most)."""
+    output_root = Path(output_root)
+    write_atomic(output_root / PAGE_NAME, index_html(output_root))
+    return output_root / PAGE_NAME
+
+
+def index_html(output_root: Path, staged: Mapping[str, Path] | None = None, without: Iterable[str] = ()) -> str:
+    """The index of editions as it will be once the folders in `staged` (name in `output_root`
+    -> the folder being built for it) are swapped in and those named in `without` are removed:
+    rendered before anything is replaced, so an unreadable edition fails the run while the
+    published files are still untouched."""
     from .html import IndexEntry, index_page
 
     output_root = Path(output_root)
-    entries = []
-    for manifest in sorted([*output_root.glob(f"*/{MANIFEST_NAME}"), *output_root.glob(f"*/*/{MANIFEST_NAME}")]):
+    staged = dict(staged or {})
+    skip = set(staged) | set(without)
+    found: dict[Path, Path] = {}  # manifest's path as published -> where to read it now
+    for manifest in [*output_root.glob(f"*/{MANIFEST_NAME}"), *output_root.glob(f"*/*/{MANIFEST_NAME}")]:
         rel = manifest.relative_to(output_root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue  # a folder being written or retired
+        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] in skip:
+            continue  # a folder being written or retired, or one about to be replaced
+        found[rel] = manifest
+    for name, folder in staged.items():
+        for manifest in [*folder.glob(MANIFEST_NAME), *folder.glob(f"*/{MANIFEST_NAME}")]:
+            found[Path(name) / manifest.relative_to(folder)] = manifest
+    entries = []
+    for rel, manifest in sorted(found.items()):
         try:
             facts = json.loads(manifest.read_text(encoding="utf-8"))
             folder = quote(rel.parent.as_posix())
@@ -123,11 +142,10 @@ def write_index(output_root: Path) -> Path:
                 daisy=f"{folder}/{facts['daisy']}",
                 duration_ms=int(facts["duration_ms"]),
             ))
-        except (OSError, ValueError, KeyError) as exc:
-            raise PublishError(f"unreadable edition manifest: {exc}", where=str(manifest),
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise PublishError(f"unreadable edition manifest: {exc}", where=str(output_root / rel),
                                hint="regenerate that edition or remove its folder") from exc
-    write_atomic(output_root / PAGE_NAME, index_page(entries))
-    return output_root / PAGE_NAME
+    return index_page(entries)
 
 
 def _href(target: Path, base: Path) -> str:
@@ -150,4 +168,4 @@ def _manifest(reading: ReadingEdition, links) -> str:
     ) + "\n"
 
 
-__all__ = ["AccessibleEdition", "write_accessible_edition", "write_index"]
+__all__ = ["AccessibleEdition", "index_html", "write_accessible_edition", "write_index"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ... import __version__
 from ...script.segment import Role
-from .clock import full_clock, hms, npt, seconds_text
+from ...clock import full_clock, hms, npt, seconds_text
 from .files import link_or_copy
 from .markup import E, block_paragraph, sentence_spans, xml_document
 from .reading import ReadingEdition, Section, book_identifier

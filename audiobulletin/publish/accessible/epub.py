@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from ...script.segment import Role
-from .clock import full_clock
+from ...clock import full_clock
 from .markup import E, block_paragraph, sentence_spans, xml_document
 from .reading import ReadingEdition, Section, book_identifier
 

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...script.segment import Role
-from .clock import player_time, seconds_text, spoken_length
+from ...clock import player_time, seconds_text, spoken_length
 from .markup import E, block_paragraph, html_document, sentence_spans
 from .reading import Block, ReadingEdition, Section
 

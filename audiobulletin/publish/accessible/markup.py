@@ -49,7 +49,7 @@ def xml_document(root: ET.Element, doctype: str = "", indent: bool = False) -> s
 
 def sentence_spans(block, *, with_times: bool = False) -> list[ET.Element]:
     """One span per sentence of a reading Block, addressable by its id (and timed, for the web page)."""
-    from .clock import seconds_text
+    from ...clock import seconds_text
 
     spans = []
     for s in block.sentences:

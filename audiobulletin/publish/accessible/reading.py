@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from ...edition import Article, Edition
 from ...script.segment import Role
 from ...timeline import Timeline, TimedSegment
-from .clock import to_ms
+from ...clock import to_ms
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .lexicon import HAN, Lexicon
+from ..script.reading.lexicon import HAN, Lexicon
 
 _HAN_RUN = re.compile(HAN.pattern + "+")
 # pypinyin readings the voice has no syllable for -> the nearest one it has.

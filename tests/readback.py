@@ -1,7 +1,7 @@
 """Reading deliverables back with ffmpeg, independently of how they were written.
 
-Used by the tests and available for a quality check after a run: ffmpeg's own EBU R128 meter,
-its view of the MP3's chapters, and its decoder.
+The tests' independent check: ffmpeg's own EBU R128 meter, its view of the MP3's chapters, and
+its decoder (the package writes these files; something it did not write reads them back).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import AudioError
-from ..ffmpeg import ffmpeg_exe, last_line
+from audiobulletin.errors import AudioError
+from audiobulletin.ffmpeg import ffmpeg_exe, last_line
 
 
 @dataclass(frozen=True)

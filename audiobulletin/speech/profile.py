@@ -7,10 +7,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from .errors import ConfigError
-from .script.segment import Role
-from .speech.voice import Voice
-from .tomlfile import read_toml
+from ..errors import ConfigError
+from ..script.segment import Role
+from ..tomlfile import read_toml
+from .voice import Voice
 
 ENGINES = ("offline", "edge")
 _FIELDS = {"voice", "rate", "pitch", "volume"}
@@ -71,7 +71,7 @@ def load_profile(path: Path) -> VoiceProfile:
 
 
 def _check_edge_voice(name: str, where: str) -> None:
-    from .speech.catalogue import voice_name_problem, zh_cn_names
+    from .catalogue import voice_name_problem, zh_cn_names
 
     problem = voice_name_problem(name)
     if problem:
