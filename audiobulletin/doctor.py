@@ -204,8 +204,11 @@ def diagnose(settings: Settings, config_file: Path | None, *,
         hint=(problem.hint or "fix that setting or file") if problem else None)
 
     def voice(engine: str) -> Voice | ConfigError:
-        if speech is None:
-            return ConfigError("the settings are invalid (see config)", hint=config.hint)
+        if speech is None:  # still report the offline voice's models, with its only voice
+            from .speech.offline import ENGINE, VOICE
+
+            return Voice(ENGINE, VOICE) if engine == ENGINE else \
+                ConfigError("the settings are invalid (see config)", hint=config.hint)
         try:
             return speech.profile.voice_for(engine, Role.BODY)
         except ConfigError as exc:

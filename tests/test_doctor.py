@@ -130,6 +130,17 @@ def test_a_profile_beside_the_config_is_used_and_a_broken_one_stops_the_engine(p
     assert "engine offline cannot run" in line and str(profile) in line and "unknown field(s) speed" in line
 
 
+def test_invalid_settings_stop_the_engine_and_the_models_are_still_reported(place):
+    config = write_config(place, "telepathy", closed_port_endpoint())
+    result = run_doctor(["--config", str(config), "doctor", "--json"])
+    assert result.exit_code == NOT_READY
+    found = json.loads(result.stdout)
+    assert not found["config"]["ok"] and "unknown engine 'telepathy'" in found["problem"]
+    assert found["offline"]["ok"] and found["offline"]["fingerprint"] == find_model_files().fingerprint()
+    (line,) = error_lines(result)
+    assert str(config) in line and "known engines: " in line
+
+
 def test_an_unwritable_cache_folder_stops_the_engine(place, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
