@@ -26,6 +26,12 @@ NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-inf
                                     ".pytest_cache", "node_modules", "output")
 
 
+def pip_env() -> dict[str, str]:
+    """The environment for pip: the tests' private $XDG_CACHE_HOME (conftest) would hide pip's own
+    cache and download everything again."""
+    return {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
+
+
 def run(args: list, **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=1800, **kwargs)
     assert result.returncode == 0, f"{args}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -42,10 +48,10 @@ def installed(tmp_path_factory):
         shutil.copytree(REPO, source, ignore=NOT_COPIED)  # the build's leftovers stay in the copy
         run([sys.executable, "-m", "venv", venv])
         python = venv / "bin" / "python"
-        run([python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", root / "wheels", source])
+        run([python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", root / "wheels", source], env=pip_env())
         (wheel,) = (root / "wheels").glob("audiobulletin-*.whl")
-        run([python, "-m", "pip", "install", "-q", wheel])
-        run([python, "-m", *INSTALL_HINT.split(), "-q"])  # the README's command, as written
+        run([python, "-m", "pip", "install", "-q", wheel], env=pip_env())
+        run([python, "-m", *INSTALL_HINT.split(), "-q"], env=pip_env())  # the README's command, as written
         assert sorted(p.name for p in REPO.iterdir()) == before  # nothing built in the checkout
         yield venv, python
     finally:
