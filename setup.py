@@ -3,9 +3,11 @@
 audiobulletin/voices/, where config.py reads it with importlib.resources. Everything else is in
 pyproject.toml."""
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
-    packages=[*find_packages(include=["audiobulletin*"]), "audiobulletin.data", "audiobulletin.voices"],
+    # namespace packages too: the data folders (audiobulletin/data, speech/kokoro_voices) have no __init__
+    packages=[*find_namespace_packages(include=["audiobulletin*"], exclude=["*.__pycache__"]),
+              "audiobulletin.voices"],
     package_dir={"audiobulletin.voices": "voices"},
 )
