@@ -80,6 +80,9 @@ def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet
                f"at {report.loudness_lufs:.1f} LUFS -> {report.audio}")
     for index, engines in report.engines.items():
         click.echo(f"  {engines:>8}  {report.headlines[index]}")
+    click.echo(f"speech: {report.synthesised} segment(s) synthesised, {report.from_cache} from the cache")
+    for warning in report.lexicon_warnings:
+        click.echo(f"warning: lexicon: {warning}", err=True)
     if report.fallbacks:
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
         click.echo(f"note: the offline voice read {len(report.fallbacks)} part(s) the online voice failed "

@@ -33,8 +33,7 @@ def build_engine(options: "SpeechOptions", segments: Sequence["Segment"], *,
     def offline() -> Engine:
         from .offline import OfflineEngine
 
-        pinyin = lexicon.pinyin_strings() if lexicon else None
-        return CachedEngine(OfflineEngine(workers=options.workers, lexicon=pinyin), options.cache_dir)
+        return CachedEngine(OfflineEngine(workers=options.workers, lexicon=lexicon), options.cache_dir)
 
     def edge() -> Engine:
         from .edge import Backoff, EdgeEngine

@@ -43,6 +43,13 @@ class Engine(abc.ABC):
         calling thread) with its Clip or the SpeechError that made it fail. Raises only for
         failures that concern the whole engine (e.g. cannot load the model)."""
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        """What this engine makes of `request` before synthesis: the text, pinyin or SSML it will
+        actually speak. Shown to editors (`script`, `say`, `review`) and the heart of the cache
+        key, so it must determine the audio together with `version()` and the request's voice.
+        Default: the text as given."""
+        return request.text
+
     def fallbacks(self) -> Mapping[Part, str]:
         """After `render`: the parts another engine read in this one's place, and why (an engine
         that never hands work on reports none)."""
