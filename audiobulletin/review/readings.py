@@ -60,13 +60,20 @@ def _pinyin_key(lexicon: Lexicon | None) -> tuple[Entry, ...]:
     return tuple(e for e in lexicon.entries if e.section == "pinyin") if lexicon else ()
 
 
+def _touches(one: tuple[Entry, ...], other: tuple[Entry, ...], text: str) -> bool:
+    """Whether the pinyin entries of two lexicons may read `text` differently: an entry in one
+    and not the other occurs in it. If none does, both give the same engine input."""
+    return any(e.pattern.search(text) for e in set(one) ^ set(other))
+
+
 class Reader:
     """Readings of one edition with one engine choice (`options.speech.engine`)."""
 
     def __init__(self, edition: Edition, options: StageOptions):
         self.edition, self.options = edition, options
         self._engines: dict[tuple[Entry, ...], Engine] = {}
-        self._inputs: dict[tuple, str] = {}
+        self._inputs: dict[tuple, dict[tuple[Entry, ...], str]] = {}
+        """(engine, text, voice) -> pinyin entries -> engine input."""
 
     def options_with(self, lexicon: Lexicon | None) -> StageOptions:
         return dataclasses.replace(self.options, script=dataclasses.replace(self.options.script, lexicon=lexicon),
@@ -96,10 +103,11 @@ class Reader:
         out = []
         for index, segment in enumerate(script.segments):
             request = SpeechRequest(index, segment.spoken, voice_for(engine.name, segment.role))
-            memo = (key, engine.name, request.text, request.voice)
-            if memo not in self._inputs:
-                self._inputs[memo] = engine.engine_input(request)
-            out.append(self._inputs[memo])
+            known = self._inputs.setdefault((engine.name, request.text, request.voice), {})
+            if key not in known:
+                known[key] = next((said for other, said in known.items() if not _touches(other, key, request.text)),
+                                  None) or engine.engine_input(request)
+            out.append(known[key])
         return tuple(out)
 
     def readings(self, lexicon: Lexicon | None) -> Readings:
