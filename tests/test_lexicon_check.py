@@ -91,7 +91,7 @@ def test_plain_name_fixes_are_quiet_and_unused_ones_are_noted(sample_path):
     assert "殷雪鸢" not in {e.written for e in report.unused} and "洪洞" in {e.written for e in report.unused}
 
 
-def test_a_regex_entry_is_trusted_to_be_scoped(tmp_path):
+def test_a_regex_entry_scoped_to_whole_numbers_is_quiet(tmp_path):
     body = "[readings]\n'(?<![\\d-])0351(?![\\d-])' = { reading = \"零三五幺\", scope = \"regex\", example = \"区号0351\" }\n"
     lexicon = load_lexicon(write(tmp_path, body))
     report = check_lexicon(lexicon, samples(lexicon, "咨询电话：0351-12345。", "区号0351不变。"))

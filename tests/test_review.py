@@ -268,10 +268,12 @@ def test_the_commands_refuse_a_bad_lexicon_in_one_line(short_edition, tmp_path):
     assert result.exit_code == 3
     assert result.stderr.strip() == (f"audiobulletin: error: {lexicon}:3 [pinyin] 太原: the offline voice has no "
                                      "syllable kiu1 — check the spelling and tone")
-    lexicon.write_bytes(b'[readings]\n"\xcc\xab\xd4\xad" = "x"\n')
-    result = CliRunner().invoke(cli, ["review", str(short_edition), "--paper", "太原日报", "--lexicon", str(lexicon)])
-    assert result.exit_code == 3
-    assert result.stderr.strip().endswith(f"audiobulletin: error: {lexicon}:2: not UTF-8 text (byte 0xcc) — "
+    lexicon.write_bytes('[readings]\n"太原" = "太原"\n'.encode() + '"阳曲" = "阳曲"\n'.encode("gb18030"))
+    command = Path(sys.executable).with_name("audiobulletin")  # a process: were it to start serving, it times out
+    result = subprocess.run([str(command), "review", str(short_edition), "--paper", "太原日报", "--lexicon", str(lexicon),
+                             "--port", "0"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 3
+    assert result.stderr.strip().endswith(f"audiobulletin: error: {lexicon}:3: not UTF-8 text (byte 0xd1) — "
                                           "save the lexicon as UTF-8")
 
 
@@ -299,4 +301,8 @@ def test_a_saved_entry_loads_back(short_edition, tmp_path):
     assert saved.preview.entry.line == 17 and saved.backup == lexicon.with_name("lexicon.toml.bak")
     reloaded = load_lexicon(lexicon)
     assert reloaded.find("readings", r"(?<=电话：)0351(?=-)").scope == "regex"
-    assert [c.index for c in saved.preview.changes] == []  # 零三五幺 is what the phone rule says already
+    # the reading replaces 0351 before numbers are read: the rest becomes a negative number
+    assert [c.index for c in saved.preview.changes] == [6]
+    edition, table = saved.preview.warnings  # in this edition, and in the normaliser's table
+    assert (edition.written, edition.after) == ("0351-12345", "零三五幺负一万两千三百四十五")
+    assert table.written == "0351-1234567"

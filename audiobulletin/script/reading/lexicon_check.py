@@ -151,7 +151,7 @@ def check_lexicon(lexicon: Lexicon, samples: Sequence[Sample], *, for_offline: b
         static = _never_matches(entry, for_offline)
         if static is not None:
             warnings.append(static)
-        elif entry.section == "readings" and entry.scope != "regex":
+        elif entry.section == "readings":
             changes = _number_changes(lexicon, entry, edition, for_offline)
             shown = {c.written for c in changes}
             warnings += changes + [c for c in _number_changes(lexicon, entry, table, for_offline)[:1]
