@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +27,7 @@ from audiobulletin.review.lexicon_file import entry_line, with_entry
 from audiobulletin.review.server import reviewing
 from audiobulletin.script.reading.lexicon import Entry, load_lexicon
 from audiobulletin.speech.mandarin_frontend import count_syllables
+from needs import need_file, need_program
 
 ROOT = Path(__file__).resolve().parent.parent
 JS = Path(__file__).parent / "js"
@@ -64,11 +64,13 @@ def request(url: str, data: dict | None = None, json_reply: bool = True):
 
 # --- the page in a real browser -----------------------------------------------------------------
 
+@pytest.mark.slow  # Chromium, Node, and the real offline voice
 def test_the_review_page_in_a_real_browser(sample_path, tmp_path):
-    for need in (Path(CHROMIUM), JS / "node_modules" / "playwright-core" / "package.json",
-                 JS / "node_modules" / "axe-core" / "package.json"):
-        if not need.exists() or not shutil.which("node"):
-            pytest.skip(f"{need} missing: run .ci/install-accessible.sh")
+    install = ".ci/install-accessible.sh"
+    need_program(CHROMIUM, "Chromium", install)
+    need_program("node", "Node.js", install)
+    for package in ("playwright-core", "axe-core"):
+        need_file(JS / "node_modules" / package / "package.json", f"npm package {package}", install)
     desk, lexicon = desk_for(sample_path, tmp_path)
     original = lexicon.read_bytes()
     try:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..speech import ENGINE_CHOICES
 from . import pass_app
-from .options import date_option, edition_file, paper_option
+from .options import date_option, edition_file, engine_option, paper_option
 
 DEFAULT_LEXICON = Path("voices") / "lexicon.toml"
 
@@ -17,8 +16,7 @@ DEFAULT_LEXICON = Path("voices") / "lexicon.toml"
 @edition_file
 @date_option
 @paper_option
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
-              help="Whose reading to show and play (default: `engine` in the config file, else auto).")
+@engine_option
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),
               help="Lexicon file to edit (default: `lexicon` in the config file, else voices/lexicon.toml).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8123, show_default=True,

@@ -14,9 +14,10 @@ from ..pipeline import stage_options
 from ..script.reading.lexicon_check import check_lexicon
 from ..script.segment import ChapterPlan, Role, Script, Segment
 from ..script.sentences import speakable
-from ..speech import ENGINE_CHOICES, engine_inputs, speak
+from ..speech import engine_inputs, speak
 from ..speech.voice import Clip
 from . import pass_app
+from .options import engine_option
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> Said:
 @click.argument("text")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
               show_default=True, help="WAV file to write.")
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
-              help="Speech engine, whose reading is shown (default: `engine` in the config file, else auto).")
+@engine_option
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BODY.value,
               show_default=True, help="Which voice of the profile reads it.")
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),

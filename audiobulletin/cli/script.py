@@ -9,9 +9,8 @@ import click
 
 from ..pipeline import read_edition, stage_options
 from ..review.readings import Reader, SegmentReading
-from ..speech import ENGINE_CHOICES
 from . import pass_app
-from .options import date_option, edition_file, paper_option
+from .options import date_option, edition_file, engine_option, paper_option
 
 
 def _row(reading: SegmentReading, engine: str) -> dict:
@@ -27,8 +26,7 @@ def _row(reading: SegmentReading, engine: str) -> dict:
 @edition_file
 @date_option
 @paper_option
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
-              help="Whose reading to show (default: `engine` in the config file, else auto).")
+@engine_option
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),
               help="Pronunciation lexicon (default: `lexicon` in the config file).")
 @click.option("--json", "as_json", is_flag=True, help="Print every segment as JSON.")
@@ -53,12 +51,14 @@ def command(app, edition, date, paper, engine, lexicon, as_json, changed, rewrit
         readings = reader.readings(options.script.lexicon)
     finally:
         reader.close()
-    rows = [r for r in readings.rows if (not changed or r.changed) and (not rewritten or r.segment.spoken != r.segment.text)]
+    rows = [r for r in readings.rows
+            if (not changed or r.changed) and (not rewritten or r.segment.spoken != r.segment.text)]
     for warning in readings.report.warnings:
         click.echo(f"warning: lexicon: {warning.one_line()}", err=True)
-    if readings.report.unused and not as_json:
-        names = ", ".join(f"{e.written} (line {e.line})" if e.line else e.written for e in readings.report.unused)
-        click.echo(f"note: {len(readings.report.unused)} lexicon entr{'y' if len(readings.report.unused) == 1 else 'ies'} "
+    unused = readings.report.unused
+    if unused and not as_json:
+        names = ", ".join(f"{e.written} (line {e.line})" if e.line else e.written for e in unused)
+        click.echo(f"note: {len(unused)} lexicon entr{'y' if len(unused) == 1 else 'ies'} "
                    f"not used in this edition: {names}", err=True)
     if as_json:
         click.echo(json.dumps([_row(r, readings.engine) for r in rows], ensure_ascii=False, indent=2))

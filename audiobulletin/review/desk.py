@@ -21,7 +21,7 @@ from ..pipeline import read_edition, stage_options
 from ..script.reading.lexicon import SCOPES, SECTIONS, Entry, Lexicon, decode, parse_lexicon
 from ..script.reading.lexicon_check import LexiconWarning, check_lexicon
 from ..script.segment import Role
-from ..speech import SpeechRequest, render
+from ..speech import Engine, SpeechRequest, render
 from ..speech.voice import Clip
 from . import lexicon_file
 from .flags import Flag, flags_for
@@ -73,7 +73,7 @@ class Desk:
         self.edition = read_edition(Path(edition), self.options)
         self.lexicon = self.options.script.lexicon or Lexicon(source=str(self.lexicon_path))
         self.reader = Reader(self.edition, self.options)
-        self._player = None
+        self._player: Engine | None = None
         self.readings = self.reader.readings(self.lexicon)
         self._flags: dict[tuple, tuple[Flag, ...]] = {}
 
@@ -118,7 +118,8 @@ class Desk:
         after = self.reader.readings(candidate)  # ConfigError: a syllable the offline voice has not
         before = {i: self.readings.rows[j] for i, j in align([r.segment for r in after.rows],
                                                             [r.segment for r in self.readings.rows]).items()}
-        changes = tuple(Change(a.index, a.segment.article, a.segment.paragraph, a.segment.role, a.segment.text, b.segment.spoken if b else "", a.segment.spoken,
+        changes = tuple(Change(a.index, a.segment.article, a.segment.paragraph, a.segment.role, a.segment.text,
+                               b.segment.spoken if b else "", a.segment.spoken,
                                b.engine_input if b else "", a.engine_input)
                         for a in after.rows for b in [before.get(a.index)]
                         if b is None or (b.segment.spoken, b.engine_input) != (a.segment.spoken, a.engine_input))
@@ -147,9 +148,10 @@ class Desk:
         segments = tuple(r.segment for r in rows)
         if self._player is None:
             self._player = build_engine(self.reader.options_with(self.lexicon).speech, segments)
+        player = self._player
         segment = segments[index]
-        voice = self.options.speech.profile.voice_for(self._player.name, segment.role)
-        speech = render(self._player, [SpeechRequest(index, segment.spoken, voice)])
+        voice = self.options.speech.profile.voice_for(player.name, segment.role)
+        speech = render(player, [SpeechRequest(index, segment.spoken, voice)])
         if index in speech.failures:
             raise speech.failures[index]
         return speech.clips[index]

@@ -59,7 +59,8 @@ def flags_for(reading: SegmentReading, engine: str, lexicon: Lexicon | None) -> 
     rare = [c for c in dict.fromkeys(_HAN.findall(text)) if is_rare(c)]
     if rare:
         flags.append(Flag("rare", "".join(rare)))
-    polyphones = [f"{char} {said}（常读 {usual}）" for char, said, usual in dict.fromkeys(context_readings(spoken, lexicon))]
+    polyphones = [f"{char} {said}（常读 {usual}）"
+                  for char, said, usual in dict.fromkeys(context_readings(spoken, lexicon))]
     if polyphones:
         flags.append(Flag("polyphone", "；".join(polyphones)))
     if reading.hits:

@@ -23,6 +23,11 @@ ROLE_NAMES = {Role.INTRO: "开场", Role.HEADLINE: "标题", Role.SUBHEADING: "�
 ENGINE_NAMES = {"offline": "离线声音的拼音", "edge": "在线声音收到的 SSML"}
 SECTION_NAMES = {"readings": "读法（所有声音）", "pinyin": "拼音（离线声音）"}
 SCOPE_NAMES = {"anywhere": "任何位置", "word": "只匹配整词", "regex": "正则表达式"}
+FIELD_HELP = {
+    "written": "稿件里的写法；范围选“正则表达式”时填 Python 正则表达式。",
+    "say": "读法表：要念的文字；拼音表：每个汉字一个带声调数字的音节，如 chang2 zhi4。",
+    "example": "一句必须匹配的原文；正则表达式必填。",
+}
 
 # Colours meet WCAG AA (4.5:1) in both schemes; sizes are relative so 200% zoom reflows.
 CSS = """
@@ -120,7 +125,9 @@ SCRIPT = r"""
     if (link) { event.preventDefault(); play(link); return; }
     const edit = event.target.closest('button.edit');
     if (edit) {
-      for (const name of ['section', 'written', 'say', 'scope', 'example']) { form.elements[name].value = edit.dataset[name]; }
+      for (const name of ['section', 'written', 'say', 'scope', 'example']) {
+        form.elements[name].value = edit.dataset[name];
+      }
       form.elements.say.focus();
       check('preview');
     }
@@ -198,12 +205,13 @@ def entries_html(desk: Desk) -> str:
         data = " ".join(f'data-{k}="{escape(v)}"' for k, v in
                         (("section", e.section), ("written", e.written), ("say", e.say), ("scope", e.scope),
                          ("example", e.example)))
-        rows.append(f"<tr><td>{escape(e.written)}</td><td>{escape(e.say)}</td><td>{SECTION_NAMES[e.section]}</td>"
+        rows.append(f"<tr><td>{escape(e.written)}</td><td>{escape(e.say)}</td>"
+                    f"<td>{SECTION_NAMES[e.section]}</td>"
                     f"<td>{SCOPE_NAMES.get(e.scope, e.scope)}</td><td>{e.line or ''}</td>"
                     f'<td><button type="button" class="edit" hidden {data}>修改 {escape(e.written)}</button></td></tr>')
-    table = ('<table><caption>当前词典：' + escape(str(desk.lexicon_path)) + '</caption><thead><tr><th scope="col">写法</th>'
-             '<th scope="col">读作</th><th scope="col">词表</th><th scope="col">范围</th><th scope="col">行</th>'
-             '<th scope="col">操作</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    heads = "".join(f'<th scope="col">{h}</th>' for h in ("写法", "读作", "词表", "范围", "行", "操作"))
+    table = (f"<table><caption>当前词典：{escape(str(desk.lexicon_path))}</caption><thead><tr>{heads}</tr></thead>"
+             f"<tbody>{''.join(rows)}</tbody></table>")
     return f'<div id="entries">{table if rows else "<p>词典还是空的。</p>"}</div>'
 
 
@@ -216,9 +224,11 @@ def preview_html(preview: Preview | None) -> str:
         rows = [("原文", escape(c.text))]
         if c.spoken_before != c.spoken_after:
             rows += [("现在读作", escape(c.spoken_before)), ("改后读作", escape(c.spoken_after))]
-        rows += [("现在输入", f"<code>{escape(c.input_before)}</code>"), ("改后输入", f"<code>{escape(c.input_after)}</code>")]
+        rows += [("现在输入", f"<code>{escape(c.input_before)}</code>"),
+                 ("改后输入", f"<code>{escape(c.input_after)}</code>")]
         dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-        return f'<li><a href="#s{c.index}">第{c.index}段</a>（{escape(place(c.article, c.paragraph, c.role))}）<dl>{dl}</dl></li>'
+        where = escape(place(c.article, c.paragraph, c.role))
+        return f'<li><a href="#s{c.index}">第{c.index}段</a>（{where}）<dl>{dl}</dl></li>'
 
     items = "".join(change(c) for c in preview.changes)
     warnings = "".join(f"<li>{escape(w.one_line())}</li>" for w in preview.warnings)
@@ -241,8 +251,9 @@ def _parts(desk: Desk) -> str:
         s = r.segment
         key = "intro" if s.role is Role.INTRO else "outro" if s.role is Role.OUTRO else f"a{s.article}"
         if not groups or groups[-1][0] != key:
+            article = s.article if s.article is not None else -1
             title = ("开场" if key == "intro" else "结尾" if key == "outro"
-                     else f"第{s.article + 1}篇：{desk.edition.articles[s.article].headline}")
+                     else f"第{article + 1}篇：{desk.edition.articles[article].headline}")
             groups.append((key, title, []))
         groups[-1][2].append(r)
     for key, title, members in groups:
@@ -261,17 +272,20 @@ def _form(form: dict[str, str]) -> str:
     def value(name: str) -> str:
         return escape(form.get(name, ""))
 
-    return f"""<form id="lexicon-form" method="post" action="preview" novalidate>
-<p><label for="f-section">词表</label><select id="f-section" name="section">{options("section", SECTION_NAMES)}</select></p>
-<p><label for="f-written">写法</label><input type="text" id="f-written" name="written" value="{value("written")}"
- aria-describedby="f-written-help" autocomplete="off"><span class="help" id="f-written-help">稿件里的写法；范围选“正则表达式”时填 Python 正则表达式。</span></p>
-<p><label for="f-say">读作</label><input type="text" id="f-say" name="say" value="{value("say")}"
- aria-describedby="f-say-help" autocomplete="off"><span class="help" id="f-say-help">读法表：要念的文字；拼音表：每个汉字一个带声调数字的音节，如 chang2 zhi4。</span></p>
-<p><label for="f-scope">范围</label><select id="f-scope" name="scope">{options("scope", SCOPE_NAMES)}</select></p>
-<p><label for="f-example">示例</label><input type="text" id="f-example" name="example" value="{value("example")}"
- aria-describedby="f-example-help" autocomplete="off"><span class="help" id="f-example-help">一句必须匹配的原文；正则表达式必填。</span></p>
-<p><button type="submit" formaction="preview">预览</button><button type="submit" formaction="save">保存到词典</button></p>
-</form>"""
+    def select(name: str, label: str, choices: dict[str, str]) -> str:
+        return (f'<p><label for="f-{name}">{label}</label>'
+                f'<select id="f-{name}" name="{name}">{options(name, choices)}</select></p>')
+
+    def text(name: str, label: str) -> str:
+        return (f'<p><label for="f-{name}">{label}</label><input type="text" id="f-{name}" name="{name}" '
+                f'value="{value(name)}" aria-describedby="f-{name}-help" autocomplete="off">'
+                f'<span class="help" id="f-{name}-help">{FIELD_HELP[name]}</span></p>')
+
+    return ('<form id="lexicon-form" method="post" action="preview" novalidate>'
+            + select("section", "词表", SECTION_NAMES) + text("written", "写法") + text("say", "读作")
+            + select("scope", "范围", SCOPE_NAMES) + text("example", "示例")
+            + '<p><button type="submit" formaction="preview">预览</button>'
+              '<button type="submit" formaction="save">保存到词典</button></p></form>')
 
 
 def page(desk: Desk, *, form: dict[str, str] | None = None, preview: Preview | None = None,
@@ -286,8 +300,8 @@ def page(desk: Desk, *, form: dict[str, str] | None = None, preview: Preview | N
 <meta name="referrer" content="no-referrer"><title>{escape(title)}</title><style>{CSS}</style></head>
 <body><a class="skip" href="#main">跳到各段读法</a><a class="skip" href="#lexicon-form">跳到词典表单</a>
 <div class="page"><header><h1>{escape(title)}</h1>
-<p>声音：{escape(desk.engine)}（显示{ENGINE_NAMES.get(desk.engine, "引擎输入")}）。共 {len(rows)} 段，{flagged} 段有提醒。
-词典：{escape(str(desk.lexicon_path))}</p></header>
+<p>声音：{escape(desk.engine)}（显示{ENGINE_NAMES.get(desk.engine, "引擎输入")}）。
+共 {len(rows)} 段，{flagged} 段有提醒。词典：{escape(str(desk.lexicon_path))}</p></header>
 <main id="main" tabindex="-1">{warnings_html(desk)}{_parts(desk)}
 <section id="lexicon" aria-labelledby="h-lexicon"><h2 id="h-lexicon">添加或修改词典条目</h2>
 <p>写好后先看预览：列出本期每一段会怎样改变。保存时整个词典文件重新检查，旧文件留作 .bak 备份。</p>

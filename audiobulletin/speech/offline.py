@@ -9,6 +9,7 @@ once and speaks chunks of requests.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,11 @@ from .engine import Engine, OnResult, Result, SpeechRequest
 from .voice import Clip, Voice
 
 if TYPE_CHECKING:
-    from ..script.reading.lexicon import Entry, Lexicon
+    import numpy as np
+
+    from ..script.reading.lexicon import Entry, Lexicon, PinyinTable
+    from .mandarin_frontend import MandarinFrontend
+    from .workers import SpeakerPool
 
 ENGINE = "offline"
 VOICE = "baker"
@@ -62,13 +67,15 @@ def frontend_fingerprint() -> str:
     request's engine input, so a changed reading re-voices only the segments it changes."""
     from . import mandarin_frontend
 
-    return hashlib.sha256(Path(mandarin_frontend.__file__).read_bytes()).hexdigest()
+    return hashlib.sha256(Path(inspect.getfile(mandarin_frontend)).read_bytes()).hexdigest()
 
 
-def _pinyin_entries(lexicon: "Mapping[str, str] | Lexicon | None") -> "tuple[Entry, ...]":
-    from ..script.reading.lexicon import Entry, Lexicon
+def _pinyin_entries(lexicon: "Mapping[str, str] | Lexicon | PinyinTable | None") -> "tuple[Entry, ...]":
+    """The [pinyin] entries, from a Lexicon or an EngineSetup's table (scopes and file lines
+    kept), or from a plain mapping (written form -> "pin1 yin1")."""
+    from ..script.reading.lexicon import Entry, Lexicon, PinyinTable
 
-    if isinstance(lexicon, Lexicon):
+    if isinstance(lexicon, (Lexicon, PinyinTable)):
         return tuple(e for e in lexicon.entries if e.section == "pinyin")
     return tuple(Entry("pinyin", word, p) for word, p in sorted((lexicon or {}).items()))
 
@@ -114,7 +121,7 @@ class BakerSynthesizer:
 
         speed, pitch_hz, gain = prosody(voice)
         utterance = self.frontend.utterance(text)
-        parts = []
+        parts: list[np.ndarray] = []
         for call in utterance.calls:
             mel = self.model.mel(self.frontend.ids(call.reading), speed=speed, pitch_hz=pitch_hz)
             if parts:
@@ -161,7 +168,7 @@ class OfflineEngine(Engine):
     name = ENGINE
 
     def __init__(self, workers: int | None = None, seed: int = 1234,
-                 lexicon: "Mapping[str, str] | Lexicon | None" = None):
+                 lexicon: "Mapping[str, str] | Lexicon | PinyinTable | None" = None):
         workers = (os.cpu_count() or 1) if workers is None else workers
         if not isinstance(workers, int) or workers < 1:
             raise ConfigError(f"offline engine workers must be a whole number >= 1, got {workers!r}")
@@ -172,9 +179,9 @@ class OfflineEngine(Engine):
         self.settings = OfflineSettings(seed, _pinyin_entries(lexicon))
         self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
         self._version: str | None = None
-        self._frontend = None
+        self._frontend: MandarinFrontend | None = None
         self._local: BakerSynthesizer | None = None
-        self._pool = None
+        self._pool: SpeakerPool | None = None
 
     def version(self) -> str:
         if self._version is None:
@@ -213,7 +220,7 @@ class OfflineEngine(Engine):
             self.close()
             raise
 
-    def _start_pool(self):
+    def _start_pool(self) -> SpeakerPool:
         import functools
 
         from .workers import SpeakerPool

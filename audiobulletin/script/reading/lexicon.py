@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from ...errors import ConfigError
 
@@ -82,6 +82,25 @@ class Entry:
         return self.section != "pinyin" or len(HAN.findall(matched)) == len(self.syllables)
 
 
+class PinyinTable(Mapping[str, str]):
+    """The [pinyin] table as engines get it (EngineSetup.lexicon): a mapping written form ->
+    "pin1 yin1" of the entries that match anywhere, for an engine that takes a plain table, and
+    `entries`, every pinyin entry with its scope and its line, for one that takes them all."""
+
+    def __init__(self, entries: Iterable[Entry]):
+        self.entries = tuple(e for e in entries if e.section == "pinyin")
+        self._plain = {e.written: " ".join(e.syllables) for e in self.entries if e.scope == "anywhere"}
+
+    def __getitem__(self, written: str) -> str:
+        return self._plain[written]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -142,6 +161,9 @@ class Lexicon:
         """The [pinyin] entries that match anywhere, as written in the file (word -> "pin1 yin1"),
         for engines that take a plain mapping."""
         return {word: " ".join(syllables) for word, syllables in self.pinyin.items()}
+
+    def pinyin_table(self) -> PinyinTable:
+        return PinyinTable(self.entries)
 
     @cached_property
     def _pinyin_written(self) -> frozenset[str]:

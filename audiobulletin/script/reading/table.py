@@ -17,10 +17,10 @@ class TableRow:
     kind: str
     """The class of form (integer, date, phone, unit ...)."""
     written: str
-    spoken: str | None
-    """As every voice reads it (None: not fixed by the table)."""
-    offline: str | None
-    """As the offline voice reads it, when the table says (None: not fixed by the table)."""
+    spoken: str
+    """As every voice reads it."""
+    offline: str
+    """As the offline voice reads it."""
     line: int
 
 
@@ -35,7 +35,5 @@ def reading_table() -> tuple[TableRow, ...]:
         if len(fields) not in (3, 4):
             raise ValueError(f"readings.tsv line {number}: want 3 or 4 tab-separated fields: {line!r}")
         kind, written, spoken = fields[:3]
-        common = None if spoken == "*" else spoken
-        offline = fields[3] if len(fields) == 4 else None
-        rows.append(TableRow(kind, written, common, offline, number))
+        rows.append(TableRow(kind, written, spoken, fields[3] if len(fields) == 4 else spoken, number))
     return tuple(rows)
