@@ -106,15 +106,17 @@ def test_the_review_page_in_a_real_browser(sample_path, tmp_path):
     changed = [5, 87, 89, 91, 93, 95]
     assert page["previewSegments"] == [f"#s{i}" for i in changed]
     assert page["previewStatus"] == "预览：“新冠病毒”会改变 6 段"
-    assert page["saveStatus"] == "已保存“新冠病毒”到 lexicon.toml 第 17 行，旧文件备份为 lexicon.toml.bak；6 段的读法已更新"
+    assert page["saveStatus"] == "已保存“新冠病毒”到 lexicon.toml 第 21 行，旧文件备份为 lexicon.toml.bak；6 段的读法已更新"
     assert page["alert"] == "" and page["focusAfterSave"] == "save"
     assert page["changedRows"] == [f"s{i}" for i in changed] and "新冠病毒" in page["entries"]
     saved = lexicon.read_text(encoding="utf-8")
     assert tomllib.loads(saved)["readings"] == {"万柏林": "万百林", "新冠病毒": "新型冠状病毒"}
     assert tomllib.loads(saved)["pinyin"] == tomllib.loads(original.decode())["pinyin"]
-    assert saved.splitlines()[16] == '"新冠病毒" = "新型冠状病毒"'
+    assert saved.splitlines()[20] == '"新冠病毒" = "新型冠状病毒"'
     assert set(original.decode().splitlines()) < set(saved.splitlines())  # every comment kept
     assert (lexicon.parent / "lexicon.toml.bak").read_bytes() == original
+    written = [name for name in files_under(tmp_path) if not name.startswith("cache/")]
+    assert written == ["voices/lexicon.toml", "voices/lexicon.toml.bak"]  # and the speech cache: nothing else
     result = CliRunner().invoke(cli, ["script", str(sample_path), "--paper", "太原日报", "--engine", "offline",
                                       "--lexicon", str(lexicon), "--changed", "--json"])
     assert result.exit_code == 0, result.output
@@ -219,12 +221,12 @@ def test_review_help_has_an_example():
 # --- bad input: one line with file and line, nothing saved ---------------------------------------
 
 BAD_ENTRIES = [
-    ({"section": "readings", "written": "热线", "say": "  "}, 17, "needs a non-empty reading"),
-    ({"section": "readings", "written": "热线(", "say": "热线", "scope": "regex", "example": "热线("}, 17,
+    ({"section": "readings", "written": "热线", "say": "  "}, 21, "needs a non-empty reading"),
+    ({"section": "readings", "written": "热线(", "say": "热线", "scope": "regex", "example": "热线("}, 21,
      "invalid regular expression"),
-    ({"section": "readings", "written": r"\d{5}", "say": "五位数", "scope": "regex"}, 17, "needs an example"),
-    ({"section": "pinyin", "written": "长治", "say": "chang2 kiu1"}, 23, "the offline voice has no syllable kiu1"),
-    ({"section": "pinyin", "written": "热线", "say": "re4"}, 28, "1 syllable(s) for 2 Chinese character(s)"),
+    ({"section": "readings", "written": r"\d{5}", "say": "五位数", "scope": "regex"}, 21, "needs an example"),
+    ({"section": "pinyin", "written": "长治", "say": "chang2 kiu1"}, 27, "the offline voice has no syllable kiu1"),
+    ({"section": "pinyin", "written": "热线", "say": "re4"}, 32, "1 syllable(s) for 2 Chinese character(s)"),
 ]
 
 
@@ -258,7 +260,7 @@ def test_a_lexicon_that_is_no_longer_utf8_is_left_alone(short_edition, tmp_path)
     finally:
         desk.close()
     assert status == 400
-    assert json.loads(body)["error"] == f"没有保存：{lexicon}:28: not UTF-8 text (byte 0xd1) — save the lexicon as UTF-8"
+    assert json.loads(body)["error"] == f"没有保存：{lexicon}:32: not UTF-8 text (byte 0xd1) — save the lexicon as UTF-8"
     assert files_under(lexicon.parent) == {"lexicon.toml": broken}
 
 
@@ -300,7 +302,7 @@ def test_a_saved_entry_loads_back(short_edition, tmp_path):
         saved = desk.save(desk.entry("readings", r"(?<=电话：)0351(?=-)", "零三五幺", "regex", "咨询电话：0351-12345"))
     finally:
         desk.close()
-    assert saved.preview.entry.line == 17 and saved.backup == lexicon.with_name("lexicon.toml.bak")
+    assert saved.preview.entry.line == 21 and saved.backup == lexicon.with_name("lexicon.toml.bak")
     reloaded = load_lexicon(lexicon)
     assert reloaded.find("readings", r"(?<=电话：)0351(?=-)").scope == "regex"
     # the reading replaces 0351 before numbers are read: the rest becomes a negative number

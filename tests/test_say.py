@@ -92,6 +92,10 @@ def test_say_with_the_real_offline_voice(tmp_path):
     assert "offline)" in result.stderr and len(list(cache.rglob("*.clip"))) == 1  # synthesised, then stored
     with wave.open(str(out)) as wav:
         assert wav.getnframes() / wav.getframerate() > 2.0  # 15 syllables, not silence
+    # nothing written but the WAV and the cache entry (the hermetic home holds cwd, cache, config)
+    home = Path.cwd().parent
+    assert [p for p in home.rglob("*") if p.is_file() and cache not in p.parents] == []
+    assert list(tmp_path.iterdir()) == [out]
 
 
 def test_say_warns_about_a_lexicon_entry_that_breaks_a_number(tone_engine, tmp_path):
