@@ -19,7 +19,7 @@ from ..config import Settings
 from ..errors import ConfigError, SpeechError
 from ..pipeline import read_edition, stage_options
 from ..script.reading.lexicon import SCOPES, SECTIONS, Entry, Lexicon, decode, parse_lexicon
-from ..script.reading.lexicon_check import LexiconWarning, check_lexicon
+from ..script.reading.lexicon_check import LexiconWarning
 from ..script.segment import Role
 from ..speech import Engine, SpeechRequest, render
 from ..speech.voice import Clip
@@ -123,9 +123,7 @@ class Desk:
                                b.engine_input if b else "", a.engine_input)
                         for a in after.rows for b in [before.get(a.index)]
                         if b is None or (b.segment.spoken, b.engine_input) != (a.segment.spoken, a.engine_input))
-        samples = [(f"segment {r.index} ({r.where})", r.segment.text, r.segment.spoken) for r in after.rows]
-        report = check_lexicon(candidate, samples, for_offline=self.options.script.for_offline)
-        warnings = tuple(w for w in report.warnings if w.entry.key == entry.key)
+        warnings = tuple(w for w in after.report.warnings if w.entry.key == entry.key)
         return Preview(saved, changes, warnings, self.lexicon.find(*entry.key), text)
 
     def save(self, entry: Entry) -> Saved:

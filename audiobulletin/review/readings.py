@@ -72,6 +72,7 @@ class Reader:
     def __init__(self, edition: Edition, options: StageOptions):
         self.edition, self.options = edition, options
         self._engines: dict[tuple[Entry, ...], Engine] = {}
+        self._bare: Script | None = None
         self._inputs: dict[tuple, dict[tuple[Entry, ...], str]] = {}
         """(engine, text, voice) -> pinyin entries -> engine input."""
 
@@ -80,6 +81,10 @@ class Reader:
                                    speech=dataclasses.replace(self.options.speech, lexicon=lexicon))
 
     def script(self, lexicon: Lexicon | None) -> Script:
+        if lexicon is None:  # the reading without the lexicon: the same for every preview
+            if self._bare is None:
+                self._bare = build_script(self.edition, self.options_with(None).script)
+            return self._bare
         return build_script(self.edition, self.options_with(lexicon).script)
 
     def engine(self, lexicon: Lexicon | None, segments: Sequence[Segment]) -> Engine:

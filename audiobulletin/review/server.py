@@ -37,7 +37,7 @@ def make_app(desk: Desk, token: str):
 
     @web.middleware
     async def guarded(request: web.Request, handler):
-        first = request.rel_url.raw_path.split("/")[1] if request.rel_url.raw_path.count("/") >= 1 else ""
+        first = request.rel_url.raw_path.split("/")[1]  # the raw path always starts with "/"
         if not secrets.compare_digest(first.encode(), token.encode()):
             return web.Response(status=403, text="forbidden: open the address `audiobulletin review` printed\n")
         response = await handler(request)

@@ -10,6 +10,7 @@ edition does not use.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -99,11 +100,12 @@ def _local_reading(text: str, lo: int, hi: int, read: Callable[[str], str]) -> s
 
 def _number_changes(lexicon: Lexicon, entry: Entry, texts: Sequence[tuple[str, str]],
                     for_offline: bool) -> list[LexiconWarning]:
-    """Where `entry` cuts into a longer number and changes how it is read."""
+    """Where `entry` cuts into a longer number and changes how it is read. `texts`: (where, text
+    as the lexicon sees it: in Simplified characters for the offline voice)."""
     without = lexicon.without(entry)
-    seen, out = set(), []
-    for where, text in texts:
-        prepared = to_simplified(text) if for_offline else text
+    seen: set[str] = set()
+    out = []
+    for where, prepared in texts:
         if entry.scope != "regex" and entry.written not in prepared:
             continue
         for m in lexicon.matches(prepared, "readings", for_offline=for_offline):
@@ -135,14 +137,19 @@ def _never_matches(entry: Entry, for_offline: bool) -> LexiconWarning | None:
     return None
 
 
+@functools.lru_cache(maxsize=2)
+def _table(for_offline: bool) -> tuple[tuple[str, str], ...]:
+    return tuple((f"normaliser table line {row.line}", to_simplified(row.written) if for_offline else row.written)
+                 for row in reading_table())
+
+
 def check_lexicon(lexicon: Lexicon, samples: Sequence[Sample], *, for_offline: bool = False) -> LexiconReport:
     """Every entry of `lexicon` against the edition's segments and the normaliser's table."""
-    table = [(f"normaliser table line {row.line}", row.written) for row in reading_table()]
-    edition = [(where, text) for where, text, _ in samples]
-    prepared = [to_simplified(t) if for_offline else t for _, t in edition]
+    table = _table(for_offline)
+    edition = [(where, to_simplified(text) if for_offline else text) for where, text, _ in samples]
     spoken = [s for _, _, s in samples]
     used: set[tuple[str, str]] = set()
-    for text in prepared:
+    for _, text in edition:
         used |= {m.entry.key for m in lexicon.matches(text, "readings", for_offline=for_offline)}
     for text in spoken:
         used |= {m.entry.key for m in lexicon.matches(text, "pinyin")}
