@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from .assemble import assemble
+from .atomic import remove_leftovers
 from .config import Settings
 from .edition import Edition
 from .errors import ConfigError, InputError, SpeechError
@@ -132,6 +133,10 @@ class RunReport:
     """Part (article, intro, outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
+    discarded: list[str] = field(default_factory=list)
+    """Damaged speech cache entries thrown away and spoken again: "path: reason"."""
+    leftovers: list[Path] = field(default_factory=list)
+    """What killed runs had left in the output folder, cleared before this run."""
 
     @property
     def articles(self) -> int:
@@ -202,12 +207,14 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     with output_lock(out_dir):
-        return _generate(Path(edition_path), out_dir, options, progress or _Quiet())
+        leftovers = remove_leftovers(out_dir)  # safe under the lock: no live run owns them
+        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, leftovers=leftovers)
+        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report)
 
 
-def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress) -> RunReport:
+def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress,
+              report: RunReport) -> RunReport:
     assert options.publish is not None
-    report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir)
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date
@@ -225,6 +232,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     report.synthesised = len(speech.clips) - speech.from_cache
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
+    report.discarded = [entry.one_line() for entry in speech.discarded]
     with _timed(report, progress, "assemble"):
         assembled = assemble(script, speech.clips)
     del speech  # the clips now live in the assembled audio: keep one copy through mastering

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from ..atomic import StagedFolder, write_atomic
+from ..interrupt import deferred
 from .accessible import index_html
 from .artwork import channel_artwork
 from .feed import FEED, feed_xml, public_url
@@ -41,11 +42,12 @@ def publish_episode(out_dir: Path, staged: StagedFolder, record: EpisodeRecord, 
         radio = radio_feed_xml(options, records, guid=str(uuid.uuid5(uuid.UUID(guid), RADIO_FEED)),
                                artwork=artwork)
     index = index_html(out_dir, staged={record.folder: staged.path}, without=doomed)
-    staged.commit()
-    save_manifest(out_dir, records, guid)
-    write_atomic(out_dir / FEED, feed)
-    if radio is not None:
-        write_atomic(out_dir / RADIO_FEED, radio)
-    write_atomic(out_dir / INDEX_PAGE, index)
-    remove_folders(out_dir, doomed)
+    with deferred():  # Ctrl-C or SIGTERM waits for the switch (whole-file writes and renames) to end
+        staged.commit()
+        save_manifest(out_dir, records, guid)
+        write_atomic(out_dir / FEED, feed)
+        if radio is not None:
+            write_atomic(out_dir / RADIO_FEED, radio)
+        write_atomic(out_dir / INDEX_PAGE, index)
+        remove_folders(out_dir, doomed)
     return records[record.date]
