@@ -87,10 +87,13 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
     finally:
         progress.close()
     click.echo(f"published {report.date.isoformat()}: {report.articles} articles, "
-               f"{report.segments} segments, {player_time(to_ms(report.duration))} "
+               f"{report.segments} segments ({report.synthesised} synthesised, {report.from_cache} from the cache), "
+               f"{player_time(to_ms(report.duration))} "
                f"at {report.loudness_lufs:.1f} LUFS -> {report.audio}")
     for index, engines in report.engines.items():
         click.echo(f"  {engines:>8}  {report.headlines[index]}")
+    for warning in report.lexicon_warnings:
+        click.echo(f"warning: lexicon: {warning}", err=True)
     if report.fallbacks:
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
         click.echo(f"note: the fallback engine read {len(report.fallbacks)} part(s) the first engine failed "
