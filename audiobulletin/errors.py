@@ -59,3 +59,9 @@ class LockedError(PublishError):
     """Another `generate` run holds the output folder."""
 
     exit_code = 7
+
+
+class EngineNotReady(AudioBulletinError):
+    """`doctor` found that the configured engine cannot run (its hint is the fix)."""
+
+    exit_code = 8

@@ -24,7 +24,7 @@ class AgeParam(click.ParamType):
         return int(match[1]) * _UNITS[match[2]]
 
 
-def _size(n: float) -> str:
+def human_size(n: float) -> str:
     for unit in ("bytes", "KB", "MB"):
         if n < 1024:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -60,7 +60,7 @@ def info(app):
     cache = _cache(app)
     stats = cache.info()
     click.echo(f"folder: {stats.root}")
-    click.echo(f"entries: {stats.entries} ({_size(stats.bytes)}, {stats.seconds / 60:.1f} min of audio)")
+    click.echo(f"entries: {stats.entries} ({human_size(stats.bytes)}, {stats.seconds / 60:.1f} min of audio)")
     if stats.by_engine:
         click.echo("by engine: " + ", ".join(f"{name} {n}" for name, n in sorted(stats.by_engine.items())))
     if stats.oldest is not None:
@@ -109,4 +109,4 @@ def prune(app, age):
       audiobulletin cache prune --older-than 30d
     """
     result = _cache(app).prune(age)
-    click.echo(f"removed {result.removed} entries, freed {_size(result.freed_bytes)}")
+    click.echo(f"removed {result.removed} entries, freed {human_size(result.freed_bytes)}")
