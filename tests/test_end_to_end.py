@@ -108,8 +108,10 @@ def test_accessible_edition_and_radio_files_exist(published):
     day = out / "2021-06-27"
     assert (day / "accessible" / "index.html").exists() and (out / "index.html").exists()
     assert (day / "accessible" / "2021-06-27.epub").stat().st_size > 10_000
-    for name in ("bulletin.wav", "01.wav", "02.wav"):
-        with wave.open(str(day / "radio" / name)) as wav:
+    cuts = sorted((day / "radio").glob("*.wav"))
+    assert [p.name.rsplit("-", 1)[0] for p in cuts] == ["01", "02", "bulletin"]
+    for path in cuts:
+        with wave.open(str(path)) as wav:
             assert (wav.getframerate(), wav.getsampwidth()) == (48000, 2)
 
 

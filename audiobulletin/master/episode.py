@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -137,14 +138,34 @@ def _result(path: Path, duration: float, loudness: Loudness, chapter: Chapter | 
 
 
 def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]:
-    """File names by chapter index (None: the whole bulletin): `{stem}.wav`, then `01.wav`,
-    `02.wav` ... by article number (radio/bulletin.wav, radio/01.wav in the episode's folder).
-    Chapters without an article (the intro) get no file of their own."""
-    names: dict[int | None, str] = {None: f"{stem}.wav"}
+    """Cut names by chapter index (None: the whole bulletin): `{stem}`, then `01`, `02` ... by
+    article number. Chapters without an article (the intro) get no file of their own. Each file
+    is named `<cut>-<audio hash>.wav` (`wav_file_name`)."""
+    names: dict[int | None, str] = {None: stem}
     for index, chapter in enumerate(chapters):
         if chapter.article is not None:
-            names[index] = f"{chapter.article + 1:02d}.wav"
+            names[index] = f"{chapter.article + 1:02d}"
     return names
+
+
+def audio_hash(pcm) -> str:
+    """The first 8 hex digits of the sha256 of a cut's samples: the same audio always gets the
+    same hash, whatever its tags say."""
+    return hashlib.sha256(memoryview(pcm).cast("B")).hexdigest()[:8]
+
+
+def wav_file_name(cut: str, digest: str) -> str:
+    """`01-3f2a9c1b.wav`: a corrected cut gets a new name, an unchanged one keeps its name, so a
+    station fetches exactly the cuts whose audio changed (docs/publishing.md)."""
+    return f"{cut}-{digest}.wav"
+
+
+def origination(date: dt.date, digest: str) -> dt.datetime:
+    """bext/ubxt origination date and time, never the wall clock (a rerun of the same audio
+    writes the same bytes): the edition's date, and a time of day taken from the audio's hash
+    within its first hour, so a corrected cut carries another stamp than the one it replaces."""
+    seconds = int(digest, 16) % 3600
+    return dt.datetime.combine(date, dt.time(0, seconds // 60, seconds % 60))
 
 
 @_one_blas_thread
@@ -194,15 +215,17 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         jobs = [pool.submit(to_radio_pcm, whole)] + ([pool.submit(to_radio_pcm, per_article)] if cuts else [])
         texts = _Texts(meta, timeline.chapters)  # the pinyin import overlaps the resampling
         radio = [job.result() for job in jobs]
-    created = (created or dt.datetime.now()).replace(microsecond=0)
     day = f"{meta.date:%Y%m%d}"
-    results = [_write_wav(folder / names[None], radio[0], texts, None, whole_loudness, f"{day}-{stem}", created)]
     scale = RADIO_RATE / rate
-    for index, (first, last) in cuts.items():
-        pcm = radio[1][round(first * scale):round(last * scale)]
-        reference = f"{day}-{names[index].removesuffix('.wav')}"
-        results.append(_write_wav(folder / names[index], pcm, texts, index, article_loudness[index],
-                                  reference, created))
+    pieces = [(None, radio[0], whole_loudness)] + [
+        (index, radio[1][round(first * scale):round(last * scale)], article_loudness[index])
+        for index, (first, last) in cuts.items()]
+    results = []
+    for index, pcm, loudness in pieces:
+        digest = audio_hash(pcm)
+        stamp = (created or origination(meta.date, digest)).replace(microsecond=0)
+        results.append(_write_wav(folder / wav_file_name(names[index], digest), pcm, texts, index, loudness,
+                                  f"{day}-{names[index]}", digest, stamp))
     return results
 
 
@@ -230,8 +253,8 @@ class _Texts:
         return self.ascii_titles[0 if chapter is None else chapter + 1]
 
 
-def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Loudness, reference: str,
-               created: dt.datetime) -> MasteredFile:
+def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Loudness, cut_id: str,
+               digest: str, created: dt.datetime) -> MasteredFile:
     from ..atomic import atomic_path
     from . import bwf
 
@@ -244,16 +267,18 @@ def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Lo
         ascii_description = f"{texts.ascii_title(chapter)}. {texts.ascii_episode}"
     history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
                f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
-    fields = dict(originator_reference=reference[:32], origination=created,
+    # the cut id names the slot (the same every version); the reference names this audio
+    fields = dict(originator_reference=f"{cut_id}-{digest}"[:32], origination=created,
                   loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
                   max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
                   max_short_term=loudness.max_short_term, coding_history=history)
-    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32], **fields)
+    bext = bwf.Bext(description=bwf.fit(ascii_description, 256), originator=bwf.fit(texts.ascii_artist, 32),
+                    **fields)
     ubxt = bwf.Bext(description=description, originator=meta.artist, **fields)
     day = dt.datetime.combine(meta.date, dt.time())
     sound = _sound_span(pcm)
-    cart = bwf.Cart(title=texts.ascii_title(chapter)[:64], artist=texts.ascii_artist[:64], cut_id=reference[:64],
-                    client_id=texts.ascii_album[:64], start=day, end=day.replace(hour=23, minute=59, second=59),
+    cart = bwf.Cart(title=bwf.fit(texts.ascii_title(chapter), 64), artist=bwf.fit(texts.ascii_artist, 64),
+                    cut_id=cut_id[:64], client_id=bwf.fit(texts.ascii_album, 64), start=day, end=day.replace(hour=23, minute=59, second=59),
                     producer_app_id="audiobulletin", producer_app_version=__version__,
                     post_timers=(bwf.PostTimer("AUDs", sound[0]), bwf.PostTimer("AUDe", sound[1])))
     head = bwf.header(sample_rate=RADIO_RATE, frames=len(pcm), bext=bext, ubxt=ubxt, cart=cart)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..clock import listener_seconds, to_ms
 from .options import PublishOptions
 from .episode_files import CHAPTERS_NAME, SRT_NAME, VTT_NAME
 from .manifest import EpisodeRecord, in_feed, podcast_guid
@@ -69,7 +70,7 @@ def feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *, guid
         entry.description(record.description)
         entry.enclosure(public_url(options, record.audio), str(record.audio_bytes), "audio/mpeg")
         entry.published(record.published_at)
-        entry.podcast.itunes_duration(round(record.duration))
+        entry.podcast.itunes_duration(listener_seconds(to_ms(record.duration)))
         entry.podcast.itunes_summary(record.description)
         entry.podcast.itunes_episode(record.number)
         entry.podcast.itunes_episode_type("full")

@@ -7,6 +7,7 @@ once and a regenerated date replaces its cuts under the same GUIDs.
 
 from __future__ import annotations
 
+from ..clock import listener_seconds, to_ms
 from .options import PublishOptions
 from .manifest import EpisodeRecord, in_feed, podcast_guid
 
@@ -39,7 +40,7 @@ def radio_feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *
             entry.category(term="NEWS")
             entry.enclosure(public_url(options, cut.file), str(cut.bytes), "audio/wav")
             entry.published(record.published_at)
-            entry.podcast.itunes_duration(round(cut.duration))
+            entry.podcast.itunes_duration(listener_seconds(to_ms(cut.duration)))
     if newest:
         fg.lastBuildDate(newest[0].published_at)
     return fg.rss_str(pretty=True)

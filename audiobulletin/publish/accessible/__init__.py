@@ -57,7 +57,8 @@ def write_accessible_edition(
     transcripts: label -> transcript file (absolute, or relative to the MP3's folder), e.g.
         {"WebVTT": "episode.vtt"}; the page links to each.
     index_page: the index of editions (see write_index), linked from the page when given.
-    modified: the EPUB's dcterms:modified; now by default.
+    modified: the EPUB's dcterms:modified; by default the edition's publication time (never the
+        wall clock: the same edition and audio give the same book, byte for byte).
     """
     from .daisy import write_daisy
     from .epub import write_epub
@@ -89,7 +90,7 @@ def write_accessible_edition(
     with staged_folder(out_dir, commit=True) as staged:
         staging = staged.path
         (staging / PAGE_NAME).write_text(edition_page(reading, links), encoding="utf-8")
-        write_epub(reading, episode_mp3, staging / epub_name, modified=modified or dt.datetime.now(dt.timezone.utc))
+        write_epub(reading, episode_mp3, staging / epub_name, modified=modified or _edition_time(reading.date))
         (staging / DAISY_FOLDER).mkdir()
         write_daisy(reading, episode_mp3, staging / DAISY_FOLDER)
         (staging / MANIFEST_NAME).write_text(_manifest(reading, links), encoding="utf-8")
@@ -146,6 +147,12 @@ def index_html(output_root: Path, staged: Mapping[str, Path] | None = None, with
             raise PublishError(f"unreadable edition manifest: {exc}", where=str(output_root / rel),
                                hint="regenerate that edition or remove its folder") from exc
     return index_page(entries)
+
+
+def _edition_time(date: dt.date | None) -> dt.datetime:
+    from ..manifest import publication_time
+
+    return publication_time(date or dt.date(2000, 1, 1))
 
 
 def _href(target: Path, base: Path) -> str:
