@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol
@@ -22,9 +21,11 @@ from .assemble import assemble
 from .config import Settings
 from .edition import Edition
 from .errors import ConfigError, InputError, SpeechError
+from .inbox import edition_for
 from .master import EpisodeMeta, MasterOptions, master
 from .parse import ParseOptions, parse_edition
-from .publish import Episode, PublishOptions, episode_notes, output_lock, publish, staged_episode
+from .publish import (Episode, PublishOptions, episode_notes, output_lock, publish, published_files,
+                      staged_episode)
 from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
 from .script.segment import Part, Script
@@ -33,16 +34,34 @@ from .speech.builtin import BUILTIN
 from .speech.voice import Clip
 
 
+@dataclass(frozen=True)
+class SpeechWork:
+    """What the speech stage is about to do, for a progress display."""
+
+    articles: tuple[int | None, ...]
+    """Per segment, in reading order: its article's index (None: intro or outro)."""
+    characters: tuple[int, ...]
+    """Per segment: the characters an engine reads (the measure of the work)."""
+    headlines: tuple[str, ...]
+    """The edition's headlines, by article index."""
+    fallback: str = ""
+    """The engine that takes over parts the first one fails ("" for none)."""
+
+
 class Progress(Protocol):
     def stage(self, name: str) -> None: ...
-    def speech_started(self, per_article: dict[int | None, int]) -> None: ...
-    def segment_done(self, index: int, article: int | None, ok: bool) -> None: ...
+    def stage_done(self, name: str, seconds: float) -> None: ...
+    def speech_started(self, work: SpeechWork) -> None: ...
+    def segment_done(self, index: int, cached: bool, ok: bool) -> None: ...
+    def fallback(self, part: Part, reason: str, engine: str) -> None: ...
 
 
 class _Quiet:
     def stage(self, name): pass
-    def speech_started(self, per_article): pass
-    def segment_done(self, index, article, ok): pass
+    def stage_done(self, name, seconds): pass
+    def speech_started(self, work): pass
+    def segment_done(self, index, cached, ok): pass
+    def fallback(self, part, reason, engine): pass
 
 
 @dataclass(frozen=True)
@@ -125,10 +144,27 @@ class RunReport:
     """Part (article, intro, outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
+    voices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Engine -> the voices it read with in this episode."""
+    cache_hits: int = 0
+    """Segments answered from the speech cache."""
+    synthesised: int = 0
+    """Segments an engine spoke in this run."""
+    edition: Path | None = None
+    """The edition file that was read (found in the drop folder when one was given)."""
+    number: int = 0
+    """The episode's number in the feed (0: none)."""
+    outputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    """What was published, by kind: feed, episode, transcripts, radio, accessible, index."""
 
     @property
     def articles(self) -> int:
         return len(self.headlines)
+
+    @property
+    def seconds(self) -> float:
+        """Wall time of the whole run."""
+        return sum(self.timings.values())
 
 
 @contextlib.contextmanager
@@ -138,7 +174,9 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        report.timings[name] = report.timings.get(name, 0.0) + seconds
+    progress.stage_done(name, seconds)
 
 
 def read_edition(path: Path, options: StageOptions) -> Edition:
@@ -149,13 +187,29 @@ def script_for(edition: Edition, options: StageOptions) -> Script:
     return build_script(edition, options.script)
 
 
-def synthesise(script: Script, options: SpeechOptions, progress: Progress) -> Speech:
-    progress.speech_started(dict(Counter(s.article for s in script.segments)))
+def synthesise(script: Script, options: SpeechOptions, progress: Progress,
+               headlines: tuple[str, ...] = ()) -> Speech:
+    chain = options.chain
+    progress.speech_started(SpeechWork(tuple(s.article for s in script.segments),
+                                       tuple(len(s.spoken) for s in script.segments), headlines, chain.fallback))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
-        progress.segment_done(index, script.segments[index].article, isinstance(result, Clip))
+        progress.segment_done(index, isinstance(result, Clip) and result.cached, isinstance(result, Clip))
 
-    return speak(script, options, on_progress)
+    def on_fallback(part: Part, error: SpeechError) -> None:
+        progress.fallback(part, error.message, chain.fallback)
+
+    return speak(script, options, on_progress, on_fallback)
+
+
+def voices_used(script: Script, speech: Speech, options: SpeechOptions) -> dict[str, tuple[str, ...]]:
+    """Engine -> the profile's voices it read the script's segments with."""
+    used: dict[str, set[str]] = {}
+    for index, clip in speech.clips.items():
+        if clip.engine and clip.pcm:
+            voice = options.profile.voice_for(clip.engine, script.segments[index].role)
+            used.setdefault(clip.engine, set()).add(voice.name)
+    return {engine: tuple(sorted(names)) for engine, names in sorted(used.items())}
 
 
 def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
@@ -174,6 +228,15 @@ def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
                       if strict else first.hint)
 
 
+def _edition_file(path: Path, date: dt.date | None) -> Path:
+    if not path.is_dir():
+        return path
+    if date is None:
+        raise InputError("is a folder: which date's edition?", where=str(path),
+                         hint="pass --date YYYY-MM-DD (or today, yesterday) to read that date's file from it")
+    return edition_for(path, date)
+
+
 def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
@@ -181,7 +244,10 @@ def _check_out_dir(out_dir: Path) -> None:
 
 def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
              progress: Progress | None = None) -> RunReport:
-    """The whole run, holding the output folder's lock (LockedError if another run has it)."""
+    """The whole run, holding the output folder's lock (LockedError if another run has it).
+    `edition_path` may be a drop folder: the file for `date` in it is read (NoEditionError,
+    exit 8, when there is none yet)."""
+    edition_path = _edition_file(Path(edition_path), date)
     options = stage_options(settings, date=date)
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
@@ -191,7 +257,7 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
 
 def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress) -> RunReport:
     assert options.publish is not None
-    report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir)
+    report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, edition=edition_path)
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date
@@ -201,8 +267,10 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
-        speech = synthesise(script, options.speech, progress)
+        speech = synthesise(script, options.speech, progress, report.headlines)
     _refuse_holes(speech, len(script.segments), options.speech)
+    report.cache_hits, report.synthesised = speech.cache_hits, speech.synthesised
+    report.voices = voices_used(script, speech, options.speech)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
@@ -224,6 +292,8 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
                                                                     options.speech.labels()), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
+    report.number = published.record.number
+    report.outputs = published_files(out_dir, published.audio)
     assert mastered.mp3 is not None
     report.duration = mastered.mp3.duration
     report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp

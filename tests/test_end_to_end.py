@@ -45,7 +45,7 @@ def published(tmp_path_factory):
 
 def test_summary_names_the_episode(published):
     out, result = published
-    assert "published 2021-06-27: 2 articles" in result.stdout
+    assert "published 2021-06-27, episode 1: 2 articles" in result.stdout
     assert str(out / "2021-06-27" / "bulletin.mp3") in result.stdout
     assert "warning" not in result.stderr
 

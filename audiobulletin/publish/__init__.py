@@ -27,9 +27,9 @@ from .episode_files import SRT_NAME, TEXT_NAME, VTT_NAME, write_episode_files
 from .lock import output_lock
 from .manifest import EpisodeRecord, RadioCut, episode_guid, publication_time
 from .options import ARCHIVE_POLICIES, PublishOptions
+from .outputs import ACCESSIBLE_DIR, published_files
 from .publication import INDEX_PAGE, publish_episode
 
-ACCESSIBLE_DIR = "accessible"
 ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音"}
 
 
@@ -116,4 +116,4 @@ def publish(out_dir: Path, staged: StagedFolder, episode: Episode, options: Publ
 
 
 __all__ = ["ARCHIVE_POLICIES", "Episode", "Published", "PublishOptions", "episode_notes", "episode_title",
-           "output_lock", "publish", "staged_episode"]
+           "output_lock", "publish", "published_files", "staged_episode"]

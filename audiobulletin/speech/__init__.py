@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 OnProgress = Callable[[int, "Clip | SpeechError"], None]
 """Called once per finished segment with its index and result."""
+OnFallback = Callable[[Part, SpeechError], None]
+"""Called once per part (article, intro, outro) the first engine gives up, when it does."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,16 @@ class Speech:
     fallbacks: Mapping[Part, str] = field(default_factory=dict)
     """Part -> why the online voice gave it up to the offline one."""
 
+    @property
+    def cache_hits(self) -> int:
+        """Segments answered from the speech cache."""
+        return sum(1 for clip in self.clips.values() if clip.cached)
+
+    @property
+    def synthesised(self) -> int:
+        """Segments an engine spoke in this run."""
+        return len(self.clips) - self.cache_hits
+
     def skipped_text(self) -> list[str]:
         return [text for clip in self.clips.values() for text in clip.skipped]
 
@@ -125,11 +137,12 @@ def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
     return [SpeechRequest(i, seg.spoken, voice_for(seg.role)) for i, seg in enumerate(script.segments)]
 
 
-def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None) -> Speech:
+def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None,
+          on_fallback: OnFallback | None = None) -> Speech:
     """The stage's entry: every segment of `script` through the engine `options` choose."""
     from .choose import build_engine
 
-    engine = build_engine(options, script.segments)
+    engine = build_engine(options, script.segments, on_fallback=on_fallback)
     try:
         voice_for = options.profile.voice_for
         return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress)

@@ -85,7 +85,7 @@ class SpeechCache:
             with open(path, "rb") as f:
                 header, pcm = _read_entry(f)
             clip = Clip(pcm=pcm, sample_rate=header["sample_rate"], engine=header["engine"],
-                        skipped=tuple(header["skipped"]))
+                        skipped=tuple(header["skipped"]), cached=True)
         except (OSError, ValueError, KeyError):  # missing; or damaged (should not happen): synthesise
             return None
         with contextlib.suppress(OSError):

@@ -41,6 +41,8 @@ class Clip:
     """Which engine spoke it (shown in the run summary and episode metadata)."""
     skipped: tuple[str, ...] = field(default=())
     """Text the engine could not speak (reported, never silently lost)."""
+    cached: bool = field(default=False, compare=False)
+    """Answered from the speech cache, not synthesised in this run (the run summary counts them)."""
 
     @property
     def duration(self) -> float:
