@@ -1,7 +1,8 @@
 """Command line: parse options, call the library, show progress, map errors to exit codes.
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
-5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 130 interrupted.
+5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 8 no edition for the
+date in the drop folder yet, 130 interrupted.
 """
 
 from __future__ import annotations
