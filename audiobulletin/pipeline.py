@@ -24,6 +24,7 @@ from .errors import ConfigError, InputError, SpeechError
 from .inbox import edition_for
 from .master import EpisodeMeta, MasterOptions, master
 from .parse import ParseOptions, parse_edition
+from .publish.artwork import cover_picture
 from .publish import (Episode, PublishOptions, episode_notes, output_lock, publish, published_files,
                       staged_episode)
 from .script import ScriptOptions, build_script
@@ -264,6 +265,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     report.date, report.headlines = edition.date, tuple(a.headline for a in edition.articles)
     with _timed(report, progress, "script"):
         script = script_for(edition, options)
+        cover = cover_picture(options.publish.paper, options.publish.image)  # a bad image stops us before speech
     report.segments = len(script.segments)
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
@@ -282,7 +284,8 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
 
     meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
                        artist=options.publish.publisher, date=edition.date,
-                       description=episode_notes(edition, assembled.timeline, options.speech.labels()))
+                       description=episode_notes(edition, assembled.timeline, options.speech.labels()),
+                       picture=cover.data, picture_mime=cover.mime)
     out_dir.mkdir(parents=True, exist_ok=True)
     with staged_episode(out_dir, edition.date) as staged:
         with _timed(report, progress, "master"):

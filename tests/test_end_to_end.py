@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from PIL import Image
 
 from audiobulletin.cli import cli
 from readback import chapters as ffmpeg_chapters
@@ -73,6 +74,12 @@ def test_mp3_is_podcast_ready(published):
     tags = ID3(mp3)
     assert tags.version[:2] == (2, 3)
     assert tags["TALB"].text == ["太原日报"] and "2021-06-27" in tags["TIT2"].text[0]
+    [cover] = tags.getall("APIC")
+    assert cover.type == 3 and cover.mime == "image/jpeg"  # the front cover, for players showing the file
+    with Image.open(io.BytesIO(cover.data)) as img:
+        assert img.format == "JPEG" and img.size == (1400, 1400)
+    with Image.open(out / "artwork.png") as img:
+        assert img.size == (3000, 3000)
 
 
 def test_chapters_read_back_with_mutagen_and_ffmpeg(published):
