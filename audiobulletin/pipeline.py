@@ -20,7 +20,7 @@ from typing import Iterator, Protocol
 from .assemble import assemble
 from .config import Settings
 from .edition import Edition
-from .errors import ConfigError, InputError, SpeechError
+from .errors import AudioBulletinError, ConfigError, InputError, SpeechError
 from .inbox import edition_for
 from .master import EpisodeMeta, MasterOptions, master
 from .parse import ParseOptions, parse_edition
@@ -197,7 +197,7 @@ def synthesise(script: Script, options: SpeechOptions, progress: Progress,
     def on_progress(index: int, result: Clip | SpeechError) -> None:
         progress.segment_done(index, isinstance(result, Clip) and result.cached, isinstance(result, Clip))
 
-    def on_fallback(part: Part, error: SpeechError) -> None:
+    def on_fallback(part: Part, error: AudioBulletinError) -> None:
         progress.fallback(part, error.message, chain.fallback)
 
     return speak(script, options, on_progress, on_fallback)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -15,7 +15,6 @@ from . import pass_app
 from .progress import NoteHandler, RunDisplay
 from .summary import summary_json, summary_lines
 from .options import date_option, edition_file, engine_option, fallback_option, paper_option
-
 
 @click.command("generate")
 @edition_file
@@ -76,6 +75,7 @@ def report_warnings(report) -> list[str]:
         lines.append(f"note: the fallback engine read {len(report.fallbacks)} part(s) the first engine failed "
                      f"({', '.join(map(str, report.fallbacks))}); first failure: {first}")
     lines += [f"warning: not placed in the accessible edition: {text}" for text in report.unplaced]
-    lines += [f"warning: segment {index} was not spoken: {message}" for index, message in sorted(report.failures.items())]
+    lines += [f"warning: segment {index} was not spoken: {message}"
+              for index, message in sorted(report.failures.items())]
     lines += [f"warning: not spoken: {text}" for text in report.skipped]
     return lines

@@ -3,7 +3,8 @@
     parse      0.1 s
     script     0.4 s
     ████████░░░░░░░░  41/101  article 2/3 市委常委会召开会议  1:05 left
-    note: article 2 (市委常委会召开会议): online voice … unreachable: …: connection refused; reading it with the offline voice
+    note: article 2 (市委常委会召开会议): online voice … unreachable: …: connection refused; reading it
+      with the offline voice                                        (one line on the terminal)
 
 On a terminal the bar is one line, redrawn in place (carriage return, erase line); a note first
 erases the bar, prints itself as a whole line, then the bar is drawn again below it, so no

@@ -92,8 +92,9 @@ def ascii_text(text: str) -> str:
     syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
     pieces = [unicodedata.normalize("NFKC", piece).strip() for piece in syllables]
     joined = " ".join(piece for piece in pieces if piece)
-    folded = joined.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".",
-                                             "《": '"', "》": '"', "—": "-", "…": "..."}))
+    folding: dict[str, str | int | None] = {"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".",
+                                            "《": '"', "》": '"', "—": "-", "…": "..."}
+    folded = joined.translate(str.maketrans(folding))
     return " ".join(folded.encode("ascii", "ignore").decode("ascii").split())
 
 

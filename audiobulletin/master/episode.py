@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -217,15 +218,15 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         radio = [job.result() for job in jobs]
     day = f"{meta.date:%Y%m%d}"
     scale = RADIO_RATE / rate
-    pieces = [(None, radio[0], whole_loudness)] + [
-        (index, radio[1][round(first * scale):round(last * scale)], article_loudness[index])
-        for index, (first, last) in cuts.items()]
+    pieces: list[tuple[int | None, np.ndarray, Loudness]] = [(None, radio[0], whole_loudness)]
+    pieces += [(cut, radio[1][round(first * scale):round(last * scale)], article_loudness[cut])
+               for cut, (first, last) in cuts.items()]
     results = []
-    for index, pcm, loudness in pieces:
+    for chapter, pcm, loudness in pieces:
         digest = audio_hash(pcm)
         stamp = (created or origination(meta.date, digest)).replace(microsecond=0)
-        results.append(_write_wav(folder / wav_file_name(names[index], digest), pcm, texts, index, loudness,
-                                  f"{day}-{names[index]}", digest, stamp))
+        results.append(_write_wav(folder / wav_file_name(names[chapter], digest), pcm, texts, chapter, loudness,
+                                  f"{day}-{names[chapter]}", digest, stamp))
     return results
 
 
@@ -268,17 +269,17 @@ def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Lo
     history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
                f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
     # the cut id names the slot (the same every version); the reference names this audio
-    fields = dict(originator_reference=f"{cut_id}-{digest}"[:32], origination=created,
-                  loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
-                  max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
-                  max_short_term=loudness.max_short_term, coding_history=history)
     bext = bwf.Bext(description=bwf.fit(ascii_description, 256), originator=bwf.fit(texts.ascii_artist, 32),
-                    **fields)
-    ubxt = bwf.Bext(description=description, originator=meta.artist, **fields)
+                    originator_reference=f"{cut_id}-{digest}"[:32], origination=created,
+                    loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
+                    max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
+                    max_short_term=loudness.max_short_term, coding_history=history)
+    ubxt = dataclasses.replace(bext, description=description, originator=meta.artist)
     day = dt.datetime.combine(meta.date, dt.time())
     sound = _sound_span(pcm)
     cart = bwf.Cart(title=bwf.fit(texts.ascii_title(chapter), 64), artist=bwf.fit(texts.ascii_artist, 64),
-                    cut_id=cut_id[:64], client_id=bwf.fit(texts.ascii_album, 64), start=day, end=day.replace(hour=23, minute=59, second=59),
+                    cut_id=cut_id[:64], client_id=bwf.fit(texts.ascii_album, 64), start=day,
+                    end=day.replace(hour=23, minute=59, second=59),
                     producer_app_id="audiobulletin", producer_app_version=__version__,
                     post_timers=(bwf.PostTimer("AUDs", sound[0]), bwf.PostTimer("AUDe", sound[1])))
     head = bwf.header(sample_rate=RADIO_RATE, frames=len(pcm), bext=bext, ubxt=ubxt, cart=cart)
@@ -303,7 +304,7 @@ def _sound_span(pcm, threshold: int = 33, chunk: int = RADIO_RATE) -> tuple[int,
         if len(loud):
             last = max(0, end - chunk) + int(loud[-1]) + 1
             break
-    return (first, last) if first is not None else (0, len(pcm))
+    return (first, last) if first is not None and last is not None else (0, len(pcm))
 
 
 @_one_blas_thread

@@ -1,9 +1,10 @@
 """Publishing one date: swap its staged folder in, then the manifest, the feeds, the index, retention.
 
 Order matters for a failed run: everything that can fail (artwork, building both feeds, reading
-every edition for the index) happens before anything is swapped in; the manifest is saved before the feeds so a number shown
-in a feed is always on record; archived folders are removed only after the feeds no longer list
-them. The feed file is replaced with one rename, so it is the old one or the new one, whole.
+every edition for the index) happens before anything is swapped in; the manifest is saved before
+the feeds so a number shown in a feed is always on record; archived folders are removed only after
+the feeds no longer list them. The feed file is replaced with one rename, so it is the old one or
+the new one, whole.
 """
 
 from __future__ import annotations

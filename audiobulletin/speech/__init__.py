@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from ..errors import ConfigError, SpeechError
+from ..errors import AudioBulletinError, ConfigError, SpeechError
 from ..script.segment import Part, Script
 from .chain import EngineChain, check_chain
 from .engine import Engine, EngineSetup, SpeechRequest
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 OnProgress = Callable[[int, "Clip | SpeechError"], None]
 """Called once per finished segment with its index and result."""
-OnFallback = Callable[[Part, SpeechError], None]
+OnFallback = Callable[[Part, AudioBulletinError], None]
 """Called once per part (article, intro, outro) the first engine gives up, when it does."""
 
 
@@ -156,7 +156,10 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     failures: dict[int, SpeechError] = {}
 
     def on_result(request: SpeechRequest, result: Clip | SpeechError) -> None:
-        (failures if isinstance(result, SpeechError) else clips)[request.index] = result
+        if isinstance(result, SpeechError):
+            failures[request.index] = result
+        else:
+            clips[request.index] = result
         if on_progress:
             on_progress(request.index, result)
 

@@ -18,7 +18,7 @@ from .voice import Clip, Voice
 
 ArticleOf = Mapping[int, Hashable] | Callable[[SpeechRequest], Hashable]
 """request.index -> article key (a mapping), or request -> article key (a callable)."""
-OnFallback = Callable[[Hashable, AudioBulletinError], None]
+OnFallback = Callable[[Any, AudioBulletinError], None]
 """Told, once per article, as soon as the online engine gives it up (the run shows it at once)."""
 
 
@@ -47,6 +47,10 @@ class FallbackReport:
 class _CallbackFailed(Exception):
     """The caller's on_result raised: not an engine failure, so never a reason to fall back."""
 
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
+
 
 def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult, *,
                          online: Engine, offline: Engine, article_of: ArticleOf,
@@ -72,7 +76,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         try:
             on_result(request, result)
         except Exception as exc:
-            raise _CallbackFailed() from exc
+            raise _CallbackFailed(exc) from exc
 
     def give_up(key: Hashable, error: AudioBulletinError) -> None:
         reasons[key] = error.one_line()
@@ -80,7 +84,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
             try:
                 on_fallback(key, error)
             except Exception as exc:
-                raise _CallbackFailed() from exc
+                raise _CallbackFailed(exc) from exc
 
     def from_online(request: SpeechRequest, result: Result) -> None:
         key = article(request)
@@ -99,16 +103,16 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
     failure: AudioBulletinError | None = None
     try:
         online.render(requests, from_online)
-    except _CallbackFailed as failed:
-        raise failed.__cause__ from None
+    except _CallbackFailed as failed_callback:
+        raise failed_callback.error from None
     except AudioBulletinError as exc:  # the online engine as a whole failed
         failure = exc
     try:  # what is still unsettled: the whole engine failed, or returned without answering
         for key in members:
             if key not in engines and key not in reasons:
                 give_up(key, failure or SpeechError(f"the {online.name} engine gave no result"))
-    except _CallbackFailed as failed:
-        raise failed.__cause__ from None
+    except _CallbackFailed as unsettled_callback:
+        raise unsettled_callback.error from None
 
     reread = offline_text or (lambda text: text)
     retry = [SpeechRequest(r.index, reread(r.text), offline_voice(r)) for key in members if key in reasons
@@ -125,7 +129,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         try:
             offline.render(retry, from_offline)
         except _CallbackFailed as failed_callback:
-            raise failed_callback.__cause__ from None
+            raise failed_callback.error from None
     ordered = {key: engines.get(key, offline.name) for key in members}
     return FallbackReport(engines=ordered, reasons=dict(reasons), failed=tuple(sorted(failed)))
 
