@@ -16,6 +16,8 @@ from click.testing import CliRunner
 from audiobulletin.cli import cli
 from audiobulletin.cli.options import DateParam
 
+pytestmark = pytest.mark.slow  # the real offline voice on a short edition, twice
+
 ROOT = Path(__file__).resolve().parent.parent
 EDITION = """\
 我市新建城市书房二十座

@@ -127,6 +127,7 @@ def test_without_a_terminal_only_stage_lines_and_notes():
     assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()
 
 
+@pytest.mark.slow  # the real command and the real offline voice
 def test_in_a_terminal_with_the_online_voice_unreachable(tmp_path):
     """The real command in a pty: `auto` with nothing listening where the online voice should be.
     Each article's note is one line naming it and the reason in plain words; the bar says
