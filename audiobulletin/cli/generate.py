@@ -75,6 +75,8 @@ def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet
         report = generate(Path(edition), out_dir, settings, date=date, progress=progress)
     finally:
         progress.close()
+    for line in report.repairs:
+        click.echo(f"repaired: {line}", err=True)
     click.echo(f"published {report.date.isoformat()}: {report.articles} articles, "
                f"{report.segments} segments, {player_time(to_ms(report.duration))} "
                f"at {report.loudness_lufs:.1f} LUFS -> {report.audio}")

@@ -9,7 +9,7 @@ from typing import Mapping
 
 from ..errors import ConfigError
 from ..script.segment import Role
-from ..tomlfile import read_toml
+from ..tomlfile import located, read_toml
 from .voice import Voice
 
 ENGINES = ("offline", "edge")
@@ -41,7 +41,7 @@ def load_profile(path: Path) -> VoiceProfile:
         if not isinstance(section, dict):
             raise ConfigError(f"[{engine}] must be a table", where=where)
         for role_name, spec in section.items():
-            entry = f"{where} [{engine}] {role_name}"
+            entry = f"{located(path, role_name, engine)} [{engine}] {role_name}"
             try:
                 role = Role(role_name)
             except ValueError:
@@ -60,6 +60,8 @@ def load_profile(path: Path) -> VoiceProfile:
                 raise ConfigError(str(exc), where=entry) from None
             if engine == "edge":
                 _check_edge_voice(voices[(engine, role)].name, entry)
+            elif engine == "offline":
+                _check_offline_voice(voices[(engine, role)].name, entry)
         if section and (engine, Role.BODY) not in voices:
             raise ConfigError(f"[{engine}] needs a `body` voice (other roles fall back to it)", where=where)
     unknown_sections = set(data) - set(ENGINES) - {"name", "description"}
@@ -68,6 +70,15 @@ def load_profile(path: Path) -> VoiceProfile:
                           hint="sections: " + ", ".join(ENGINES))
     return VoiceProfile(name=str(data.get("name", Path(path).stem)), voices=MappingProxyType(voices),
                         source=where)
+
+
+def _check_offline_voice(name: str, where: str) -> None:
+    """The offline engine has the voices it ships; any other name would leave that role silent."""
+    from .offline import VOICES
+
+    if name not in VOICES:
+        raise ConfigError(f"the offline engine has no voice {name!r}", where=where,
+                          hint=f"offline voices: {', '.join(VOICES)}")
 
 
 def _check_edge_voice(name: str, where: str) -> None:
