@@ -60,7 +60,13 @@ class Settings:
     lexicon: Path | None = field(default_factory=_default_lexicon)
     """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
     engine: str = "auto"
-    """Speech engine: auto (online, offline fallback per article), edge, or offline."""
+    """Speech engine: auto (edge, with the offline voice for any part it fails), or a registered
+    engine's name: offline, edge, azure, kokoro, a plug-in's (`audiobulletin voices`)."""
+    fallback: str = ""
+    """Engine that re-voices every part (article, intro, outro) `engine` fails; empty: none
+    (with auto: offline)."""
+    commercial: bool = False
+    """A commercial publication: refuse engines whose terms forbid or do not state commercial use."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     """Parallel offline-voice worker processes (one model each)."""
     bitrate_kbps: int = 64
@@ -85,6 +91,19 @@ class Settings:
     """Edition dates before this year are refused as typos."""
     max_days_ahead: int = 366
     """Edition dates more than this many days after today are refused as typos."""
+    azure_key: str = field(default="", repr=False)
+    """Azure AI Speech resource key (better in $AUDIOBULLETIN_AZURE_KEY than in a file)."""
+    azure_region: str = ""
+    """Azure region of the Speech resource, e.g. eastasia."""
+    azure_endpoint: str = ""
+    """Full synthesis URL instead of the region's (…/cognitiveservices/v1)."""
+    azure_token: str = field(default="", repr=False)
+    """A bearer token instead of the key (STS or Microsoft Entra), valid for the whole run."""
+    azure_concurrency: int = 4
+    """Parallel requests to Azure AI Speech."""
+    engine_env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    """AUDIOBULLETIN_* environment variables that are no setting: plug-in engines' options
+    (AUDIOBULLETIN_<ENGINE>_<OPTION>); filled by `load_settings`."""
 
     origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Setting name -> where its value came from (a flag, an environment variable, the config
@@ -122,7 +141,7 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
     """Build settings from the config file (explicit, $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml),
     the environment, then flags (None means "not given")."""
     env = os.environ if env is None else env
-    names = {f.name for f in fields(Settings)} - {"origin"}
+    names = {f.name for f in fields(Settings)} - {"origin", "engine_env"}
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     path = config or (Path(env["AUDIOBULLETIN_CONFIG"]) if env.get("AUDIOBULLETIN_CONFIG") else None)
@@ -149,5 +168,7 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
     given = {k: v for k, v in flags.items() if v is not None}
     values.update(given)
     origin.update({k: f"--{k.replace('_', '-')}" for k in given})
-    return Settings(**values, origin=origin)
+    known = {f"AUDIOBULLETIN_{key.upper()}" for key in names} | {"AUDIOBULLETIN_CONFIG"}
+    engine_env = {k: v for k, v in env.items() if k.startswith("AUDIOBULLETIN_") and k not in known}
+    return Settings(**values, origin=origin, engine_env=engine_env)
 

@@ -32,6 +32,7 @@ from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
 from .script.segment import Part, Script
 from .speech import Speech, SpeechOptions, load_profile, speak
+from .speech.builtin import BUILTIN
 from .speech.voice import Clip
 
 
@@ -64,9 +65,11 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
     where it came from (flag, environment variable, config file)."""
     try:
         lexicon = load_lexicon(settings.lexicon) if settings.lexicon else None
-        speech = SpeechOptions(profile=load_profile(settings.profile), engine=settings.engine, lexicon=lexicon,
+        speech = SpeechOptions(profile=load_profile(settings.profile), engine=settings.engine,
+                               fallback=settings.fallback, commercial=settings.commercial, lexicon=lexicon,
                                workers=settings.workers, cache_dir=settings.cache_dir,
-                               edge_endpoint=settings.edge_endpoint, edge_concurrency=settings.edge_concurrency)
+                               edge_endpoint=settings.edge_endpoint, edge_concurrency=settings.edge_concurrency,
+                               engine_options=engine_options(settings))
         publish_options = PublishOptions(
             paper=settings.paper, base_url=settings.base_url, feed_title=settings.feed_title,
             feed_description=settings.feed_description, author=settings.author,
@@ -74,8 +77,9 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
             explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
             archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
         return StageOptions(
-            parse=ParseOptions(paper=settings.paper if publishing else settings.paper or "本报", date=date,
-                               require_date=publishing, max_bytes=settings.max_edition_bytes,
+            # no paper configured: a JSON edition's own name, else the script's 本报
+            parse=ParseOptions(paper=settings.paper, date=date, require_date=publishing,
+                               max_bytes=settings.max_edition_bytes,
                                dates=DateWindow.around(dt.date.today(), settings.earliest_year,
                                                        settings.max_days_ahead)),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
@@ -87,6 +91,21 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
         if source and exc.where is None:
             raise ConfigError(exc.message, where=source, hint=exc.hint, setting=exc.setting) from None
         raise
+
+
+def engine_options(settings: Settings) -> dict[str, dict[str, object]]:
+    """Engine name -> its own settings: azure's from the azure_* settings; a plug-in's from its
+    AUDIOBULLETIN_<NAME>_<OPTION> environment variables (option names in lower case)."""
+    options: dict[str, dict[str, object]] = {
+        "azure": {"key": settings.azure_key, "region": settings.azure_region, "endpoint": settings.azure_endpoint,
+                  "token": settings.azure_token, "concurrency": settings.azure_concurrency}}
+    for variable, value in settings.engine_env.items():
+        words = variable.removeprefix("AUDIOBULLETIN_").lower().split("_")
+        for cut in range(1, len(words)):  # MY_VENDOR_KEY: engine "my" option "vendor_key", or "my_vendor" "key"
+            engine, option = "_".join(words[:cut]), "_".join(words[cut:])
+            if engine not in BUILTIN:  # the built-in engines' options are settings of their own
+                options.setdefault(engine, {})[option] = value
+    return options
 
 
 @dataclass
@@ -146,16 +165,20 @@ def synthesise(script: Script, options: SpeechOptions, progress: Progress) -> Sp
     return speak(script, options, on_progress)
 
 
-def _refuse_holes(speech: Speech, total: int, engine: str) -> None:
-    """Listeners must not meet silence where text was: with no fallback (`edge`), any segment
-    without audio fails the run; with one, only a run where nothing at all could be said."""
-    if not speech.failures or (engine != "edge" and speech.clips):
+def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
+    """Listeners must not meet silence where text was: with a network engine and no fallback
+    (`edge`, `azure`), any segment without audio fails the run; otherwise only a run where
+    nothing at all could be said (a local voice reports what it cannot say, e.g. symbols)."""
+    chain = options.chain
+    strict = not chain.fallback and options.engines.info(chain.primary).network
+    if not speech.failures or (not strict and speech.clips):
         return
     index, first = min(speech.failures.items())
     raise SpeechError(f"{len(speech.failures)} of {total} segments could not be spoken "
                       f"(first, segment {index}: {first.message})",
-                      hint="use --engine auto to let the offline voice read what the online voice cannot"
-                      if engine == "edge" else first.hint)
+                      hint=f"use --fallback offline{' (or --engine auto)' if chain.primary == 'edge' else ''} "
+                           f"to let the offline voice read what the {chain.primary} engine cannot"
+                      if strict else first.hint)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -189,7 +212,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
         speech = synthesise(script, options.speech, progress)
-    _refuse_holes(speech, len(script.segments), options.speech.engine)
+    _refuse_holes(speech, len(script.segments), options.speech)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
@@ -201,13 +224,14 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
 
     meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
                        artist=options.publish.publisher, date=edition.date,
-                       description=episode_notes(edition, assembled.timeline))
+                       description=episode_notes(edition, assembled.timeline, options.speech.labels()))
     out_dir.mkdir(parents=True, exist_ok=True)
     with staged_episode(out_dir, edition.date) as staged:
         with _timed(report, progress, "master"):
             mastered = master(assembled, meta, staged.path, options.master)
         with _timed(report, progress, "publish"):
-            published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered), options.publish)
+            published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered,
+                                                                    options.speech.labels()), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
     assert mastered.mp3 is not None

@@ -23,6 +23,8 @@ from email.utils import formatdate
 import pytest
 from aiohttp import web
 
+from local_server import LocalServer, closed_port, speakable_chars
+
 # Faults. The HTTP ones can only come from `plan` (they happen before the text is known).
 FORBIDDEN = "403"  # refuse the websocket handshake with 403 (what a bad Sec-MS-GEC token gets)
 TOO_MANY = "429"  # refuse with 429 Too Many Requests
@@ -65,11 +67,7 @@ class Stats:
 
 def closed_port_endpoint() -> str:
     """An endpoint on 127.0.0.1 where nothing listens: the service is unreachable."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"ws://127.0.0.1:{s.getsockname()[1]}/edge/v1"
+    return f"ws://127.0.0.1:{closed_port()}/edge/v1"
 
 
 def tone_mp3(seconds: float) -> bytes:
@@ -79,10 +77,6 @@ def tone_mp3(seconds: float) -> bytes:
     tone = f"sine=frequency=220:sample_rate={SAMPLE_RATE}:duration={seconds}"
     return ffmpeg.run(["-f", "lavfi", "-i", tone, "-ac", "1", "-c:a", "libmp3lame", "-b:a", "48k",
                        "-reservoir", "0", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "-"])
-
-
-def _speakable(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)
 
 
 def _short_voice_name(ssml_voice: str) -> str:
@@ -102,7 +96,7 @@ def _audio_frame(request_id: str, data: bytes) -> bytes:
     return len(header).to_bytes(2, "big") + header + data
 
 
-class EdgeServer:
+class EdgeServer(LocalServer):
     """Runs in a background thread: `with EdgeServer() as server: ... server.endpoint ...`.
 
     Settings (attributes a test may change; `reset()` restores the constructor's values):
@@ -127,9 +121,6 @@ class EdgeServer:
         self._lock = threading.Lock()
         self.reset()
         self._tone = b""
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     # --- control (test thread) ---
 
@@ -161,44 +152,18 @@ class EdgeServer:
 
     def seconds_for(self, text: str, rate_percent: int = 0) -> float:
         """How long the server's audio for `text` is (lead silence + per speakable character)."""
-        spoken = _speakable(text) * self.seconds_per_char / (1 + rate_percent / 100)
+        spoken = speakable_chars(text) * self.seconds_per_char / (1 + rate_percent / 100)
         return LEAD_SECONDS + spoken
 
     def start(self) -> "EdgeServer":
         self._tone = tone_mp3(self.max_seconds)
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(10)
-
-    def __enter__(self) -> "EdgeServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return super().start()
 
     # --- server (its own thread and event loop) ---
 
-    def _serve(self, ready: threading.Event) -> None:
-        self._loop = loop = asyncio.new_event_loop()
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/consumer/speech/synthesize/readaloud/edge/v1", self._synthesize)
         app.router.add_get("/consumer/speech/synthesize/readaloud/voices/list", self._voices)
-        runner = web.AppRunner(app, handle_signals=False)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        ready.set()
-        loop.run_forever()
-        loop.run_until_complete(runner.cleanup())
-        loop.close()
 
     async def _voices(self, request: web.Request) -> web.Response:
         return web.json_response(self.voice_list)
@@ -309,7 +274,7 @@ class EdgeServer:
         per_char = self.seconds_per_char / (1 + rate / 100)
         offset, out = LEAD_SECONDS, []
         for sentence in filter(str.strip, SENTENCE_END.split(text)):
-            duration = _speakable(sentence) * per_char
+            duration = speakable_chars(sentence) * per_char
             out.append({"Type": "SentenceBoundary", "Data": {
                 "Offset": round(offset * TICKS), "Duration": round(duration * TICKS),
                 "text": {"Text": sentence, "Length": len(sentence), "BoundaryType": "SentenceBoundary"}}})

@@ -48,7 +48,7 @@ def test_unknown_offline_voice_is_exit_3_naming_the_voice_and_those_that_exist(s
                        encoding="utf-8")
     code, line = generate(config(tmp_path, f'profile = "{profile}"'), edition, out)
     assert code == 3
-    assert f"{profile}:3 [offline] headline" in line and "'xiaoyan'" in line and "offline voices: baker" in line
+    assert f"{profile}:3 [offline] headline" in line and "no voice 'xiaoyan' (it has baker)" in line
     assert nothing_spoken(tmp_path, out)
 
 

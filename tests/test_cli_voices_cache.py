@@ -35,19 +35,47 @@ def test_every_command_has_help_with_an_example(args):
     assert result.exit_code == 0 and "Example:" in result.output
 
 
-def test_voices_lists_the_shipped_catalogue_and_marks_the_profile_voices(tmp_path):
+def engine_blocks(output: str) -> dict[str, list[str]]:
+    """`voices` output -> engine name -> its lines (header first)."""
+    blocks: dict[str, list[str]] = {}
+    for block in output.split("\n\n")[1:]:
+        lines = block.strip("\n").splitlines()
+        blocks[lines[0].split(":")[0]] = lines
+    return blocks
+
+
+def test_voices_lists_every_engine_with_its_terms_and_marks_the_profile_voices(tmp_path):
     profile = tmp_path / "p.toml"
     profile.write_text('[edge]\nheadline = { voice = "zh-CN-YunjianNeural" }\n'
                        'body = { voice = "zh-CN-XiaochenNeural" }\n', encoding="utf-8")
     result = invoke(["voices"], audiobulletin_profile=profile)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("14 voices (shipped catalogue")
-    (yunjian,) = lines_for(result.output, "zh-CN-YunjianNeural")
-    assert yunjian.startswith("* ") and "[headline]" in yunjian
-    (yunyang,) = lines_for(result.output, "zh-CN-YunyangNeural")
-    assert yunyang.startswith("  ") and "News" in yunyang
+    blocks = engine_blocks(result.output)
+    assert list(blocks)[:4] == ["offline", "edge", "azure", "kokoro"]
+    terms = {name: lines[1] for name, lines in blocks.items()}
+    assert terms["edge"].startswith("  terms: commercial use NOT allowed") and "edge-tts" in terms["edge"]
+    assert terms["offline"].startswith("  terms: commercial use not stated") and "Baker" in terms["offline"]
+    assert terms["azure"].startswith("  terms: commercial use allowed") and "https://" in terms["azure"]
+    assert "Apache-2.0" in terms["kokoro"]
+    assert len(lines_for("\n".join(blocks["edge"]), "zh-CN-XiaoxiaoNeural")) == 1
+    (yunjian,) = lines_for("\n".join(blocks["edge"]), "zh-CN-YunjianNeural")
+    assert yunjian.startswith("* ") and "[headline]" in yunjian and " male " in yunjian
+    (yunyang,) = lines_for("\n".join(blocks["edge"]), "zh-CN-YunyangNeural")
+    assert yunyang.startswith("  ") and "all roles" in yunyang and "News" in yunyang
+    (azure_yunjian,) = lines_for("\n".join(blocks["azure"]), "zh-CN-YunjianNeural")
+    assert azure_yunjian.startswith("  ")  # the profile names it for edge, not for azure
     assert "zh-HK-HiuGaaiNeural" in result.output and "zh-TW-HsiaoChenNeural" in result.output
-    assert "zh-CN-XiaochenNeural (body) is not in this list" in result.stderr
+    assert "edge voice zh-CN-XiaochenNeural (body) is not in this list" in result.stderr
+
+
+def test_voices_for_one_engine_and_an_unknown_one(tmp_path):
+    result = invoke(["voices", "--engine", "offline"])
+    assert result.exit_code == 0, result.output
+    assert list(engine_blocks(result.output)) == ["offline"]
+    assert lines_for(result.output, "baker")[0].startswith("* ")  # the default profile's voice
+    unknown = invoke(["voices", "--engine", "polly"])
+    assert unknown.exit_code == 3
+    assert "unknown engine 'polly'" in unknown.stderr and "azure, edge, kokoro, offline" in unknown.stderr
 
 
 def test_voices_online_shows_the_live_list_and_what_changed(edge_server):
@@ -103,5 +131,5 @@ def test_a_profile_with_a_malformed_online_voice_is_a_configuration_error(tmp_pa
     profile.write_text('[edge]\nbody = { voice = "Xiaoxiao" }\n', encoding="utf-8")
     result = invoke(["voices"], audiobulletin_profile=profile)
     assert result.exit_code == 3
-    assert "[edge] body: 'Xiaoxiao' is not an online voice name" in result.stderr
+    assert "[edge] body: 'Xiaoxiao' is not a voice name of the edge engine" in result.stderr
     assert "zh-CN-XiaoxiaoNeural" in result.stderr

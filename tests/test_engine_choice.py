@@ -34,7 +34,7 @@ def script():
 
 def voice_it(choice: str, script, endpoint: str, cache_dir: Path):
     options = SpeechOptions(PROFILE, engine=choice, edge_endpoint=endpoint, workers=1, cache_dir=cache_dir)
-    engine = build_engine(options, script.segments, edge_backoff=Backoff(0.01, 0.05))
+    engine = build_engine(options, script.segments, backoff=Backoff(0.01, 0.05))
     try:
         return render(engine, requests_for(script, lambda role: PROFILE.voice_for(engine.name, role)))
     finally:

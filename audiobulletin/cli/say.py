@@ -12,9 +12,10 @@ from ..errors import SpeechError
 from ..pipeline import stage_options
 from ..script.segment import ChapterPlan, Role, Script, Segment
 from ..script.sentences import speakable
-from ..speech import ENGINE_CHOICES, speak
+from ..speech import speak
 from ..speech.voice import Clip
 from . import pass_app
+from .options import engine_option
 
 
 def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Clip]:
@@ -42,8 +43,7 @@ def say(text: str, out: Path, settings, role: Role = Role.BODY) -> tuple[str, Cl
 @click.argument("text")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("say.wav"),
               show_default=True, help="WAV file to write.")
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES),
-              help="Speech engine (default: `engine` in the config file, else auto).")
+@engine_option
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.BODY.value,
               show_default=True, help="Which voice of the profile reads it.")
 @click.option("--lexicon", type=click.Path(dir_okay=False, path_type=Path),

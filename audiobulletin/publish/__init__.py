@@ -14,8 +14,9 @@ atomically (publication.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from ..edition import Edition
 from ..master import Mastered
@@ -44,6 +45,8 @@ class Episode:
     timeline: Timeline
     mastered: Mastered
     """The MP3 and broadcast WAVs, already in the staged folder."""
+    engine_labels: Mapping[str, str] = field(default_factory=dict)
+    """Engine name -> how the notes name its voice to listeners (e.g. azure -> 微软 Azure 语音)."""
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,16 @@ def episode_title(edition: Edition) -> str:
     return edition_title(edition)
 
 
-def episode_notes(edition: Edition, timeline: Timeline) -> str:
+def episode_notes(edition: Edition, timeline: Timeline, labels: Mapping[str, str] | None = None) -> str:
     """The show notes: the paper and date, each chapter with its start time, and which voice
-    read which article (listeners hear the difference when the online voice fell back)."""
+    read which article (listeners hear the difference when an engine fell back); `labels`:
+    engine name -> its voice's name for listeners (default ENGINE_LABELS)."""
+    labels = {**ENGINE_LABELS, **(labels or {})}
     by_article = timeline.engines_by_article()
     voices: dict[str, list[str]] = {}
     for index in range(len(edition.articles)):
         for engine in sorted(by_article.get(index, ())):
-            voices.setdefault(ENGINE_LABELS.get(engine, engine), []).append(str(index + 1))
+            voices.setdefault(labels.get(engine, engine), []).append(str(index + 1))
     voice_line = "；".join(f"第{'、'.join(n)}篇：{label}" for label, n in voices.items())
     date = edition.date.isoformat() if edition.date else ""
     return (f"{edition.paper} {date} 要目：\n{chapter_list(timeline)}"
@@ -100,7 +105,7 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
                   for wav in mastered.wavs)
     record = EpisodeRecord(
         date=iso, guid=episode_guid(options.paper, edition.date), number=0, title=episode_title(edition),
-        description=episode_notes(edition, timeline), audio=published_path(mastered.mp3.path),
+        description=episode_notes(edition, timeline, episode.engine_labels), audio=published_path(mastered.mp3.path),
         audio_bytes=mastered.mp3.size, duration=mastered.mp3.duration,
         published=publication_time(edition.date).isoformat(), headlines=headlines,
         engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio)

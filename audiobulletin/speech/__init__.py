@@ -11,19 +11,19 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..errors import ConfigError, SpeechError
 from ..script.segment import Part, Script
-from .engine import Engine, SpeechRequest
+from .chain import EngineChain, check_chain
+from .engine import Engine, EngineSetup, SpeechRequest
 from .profile import VoiceProfile, load_profile
+from .registry import Registry, discover
 from .voice import Clip
 
 if TYPE_CHECKING:
     from ..script.reading import Lexicon
-
-ENGINE_CHOICES = ("auto", "edge", "offline")
-"""auto: online voices, the offline voice for any part they fail; edge: online only; offline."""
 
 OnProgress = Callable[[int, "Clip | SpeechError"], None]
 """Called once per finished segment with its index and result."""
@@ -36,7 +36,12 @@ class SpeechOptions:
     profile: VoiceProfile
     """Voices per engine and role."""
     engine: str = "auto"
-    """One of ENGINE_CHOICES."""
+    """auto (edge, with `fallback` or else the offline voice for any part it fails), or the name
+    of a registered engine (`registry`)."""
+    fallback: str = ""
+    """The engine that re-voices every part (article, intro, outro) `engine` fails; "": none."""
+    commercial: bool = False
+    """Refuse engines whose terms forbid or do not state commercial use (the terms guard)."""
     lexicon: "Lexicon | None" = None
     """Pronunciation fixes; its pinyin entries reach the offline voice."""
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -47,11 +52,15 @@ class SpeechOptions:
     """Websocket URL of the online voices; empty: Microsoft's service."""
     edge_concurrency: int = 4
     """Parallel requests to the online voice service."""
+    engine_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    """Engine name -> its own settings (azure: key, region, endpoint, token, concurrency; a
+    plug-in: its AUDIOBULLETIN_<NAME>_<OPTION> variables). May hold secrets: never shown."""
+    registry: Registry | None = field(default=None, compare=False, repr=False)
+    """The engines that exist; None: the installed ones (entry points)."""
 
     def __post_init__(self):
-        if self.engine not in ENGINE_CHOICES:
-            raise ConfigError(f"engine must be one of {', '.join(ENGINE_CHOICES)}, got {self.engine!r}",
-                              setting="engine")
+        if self.registry is None:
+            object.__setattr__(self, "registry", discover())
         if not isinstance(self.workers, int) or not 1 <= self.workers <= 64:
             raise ConfigError(f"workers must be 1..64, got {self.workers}", setting="workers")
         if not 1 <= self.edge_concurrency <= 16:
@@ -64,11 +73,38 @@ class SpeechOptions:
                 check_endpoint(self.edge_endpoint)
             except ConfigError as exc:
                 raise ConfigError(exc.message, hint=exc.hint, setting="edge_endpoint") from None
+        check_chain(self.chain, self.engines, commercial=self.commercial, voice_for=self.profile.voice_for,
+                    setup_for=self.setup_for)
+
+    @property
+    def engines(self) -> Registry:
+        assert self.registry is not None  # set in __post_init__
+        return self.registry
+
+    @property
+    def chain(self) -> EngineChain:
+        """The engines in use: the primary, and the fallback if any."""
+        return EngineChain.of(self.engine, self.fallback)
 
     @property
     def for_offline(self) -> bool:
-        """Whether every segment is read by the offline voice (so the script reads for it)."""
-        return self.engine == "offline"
+        """Whether the script reads for an offline voice (Simplified characters, letters spelt
+        out): when the engine that voices it needs that reading."""
+        return self.engines.info(self.chain.primary).offline_reading
+
+    def setup_for(self, name: str) -> EngineSetup:
+        """What engine `name` is built from: workers, the lexicon's pinyin, its own settings."""
+        options = dict(self.engine_options.get(name, {}))
+        if name == "edge":
+            options.setdefault("endpoint", self.edge_endpoint)
+            options.setdefault("concurrency", self.edge_concurrency)
+        pinyin = self.lexicon.pinyin_strings() if self.lexicon else {}
+        return EngineSetup(workers=self.workers, lexicon=MappingProxyType(dict(pinyin)),
+                           options=MappingProxyType(options))
+
+    def labels(self) -> dict[str, str]:
+        """Engine name -> how the episode notes name it to listeners."""
+        return {name: entry.info.label for name, entry in self.engines.entries.items() if entry.info}
 
 
 @dataclass(frozen=True)
@@ -118,5 +154,5 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     return Speech(clips, failures, dict(engine.fallbacks()))
 
 
-__all__ = ["ENGINE_CHOICES", "Engine", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
+__all__ = ["Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
            "load_profile", "render", "requests_for", "speak"]

@@ -1,15 +1,16 @@
-"""Which engine speaks a script: the options' `engine` choice, each engine behind the cache.
+"""Which engine speaks a script: the options' engine chain (chain.py), each engine behind the cache.
 
-- offline: the offline voice only; nothing touches the network.
-- edge: the online voices only; failures stay failures (a clear SpeechError per segment).
-- auto: the online voices, and the offline voice for every part (article, intro, outro) they
-  fail (never mid-article).
+- one engine (`offline`, `edge`, `azure`, `kokoro`, a plug-in): failures stay failures (a clear
+  SpeechError per segment);
+- an engine with a fallback (`auto` = edge with the offline voice): the fallback re-voices every
+  part (article, intro, outro) the first engine fails, never mid-article.
 
 Requests must carry voices from the profile section named by the returned engine's `name`.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Sequence
 
 from .cache import CachedEngine
@@ -22,36 +23,37 @@ if TYPE_CHECKING:
 
 
 def build_engine(options: "SpeechOptions", segments: Sequence["Segment"], *,
-                 edge_backoff: "Backoff | None" = None) -> Engine:
-    """The engine for `options.engine`; `segments` are the script's (the fallback groups them by
-    part and takes each one's offline voice from the profile, its text re-read for the offline
-    voice with the lexicon). `edge_backoff`: shorter retry delays, for tests."""
+                 backoff: "Backoff | None" = None) -> Engine:
+    """The engine for `options.chain`; `segments` are the script's (the fallback groups them by
+    part and takes each one's voice from the profile's section for the fallback engine, its text
+    re-read for an offline voice with the lexicon when the first engine reads for an online one).
+    `backoff`: shorter retry delays for the network engines, for tests."""
     from ..script.reading import to_spoken
 
-    lexicon = options.lexicon
+    chain, registry = options.chain, options.engines
 
-    def offline() -> Engine:
-        from .offline import OfflineEngine
+    def built(name: str) -> Engine:
+        setup = options.setup_for(name)
+        if backoff is not None:
+            setup = replace(setup, options={**setup.options, "backoff": backoff})
+        return CachedEngine(registry.create(name, setup), options.cache_dir)
 
-        pinyin = lexicon.pinyin_strings() if lexicon else None
-        return CachedEngine(OfflineEngine(workers=options.workers, lexicon=pinyin), options.cache_dir)
-
-    def edge() -> Engine:
-        from .edge import Backoff, EdgeEngine
-
-        return CachedEngine(EdgeEngine(concurrency=options.edge_concurrency,
-                                       endpoint=options.edge_endpoint or None,
-                                       backoff=edge_backoff or Backoff()), options.cache_dir)
-
-    if options.engine == "offline":
-        return offline()
-    if options.engine == "edge":
-        return edge()
+    primary = built(chain.primary)
+    if not chain.fallback:
+        return primary
     from .fallback import FallbackEngine
 
-    def offline_voice(request: SpeechRequest):
-        return options.profile.voice_for("offline", segments[request.index].role)
+    try:
+        fallback = built(chain.fallback)
+    except BaseException:
+        primary.close()
+        raise
+    reread = registry.info(chain.fallback).offline_reading and not registry.info(chain.primary).offline_reading
 
-    return FallbackEngine(edge(), offline(), article_of=lambda r: segments[r.index].part,
-                          offline_voice=offline_voice,
-                          offline_text=lambda text: to_spoken(text, for_offline=True, lexicon=lexicon))
+    def fallback_voice(request: SpeechRequest):
+        return options.profile.voice_for(chain.fallback, segments[request.index].role)
+
+    return FallbackEngine(primary, fallback, article_of=lambda r: segments[r.index].part,
+                          offline_voice=fallback_voice,
+                          offline_text=(lambda text: to_spoken(text, for_offline=True, lexicon=options.lexicon))
+                          if reread else None)

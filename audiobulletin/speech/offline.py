@@ -20,8 +20,6 @@ from .voice import Clip, Voice
 
 ENGINE = "offline"
 VOICE = "baker"
-VOICES = (VOICE,)
-"""Every voice the offline engine has (one speaker; roles differ by prosody)."""
 EDGE_MARGIN_MS = 30
 """Silence kept before and after each model call once the model's own silence is trimmed."""
 QUIET = 10 ** (-50 / 20)

@@ -1,19 +1,26 @@
-"""Voice profiles (voices/*.toml): role -> Voice, per engine, validated on load."""
+"""Voice profiles (voices/*.toml): role -> Voice, per engine, validated on load.
+
+A section per engine name ([offline], [edge], [azure], a plug-in's name ...): any registered
+engine; its voices are checked against the engine's own list or name pattern.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ..errors import ConfigError
 from ..script.segment import Role
 from ..tomlfile import located, read_toml
 from .voice import Voice
 
-ENGINES = ("offline", "edge")
+if TYPE_CHECKING:
+    from .registry import Registry
+
 _FIELDS = {"voice", "rate", "pitch", "volume"}
+_ABOUT = {"name", "description"}
 
 
 @dataclass(frozen=True)
@@ -32,14 +39,23 @@ class VoiceProfile:
                               hint=f"add `body = {{ voice = \"...\" }}` under [{engine}]") from None
 
 
-def load_profile(path: Path) -> VoiceProfile:
+def load_profile(path: Path, registry: "Registry | None" = None) -> VoiceProfile:
+    """Read and check a profile; `registry`: the engines that exist (default: the installed ones)."""
+    from .registry import discover
+
+    registry = registry or discover()
     data = read_toml(path, "voice profile")
     where = str(path)
     voices: dict[tuple[str, Role], Voice] = {}
-    for engine in ENGINES:
-        section = data.get(engine, {})
+    for engine, section in data.items():
+        if engine in _ABOUT:
+            continue
+        if engine not in registry.entries:
+            raise ConfigError(f"unknown engine section [{engine}]", where=where,
+                              hint=f"known engines: {', '.join(registry.names())}")
         if not isinstance(section, dict):
             raise ConfigError(f"[{engine}] must be a table", where=where)
+        info = registry.entries[engine].info  # None: a plug-in that failed to load (said when used)
         for role_name, spec in section.items():
             entry = f"{located(path, role_name, engine)} [{engine}] {role_name}"
             try:
@@ -54,37 +70,16 @@ def load_profile(path: Path) -> VoiceProfile:
                 raise ConfigError(f"unknown field(s) {', '.join(sorted(unknown))}", where=entry,
                                   hint="fields: voice, rate, pitch, volume")
             try:
-                voices[(engine, role)] = Voice(engine=engine, name=str(spec["voice"]),
-                                               **{k: spec[k] for k in ("rate", "pitch", "volume") if k in spec})
+                voice = Voice(engine=engine, name=str(spec["voice"]),
+                              **{k: spec[k] for k in ("rate", "pitch", "volume") if k in spec})
             except ValueError as exc:
                 raise ConfigError(str(exc), where=entry) from None
-            if engine == "edge":
-                _check_edge_voice(voices[(engine, role)].name, entry)
-            elif engine == "offline":
-                _check_offline_voice(voices[(engine, role)].name, entry)
+            problem = info.voice_problem(voice.name) if info else None
+            if problem:
+                raise ConfigError(problem, where=entry,
+                                  hint=f"`audiobulletin voices --engine {engine}` lists its voices")
+            voices[(engine, role)] = voice
         if section and (engine, Role.BODY) not in voices:
             raise ConfigError(f"[{engine}] needs a `body` voice (other roles fall back to it)", where=where)
-    unknown_sections = set(data) - set(ENGINES) - {"name", "description"}
-    if unknown_sections:
-        raise ConfigError(f"unknown section(s) {', '.join(sorted(unknown_sections))}", where=where,
-                          hint="sections: " + ", ".join(ENGINES))
     return VoiceProfile(name=str(data.get("name", Path(path).stem)), voices=MappingProxyType(voices),
                         source=where)
-
-
-def _check_offline_voice(name: str, where: str) -> None:
-    """The offline engine has the voices it ships; any other name would leave that role silent."""
-    from .offline import VOICES
-
-    if name not in VOICES:
-        raise ConfigError(f"the offline engine has no voice {name!r}", where=where,
-                          hint=f"offline voices: {', '.join(VOICES)}")
-
-
-def _check_edge_voice(name: str, where: str) -> None:
-    from .catalogue import voice_name_problem, zh_cn_names
-
-    problem = voice_name_problem(name)
-    if problem:
-        raise ConfigError(problem, where=where,
-                          hint=f"zh-CN voices: {', '.join(zh_cn_names())} (`audiobulletin voices`)")

@@ -11,7 +11,7 @@ class Voice:
     """One engine voice with its prosody (validated here, used by every engine and the cache key)."""
 
     engine: str
-    """Engine name: "offline" or "edge"."""
+    """Engine name: "offline", "edge", "azure", a plug-in's name ..."""
     name: str
     """Engine voice id, e.g. "zh-CN-YunyangNeural" or "baker"."""
     rate: int = 0

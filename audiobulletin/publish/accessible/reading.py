@@ -197,6 +197,10 @@ def _article_section(
     if article.byline:
         layout.append((Role.BYLINE, f"{sid}-by", article.byline))
     layout += [(Role.BODY, f"{sid}-p{n}", t) for n, t in enumerate(article.paragraphs, 1)]
+    # photo captions are read after the body, and a trailing credit (（王晓明）) last
+    layout += [(Role.BODY, f"{sid}-cap{n}", t) for n, t in enumerate(article.captions, 1)]
+    if article.credit:
+        layout.append((Role.BYLINE, f"{sid}-credit", article.credit))
 
     found: list[list[_Found]] = [[] for _ in layout]
     cursor_block, cursor_char = 0, 0
