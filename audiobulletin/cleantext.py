@@ -42,7 +42,8 @@ def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
         removed = "".join(UNCARRIED.findall(line))
         breaks = "".join(_BREAK.findall(line))
         if removed:
-            notes.append(f"line {number}: removed {len(removed)} character(s) no output can carry ({describe(removed)})")
+            notes.append(f"line {number}: removed {len(removed)} character(s) no output can carry "
+                         f"({describe(removed)})")
         if breaks:
             notes.append(f"line {number}: read {describe(breaks)} as a line break")
     cleaned = _BREAK.sub("\n", UNCARRIED.sub("", text))

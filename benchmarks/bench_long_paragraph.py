@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pipeline import tree_rss_bytes  # noqa: E402
 
-WORDS = "我市今年持续推进老旧小区改造工程涉及全市六个城区一百二十多个小区惠及居民四万余户改造内容包括外墙保温管网更新加装电梯停车设施社区养老服务设施建设"
+WORDS = ("我市今年持续推进老旧小区改造工程涉及全市六个城区一百二十多个小区惠及居民四万余户"
+         "改造内容包括外墙保温管网更新加装电梯停车设施社区养老服务设施建设")
 
 
 def paragraph(chars: int, punctuated: bool) -> str:
@@ -79,7 +80,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_once(args.chars, args.one == "punctuated", args.workers)))
         return
-    print(f"{'paragraph':>11} {'segments':>8} {'longest':>7} {'audio s':>8} {'wall s':>7} {'speech s':>8} {'peak MB':>8}")
+    print(f"{'paragraph':>11} {'segments':>8} {'longest':>7} {'audio s':>8} {'wall s':>7} {'speech s':>8} "
+          f"{'peak MB':>8}")
     for kind in ("bare", "punctuated"):  # each in a fresh process, so peak memory is its own
         cmd = [sys.executable, __file__, "--one", kind, "--chars", str(args.chars)]
         cmd += ["--workers", str(args.workers)] if args.workers else []

@@ -91,7 +91,7 @@ def test_a_lost_manifest_stops_generate_before_any_speech_and_recover_restores_i
     result = CliRunner().invoke(cli, ["--config", str(config), "generate", str(edition), "--out", str(out),
                                       "--engine", "offline", "-q"])
     assert result.exit_code == 6, result.output
-    [line] = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    [line] = [row for row in result.stderr.splitlines() if row.startswith("audiobulletin: error:")]
     assert f"audiobulletin episodes recover --out {out}" in line
     assert ("is missing" in line) if loss == "deleted" else ("which episodes.json does not hold" in line)
     assert "segment" not in result.stderr and not (tmp_path / "cache").exists()  # nothing was spoken

@@ -14,7 +14,7 @@ from ..cleantext import clean_text
 from ..edition import Edition
 from ..errors import ConfigError, InputError
 from .articles import articles_of
-from .dates import DateWindow
+from .dates import ANY_DATE, DateWindow
 from .decode import decode_edition
 from .layout import Block, blocks_of
 from .structured import edition_from_json, looks_like_json
@@ -35,7 +35,7 @@ class ParseOptions:
     """The edition's date (from --date); None: from the file (JSON field, file name, page header)."""
     require_date: bool = False
     """Refuse an edition whose date is nowhere to be found (publishing needs one)."""
-    dates: DateWindow = DateWindow()
+    dates: DateWindow = ANY_DATE
     """Dates an edition may have; any other is refused, naming where it came from."""
     max_bytes: int = MAX_EDITION_BYTES
     """Largest edition file read."""
@@ -69,7 +69,7 @@ def date_from_name(path: Path) -> dt.date | None:
 
 
 def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>",
-               dates: DateWindow = DateWindow()) -> Edition:
+               dates: DateWindow = ANY_DATE) -> Edition:
     text, cleaned = clean_text(text)
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
@@ -80,9 +80,9 @@ def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, sourc
                          where=source, hint="see README: Edition format")
     notes = list(cleaned) + _notes(blocks, dropped)
     if date is None:
-        found = next((b for b in blocks if b.header and b.header.date), None)
+        found = next(((b, b.header.date) for b in blocks if b.header and b.header.date), None)
         if found:
-            date = dates.check(found.header.date, f"{source}:{found.line} (the date in a page header)")
+            date = dates.check(found[1], f"{source}:{found[0].line} (the date in a page header)")
     return Edition(paper=paper, date=date, articles=tuple(articles), source=source, notes=tuple(notes))
 
 
@@ -94,7 +94,7 @@ def _notes(blocks: list[Block], dropped: list[Block]) -> list[str]:
     return notes + [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
 
 
-def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None, dates: DateWindow = DateWindow(),
+def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None, dates: DateWindow = ANY_DATE,
                max_bytes: int = MAX_EDITION_BYTES) -> Edition:
     """Read and parse an edition file; the date defaults to one in the file name (YYYY-MM-DD)."""
     path = Path(path)

@@ -38,3 +38,7 @@ class DateWindow:
                              hint="give the edition's real date (--date YYYY-MM-DD), or widen the window with "
                                   "the settings earliest_year / max_days_ahead")
         return date
+
+
+ANY_DATE = DateWindow()
+"""No limit but 1900: the default where no settings are at hand (tests, the library used alone)."""

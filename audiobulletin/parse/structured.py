@@ -23,7 +23,7 @@ from ..edition import Article, Edition
 from ..errors import InputError
 from .byline import reporters_of
 from .captions import is_photo_credit, split_caption
-from .dates import DateWindow
+from .dates import ANY_DATE, DateWindow
 from .furniture import leftover, strip_inline, strip_markup
 from .layout import clean_line, tidy_heading
 
@@ -96,7 +96,7 @@ def _heading(value: str) -> str:
 
 
 def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: str,
-                      dates: DateWindow = DateWindow()) -> Edition:
+                      dates: DateWindow = ANY_DATE) -> Edition:
     text, cleaned = clean_text(text)
     notes = list(cleaned)
     try:

@@ -111,7 +111,8 @@ def repair(audit: Audit, options: PublishOptions) -> list[str]:
     out_dir = audit.out_dir
     if audit.stale or audit.interrupted is not None or audit.leftovers:
         guid = audit.podcast_guid or podcast_guid(public_url(options, FEED))
-        feeds = render_feeds(out_dir, audit.records, guid, options) if (audit.stale or audit.interrupted is not None) else {}
+        rewrite = bool(audit.stale) or audit.interrupted is not None
+        feeds = render_feeds(out_dir, audit.records, guid, options) if rewrite else {}
         write_published(out_dir, feeds, render_index(out_dir, audit.records), Steps())
     for path in audit.leftovers:
         try:

@@ -104,7 +104,8 @@ def render_index(out_dir: Path, records: Mapping[str, EpisodeRecord],
 
 def write_published(out_dir: Path, feeds: Mapping[str, bytes], index: str, steps: Steps) -> None:
     """Replace the feeds, then the index; a file that already holds these bytes is left alone."""
-    for name, data in [*feeds.items(), (INDEX_PAGE, index)]:
+    files: list[tuple[str, bytes | str]] = [*feeds.items(), (INDEX_PAGE, index)]
+    for name, data in files:
         steps.reached(out_dir / name)
         write_if_changed(out_dir / name, data)
 

@@ -20,6 +20,7 @@ import os
 import wave
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..atomic import write_atomic
 from ..master import MP3_NAME, RADIO_DIR
@@ -104,7 +105,7 @@ def _salvage(path: Path, skipped: list[str]) -> tuple[dict[str, EpisodeRecord], 
     if not isinstance(raw, dict) or not isinstance(raw.get("episodes"), list):
         skipped.append(f"{path.name}: no episode list, not used")
         return {}, None
-    found = {}
+    found: dict[str, EpisodeRecord] = {}
     for n, entry in enumerate(raw["episodes"]):
         try:
             record = manifest_file.record_from_json(entry)
@@ -163,7 +164,7 @@ def _record_for(out_dir: Path, version: Path, item: FeedItem | None, remembered:
         base = manifest_file.record_from_json(json.loads((version / EPISODE_RECORD).read_text(encoding="utf-8")))
         source = f"{rel}/{EPISODE_RECORD}"
     except (OSError, ValueError):
-        match = next((r for r in remembered if r.version_folder == rel), None) or (remembered[0] if remembered else None)
+        match = next((r for r in remembered if r.version_folder == rel), remembered[0] if remembered else None)
         if match is not None:
             base, source = match, "an old manifest"
     if base is None:
@@ -183,11 +184,12 @@ def _from_files(version: Path, rel: str, date: str, item: FeedItem | None, radio
     from mutagen import MutagenError
     from mutagen.mp3 import MP3
 
+    tags: Any = {}
     try:
         audio = MP3(version / MP3_NAME)
-        tags, length = audio.tags or {}, round(audio.info.length, 3)
+        tags, length = audio.tags or {}, round(float(getattr(audio.info, "length", 0.0)), 3)
     except MutagenError:  # not an MP3 mutagen can read: the feed's figures, or none
-        tags, length = {}, (item.duration if item and item.duration else 0.0)
+        length = item.duration if item and item.duration else 0.0
     facts = _json(next(iter(version.glob(f"*/{ACCESSIBLE_FACTS}")), None))
     chapters = [c.get("title", "") for c in _json(version / CHAPTERS_NAME).get("chapters", [])]
     headlines = tuple(chapters[1:])  # the first chapter is the bulletin's intro
