@@ -202,3 +202,26 @@ def test_an_unreadable_edition_in_the_index_fails_before_anything_is_replaced(tm
     assert info.value.exit_code == 6 and "accessible-edition.json" in str(info.value)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".staging" not in str(p)}
     assert after == snapshot and not (tmp_path / "2021-06-27").exists()
+
+
+def test_a_rerun_completes_a_damaged_version_in_place(tmp_path):
+    """Same content, same version name: the missing file comes back, file by file, while the
+    folder the feeds point to never goes away."""
+    first = publish(tmp_path, 27)
+    folder = tmp_path / first.version_folder
+    (folder / "transcript.srt").unlink()
+    again = publish(tmp_path, 27)
+    assert again == first and (folder / "transcript.srt").is_file()
+    assert sorted(p.name for p in folder.parent.iterdir()) == [first.version]
+
+
+def test_a_corrected_episode_gets_a_new_version_and_keeps_guid_and_number(tmp_path):
+    publish(tmp_path, 26)
+    first = publish(tmp_path, 27)
+    corrected = publish(tmp_path, 27, mp3=b"ID3 corrected " * 90)
+    assert (corrected.guid, corrected.number) == (first.guid, first.number)
+    assert corrected.version != first.version and not (tmp_path / first.version_folder).exists()
+    parsed = podcastparser.parse(BASE + "feed.xml", io.BytesIO((tmp_path / "feed.xml").read_bytes()))
+    assert parsed["episodes"][0]["enclosures"][0]["url"] == BASE + corrected.audio
+    assert (tmp_path / "episodes.json.1").exists()
+    assert load(tmp_path)[0]["2021-06-27"] == corrected

@@ -87,22 +87,22 @@ class StagedEpisode:
         return f"{self.date}/{self.version}"
 
     def place(self) -> Path:
-        """Rename the staged folder to its version in the date's folder. A complete version of
-        that name already there is kept as it is (same content, and its bytes, mtimes and ETags
-        stay); an incomplete one is replaced."""
+        """Rename the staged folder to its version in the date's folder. A version of that name
+        already there holds the same MP3, transcripts and chapters: if it is complete it is kept as
+        it is (its bytes, mtimes and ETags stay); if not, the staged files are moved into it one
+        by one, each with a rename, so no file a feed names is ever missing."""
         if self.version is None:
             raise ValueError("seal() the staged episode first")
         target = self.date_dir / self.version
         try:
-            if target.is_dir() and same_files(target, self.path):
-                write_if_changed(target / EPISODE_RECORD, (self.path / EPISODE_RECORD).read_bytes())
+            if target.is_dir():
+                if same_files(target, self.path):
+                    write_if_changed(target / EPISODE_RECORD, (self.path / EPISODE_RECORD).read_bytes())
+                else:
+                    _move_files(self.path, target)
                 self.placed, self.fresh = target, False
                 return target
             os.chmod(self.path, 0o755)  # mkdtemp makes it private
-            if target.exists():  # a damaged copy: nothing can be pointing at it that still works
-                aside = self.date_dir / f".{self.version}.old-{os.getpid()}"
-                os.replace(target, aside)
-                shutil.rmtree(aside, ignore_errors=True)
             os.replace(self.path, target)
             fsync_dir(self.date_dir)
         except OSError as exc:
@@ -143,6 +143,15 @@ def staged_episode(out_dir: Path, date: dt.date) -> Iterator[StagedEpisode]:
         raise
     else:
         shutil.rmtree(path, ignore_errors=True)  # gone already once placed
+
+
+def _move_files(staged: Path, existing: Path) -> None:
+    for path in sorted(staged.rglob("*")):
+        if path.is_file():
+            twin = existing / path.relative_to(staged)
+            twin.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(path, 0o644)
+            os.replace(path, twin)
 
 
 def same_files(existing: Path, staged: Path) -> bool:
