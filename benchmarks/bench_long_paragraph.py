@@ -45,12 +45,24 @@ def run_once(chars: int, punctuated: bool, workers: int | None) -> dict:
     from audiobulletin.parse import parse_file
     from audiobulletin.pipeline import generate, script_for, stage_options
 
-    peak = [0]
+    peaks: dict[str, int] = {}
+    current = ["setup"]
     done = threading.Event()
+
+    class Stages:  # the pipeline's progress: which stage each memory sample belongs to
+        def stage(self, name):
+            current[0] = name
+
+        def speech_started(self, per_article):
+            current[0] = "speech"
+
+        def segment_done(self, index, article, ok):
+            pass
 
     def sample():
         while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_rss_bytes(os.getpid()))
+            stage = current[0]
+            peaks[stage] = max(peaks.get(stage, 0), tree_rss_bytes(os.getpid()))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -61,14 +73,14 @@ def run_once(chars: int, punctuated: bool, workers: int | None) -> dict:
                                  cache_dir=Path(tmp) / "cache")
         segments = script_for(parse_file(edition, paper="本报"), stage_options(settings, publishing=False)).segments
         start = time.perf_counter()
-        report = generate(edition, Path(tmp) / "out", settings)
+        report = generate(edition, Path(tmp) / "out", settings, progress=Stages())
         wall = time.perf_counter() - start
     done.set()
     sampler.join()
     body = [s for s in segments if s.article == 0 and s.paragraph == 1]
     return {"punctuated": punctuated, "segments": len(body), "longest": max(len(s.text) for s in body),
             "duration": report.duration, "wall": wall, "speech": report.timings.get("speech", 0.0),
-            "peak_rss": peak[0]}
+            "peak_rss": max(peaks.values()), "stage_peaks": peaks}
 
 
 def main() -> None:
@@ -81,13 +93,14 @@ def main() -> None:
         print(json.dumps(run_once(args.chars, args.one == "punctuated", args.workers)))
         return
     print(f"{'paragraph':>11} {'segments':>8} {'longest':>7} {'audio s':>8} {'wall s':>7} {'speech s':>8} "
-          f"{'peak MB':>8}")
+          f"{'peak MB':>8}  peak MB by stage")
     for kind in ("bare", "punctuated"):  # each in a fresh process, so peak memory is its own
         cmd = [sys.executable, __file__, "--one", kind, "--chars", str(args.chars)]
         cmd += ["--workers", str(args.workers)] if args.workers else []
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         print(f"{kind:>11} {r['segments']:>8} {r['longest']:>7} {r['duration']:>8.1f} {r['wall']:>7.1f} "
-              f"{r['speech']:>8.1f} {r['peak_rss'] / 2**20:>8.0f}", flush=True)
+              f"{r['speech']:>8.1f} {r['peak_rss'] / 2**20:>8.0f}  "
+              + " ".join(f"{stage} {rss / 2**20:.0f}" for stage, rss in r["stage_peaks"].items()), flush=True)
 
 
 if __name__ == "__main__":

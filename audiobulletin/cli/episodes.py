@@ -40,7 +40,7 @@ def check(out_dir):
     _require_folder(out_dir)
     with output_lock(out_dir):
         audit = check_output(out_dir)
-    for problem in audit.problems:
+    for problem in audit.problems[1:]:  # the first is the error line below
         click.echo(f"problem: {problem.where}: {problem.message}", err=True)
     for line in audit.repairs():
         click.echo(f"to repair (the next generate does it): {line}")
@@ -81,7 +81,7 @@ def recover_command(app, out_dir):
         click.echo(f"  #{record.number:<4} {date}  {record.guid}  {state}  (from {recovered.sources[date]})")
     click.echo(f"recovered {len(recovered.records)} episodes into {out_dir / 'episodes.json'}"
                + (f"; the previous file is kept as {aside}" if aside else ""))
-    for problem in audit.problems:
+    for problem in audit.problems[1:]:
         click.echo(f"problem: {problem.where}: {problem.message}", err=True)
     audit.raise_problems()
 
