@@ -3,9 +3,11 @@
     parse -> script -> speech -> assemble -> master -> publish
 
 This is the one place where `Settings` become each stage's own options (`stage_options`), all
-validated before any speech starts. Nothing in the output folder changes until the episode is
-complete: it is built in a staged folder, swapped in with renames, then the manifest and feeds
-are replaced atomically (publish/).
+validated before any speech starts. Then, holding the output folder's lock and still before any
+speech, the published record is checked (publish.check_output: manifest, feeds and files agree;
+what an interrupted run left is repaired). Nothing published changes until the episode is
+complete: it is built as a new version of its date, then the manifest and the feeds are switched
+over to it, each atomically (publish/).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from .edition import Edition
 from .errors import AudioBulletinError, ConfigError, InputError, SpeechError
 from .inbox import edition_for
 from .master import EpisodeMeta, MasterOptions, master
-from .parse import ParseOptions, parse_edition
+from .parse import DateWindow, ParseOptions, parse_edition
 from .publish.artwork import cover_picture
-from .publish import (Episode, PublishOptions, episode_notes, output_lock, publish, published_files,
+from .publish import (Episode, PublishOptions, check_output, episode_notes, output_lock, publish, published_files,
+                      repair,
                       staged_episode)
 from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
@@ -95,8 +98,10 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
             archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
         return StageOptions(
             # no paper configured: a JSON edition's own name, else the script's 本报
-            parse=ParseOptions(paper=settings.paper, date=date,
-                               require_date=publishing),
+            parse=ParseOptions(paper=settings.paper, date=date, require_date=publishing,
+                               max_bytes=settings.max_edition_bytes,
+                               dates=DateWindow.around(dt.date.today(), settings.earliest_year,
+                                                       settings.max_days_ahead)),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
             master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps),
@@ -157,6 +162,8 @@ class RunReport:
     """The episode's number in the feed (0: none)."""
     outputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     """What was published, by kind: feed, episode, transcripts, radio, accessible, index."""
+    repairs: list[str] = field(default_factory=list)
+    """What the startup check put right in the output folder (an interrupted run's leftovers)."""
 
     @property
     def articles(self) -> int:
@@ -252,13 +259,17 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     options = stage_options(settings, date=date)
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
-    with output_lock(out_dir):
-        return _generate(Path(edition_path), out_dir, options, progress or _Quiet())
-
-
-def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress) -> RunReport:
     assert options.publish is not None
-    report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, edition=edition_path)
+    with output_lock(out_dir):
+        repairs = repair(check_output(out_dir), options.publish)  # PublishError: history at risk
+        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, repairs=repairs,
+                           edition=edition_path)
+        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report)
+
+
+def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress,
+              report: RunReport) -> RunReport:
+    assert options.publish is not None
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date

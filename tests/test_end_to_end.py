@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import wave
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from mutagen.mp3 import MP3
 from PIL import Image
 
 from audiobulletin.cli import cli
+from audiobulletin.publish.manifest_file import load
 from readback import chapters as ffmpeg_chapters
 from readback import ebur128, stream_info
 
@@ -27,6 +29,11 @@ EDITION = """\
 
 本报讯（记者 刘洋）6月26日，全市最高气温达到31℃。各景区接待游客12,468人次。
 """
+
+
+def version_of(out: Path) -> Path:
+    """The published version folder of 2021-06-27 (output/2021-06-27/<version>/)."""
+    return out / load(out)[0]["2021-06-27"].version_folder
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +55,7 @@ def published(tmp_path_factory):
 def test_summary_names_the_episode(published):
     out, result = published
     assert "published 2021-06-27, episode 1: 2 articles" in result.stdout
-    assert str(out / "2021-06-27" / "bulletin.mp3") in result.stdout
+    assert str(version_of(out) / "bulletin.mp3") in result.stdout
     assert "warning" not in result.stderr
 
 
@@ -56,9 +63,10 @@ def test_feed_lists_the_episode_with_exact_enclosure(published):
     out, _ = published
     feed = podcastparser.parse("https://radio.example.org/pod/feed.xml", io.BytesIO((out / "feed.xml").read_bytes()))
     [episode] = feed["episodes"]
-    mp3 = out / "2021-06-27" / "bulletin.mp3"
+    mp3 = version_of(out) / "bulletin.mp3"
     [enclosure] = episode["enclosures"]
-    assert enclosure["url"] == "https://radio.example.org/pod/2021-06-27/bulletin.mp3"
+    assert enclosure["url"] == "https://radio.example.org/pod/" + mp3.relative_to(out).as_posix()
+    assert re.fullmatch(r"2021-06-27/[0-9a-f]{8}/bulletin\.mp3", mp3.relative_to(out).as_posix())
     assert enclosure["file_size"] == mp3.stat().st_size and enclosure["mime_type"] == "audio/mpeg"
     assert "我市新建城市书房二十座" in episode["description"] and "气温回升，市民出游增多" in episode["description"]
     assert abs(episode["total_time"] - MP3(mp3).info.length) <= 1
@@ -66,7 +74,7 @@ def test_feed_lists_the_episode_with_exact_enclosure(published):
 
 def test_mp3_is_podcast_ready(published):
     out, _ = published
-    mp3 = out / "2021-06-27" / "bulletin.mp3"
+    mp3 = version_of(out) / "bulletin.mp3"
     info = stream_info(mp3)
     assert (info["codec"], info["channels"], info["sample_rate"]) == ("mp3", "mono", "44100")
     assert 64_000 <= MP3(mp3).info.bitrate <= 96_000
@@ -85,8 +93,8 @@ def test_mp3_is_podcast_ready(published):
 
 def test_chapters_read_back_with_mutagen_and_ffmpeg(published):
     out, _ = published
-    mp3 = out / "2021-06-27" / "bulletin.mp3"
-    timeline = json.loads((out / "2021-06-27" / "chapters.json").read_text(encoding="utf-8"))
+    mp3 = version_of(out) / "bulletin.mp3"
+    timeline = json.loads((version_of(out) / "chapters.json").read_text(encoding="utf-8"))
     titles = ["本期要目", "我市新建城市书房二十座", "气温回升，市民出游增多"]
     assert [c["title"] for c in timeline["chapters"]] == titles
     tags = ID3(mp3)
@@ -104,7 +112,7 @@ def test_chapters_read_back_with_mutagen_and_ffmpeg(published):
 
 def test_every_sentence_is_in_the_transcript_in_order(published):
     out, _ = published
-    vtt = (out / "2021-06-27" / "transcript.vtt").read_text(encoding="utf-8").replace("\n", "")
+    vtt = (version_of(out) / "transcript.vtt").read_text(encoding="utf-8").replace("\n", "")
     sentences = ["记者从市文旅局获悉，今年我市新建城市书房20座。", "市民可以就近借阅图书。",
                  "6月26日，全市最高气温达到31℃。", "各景区接待游客12,468人次。"]
     positions = [vtt.find(s) for s in sentences]
@@ -113,7 +121,7 @@ def test_every_sentence_is_in_the_transcript_in_order(published):
 
 def test_accessible_edition_and_radio_files_exist(published):
     out, _ = published
-    day = out / "2021-06-27"
+    day = version_of(out)
     assert (day / "accessible" / "index.html").exists() and (out / "index.html").exists()
     assert (day / "accessible" / "2021-06-27.epub").stat().st_size > 10_000
     cuts = sorted((day / "radio").glob("*.wav"))
@@ -123,9 +131,15 @@ def test_accessible_edition_and_radio_files_exist(published):
             assert (wav.getframerate(), wav.getsampwidth()) == (48000, 2)
 
 
+def _tree(folder: Path) -> dict:
+    return {p.relative_to(folder): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
 def test_regenerating_keeps_guid_and_is_served_from_cache(published, tmp_path):
+    """An unchanged rerun publishes nothing new: every file keeps its bytes and its mtime (ETag)."""
     out, _ = published
     before = podcastparser.parse("x", io.BytesIO((out / "feed.xml").read_bytes()))["episodes"][0]["guid"]
+    tree = _tree(out)
     config = next(out.parent.glob("audiobulletin.toml"))
     edition = next(out.parent.glob("short-*.txt"))
     result = CliRunner().invoke(cli, ["--config", str(config), "generate", str(edition), "--out", str(out),
@@ -133,3 +147,4 @@ def test_regenerating_keeps_guid_and_is_served_from_cache(published, tmp_path):
     assert result.exit_code == 0, result.stderr
     feed = podcastparser.parse("x", io.BytesIO((out / "feed.xml").read_bytes()))
     assert [e["guid"] for e in feed["episodes"]] == [before]
+    assert _tree(out) == tree

@@ -5,9 +5,10 @@ import uuid
 import pytest
 
 from audiobulletin.publish.manifest import (
-    MANIFEST, EpisodeRecord, RadioCut, archived, episode_guid, in_feed, load_manifest,
-    load_podcast_guid, podcast_guid, publication_time, remove_folders, retain, save_manifest, upsert,
+    EpisodeRecord, RadioCut, archived, episode_guid, in_feed, podcast_guid, publication_time, remove_folders, retain,
+    upsert,
 )
+from audiobulletin.publish.manifest_file import MANIFEST, load, save
 
 FEED_URL = "https://news.example.com/podcast/feed.xml"
 DAYS = (25, 26, 27, 28)
@@ -29,11 +30,10 @@ def test_podcast_guid_follows_the_podcasting_2_0_rule():
 
 
 def test_podcast_guid_and_radio_cuts_survive_a_round_trip(tmp_path):
-    assert load_podcast_guid(tmp_path, FEED_URL) == podcast_guid(FEED_URL)
+    assert load(tmp_path) is None
     records = upsert({}, record(27))
-    save_manifest(tmp_path, records, podcast_guid(FEED_URL))
-    assert load_podcast_guid(tmp_path, "https://moved.example.org/feed.xml") == podcast_guid(FEED_URL)
-    assert load_manifest(tmp_path) == records
+    save(tmp_path, records, podcast_guid(FEED_URL))
+    assert load(tmp_path) == (records, podcast_guid(FEED_URL))
     assert json.loads((tmp_path / MANIFEST).read_text())["episodes"][0]["radio"][0]["file"] == "2021-06-27/radio/01.wav"
 
 

@@ -18,7 +18,7 @@ from ..config import Settings, load_settings
 from ..errors import AudioBulletinError
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache")
+COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache", "episodes")
 
 
 @dataclass

@@ -58,6 +58,8 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
     finally:
         library.removeHandler(handler)
         display.close()
+    for line in report.repairs:
+        click.echo(f"repaired: {line}", err=True)
     if as_json:
         click.echo(json.dumps(summary_json(report), ensure_ascii=False))
     else:

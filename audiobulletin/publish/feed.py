@@ -75,7 +75,7 @@ def feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *, guid
         entry.podcast.itunes_episode(record.number)
         entry.podcast.itunes_episode_type("full")
         entry.podcastindex.explicit(options.explicit)
-        folder = f"{record.folder}/"
+        folder = f"{record.version_folder}/"
         entry.podcastindex.transcript(public_url(options, folder + VTT_NAME), "text/vtt",
                                       language=options.language, rel="captions")
         entry.podcastindex.transcript(public_url(options, folder + SRT_NAME), "application/x-subrip",

@@ -1,24 +1,22 @@
 """What has been published: one record per edition date, kept in output/episodes.json.
 
-The feed is rebuilt from this file on every run, so regenerating a date replaces only that
+The feed is rebuilt from the records on every run, so regenerating a date replaces only that
 date's record and never renumbers or re-GUIDs another. Retention hides (and, by policy, removes)
-old dates; their numbers and GUIDs stay reserved.
+old dates; their numbers and GUIDs stay reserved. The file itself (checks, checksum, the previous
+generation) is manifest_file.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..atomic import write_atomic
 from .options import ARCHIVE_POLICIES
 from ..errors import PublishError
 
-MANIFEST = "episodes.json"
 _GUID_NAMESPACE = uuid.UUID("6f0d5a8e-3c1b-5d7e-9a42-0b1c2d3e4f50")
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL (scheme stripped) in this namespace."""
@@ -66,8 +64,21 @@ class EpisodeRecord:
 
     @property
     def folder(self) -> str:
-        """The date's folder in the output, holding all of its published files."""
+        """The date's folder in the output, holding every version of the date."""
         return self.audio.split("/", 1)[0]
+
+    @property
+    def version_folder(self) -> str:
+        """The folder of the published version (2021-06-27/3f2a9c1b), holding the MP3, the
+        transcripts, the chapters, radio/ and accessible/; the date's folder itself for dates
+        published before versions existed."""
+        return self.audio.rsplit("/", 1)[0]
+
+    @property
+    def version(self) -> str | None:
+        """The version's content name, None for the layout before versions."""
+        parts = self.audio.split("/")
+        return parts[1] if len(parts) > 2 else None
 
     def item_guid(self, name: str) -> str:
         """A stable GUID for another item of this date (a radio cut), derived from the GUID."""
@@ -87,43 +98,6 @@ def podcast_guid(feed_url: str) -> str:
 
 def publication_time(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-
-
-def _read(out_dir: Path) -> dict | None:
-    path = Path(out_dir) / MANIFEST
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise _damaged(path, exc) from None
-
-
-def _damaged(path: Path, exc: Exception) -> PublishError:
-    return PublishError(f"the episode manifest is unreadable ({exc})", where=str(path),
-                        hint="restore it from a backup; it is never rewritten on a failed run")
-
-
-def _record_from_json(r: dict) -> EpisodeRecord:
-    return EpisodeRecord(**{**r, "headlines": tuple(r.get("headlines", ())),
-                            "engines": tuple(r.get("engines", ())),
-                            "radio": tuple(RadioCut(**c) for c in r.get("radio", ()))})
-
-
-def load_manifest(out_dir: Path) -> dict[str, EpisodeRecord]:
-    raw = _read(out_dir)
-    if raw is None:
-        return {}
-    try:
-        return {r["date"]: _record_from_json(r) for r in raw["episodes"]}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _damaged(Path(out_dir) / MANIFEST, exc) from None
-
-
-def load_podcast_guid(out_dir: Path, feed_url: str) -> str:
-    """The podcast:guid fixed at the first run (so moving the feed keeps it), else a new one."""
-    raw = _read(out_dir) or {}
-    return str(raw.get("podcast_guid") or podcast_guid(feed_url))
 
 
 def upsert(records: dict[str, EpisodeRecord], record: EpisodeRecord) -> dict[str, EpisodeRecord]:
@@ -175,15 +149,3 @@ def remove_folders(out_dir: Path, folders: tuple[str, ...]) -> None:
             pass
         except OSError as exc:
             raise PublishError(f"cannot remove archived {name}: {exc.strerror}", where=str(root)) from None
-
-
-def manifest_bytes(records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> bytes:
-    episodes = [{**asdict(r), "headlines": list(r.headlines), "engines": list(r.engines),
-                 "radio": [asdict(c) for c in r.radio]}
-                for r in sorted(records.values(), key=lambda r: r.date)]
-    head = {"version": 1, **({"podcast_guid": podcast_guid} if podcast_guid else {})}
-    return json.dumps({**head, "episodes": episodes}, ensure_ascii=False, indent=2).encode()
-
-
-def save_manifest(out_dir: Path, records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> None:
-    write_atomic(Path(out_dir) / MANIFEST, manifest_bytes(records, podcast_guid))

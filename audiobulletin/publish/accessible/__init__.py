@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
 from urllib.parse import quote
 
 from ...atomic import staged_folder, write_atomic
@@ -105,30 +105,30 @@ def write_accessible_edition(
 
 
 def write_index(output_root: Path) -> Path:
-    """Write output_root/index.html listing every accessible edition below it (two levels at most)."""
+    """Write output_root/index.html listing every accessible edition found below it (three
+    levels at most: <date>/<version>/accessible/)."""
     output_root = Path(output_root)
-    write_atomic(output_root / PAGE_NAME, index_html(output_root))
+    found = {}
+    for pattern in (f"*/{MANIFEST_NAME}", f"*/*/{MANIFEST_NAME}", f"*/*/*/{MANIFEST_NAME}"):
+        for manifest in output_root.glob(pattern):
+            rel = manifest.parent.relative_to(output_root)
+            if not any(part.startswith(".") for part in rel.parts):
+                found[rel.as_posix()] = manifest.parent
+    write_atomic(output_root / PAGE_NAME, index_html(output_root, found))
     return output_root / PAGE_NAME
 
 
-def index_html(output_root: Path, staged: Mapping[str, Path] | None = None, without: Iterable[str] = ()) -> str:
-    """The index of editions as it will be once the folders in `staged` (name in `output_root`
-    -> the folder being built for it) are swapped in and those named in `without` are removed:
-    rendered before anything is replaced, so an unreadable edition fails the run while the
-    published files are still untouched."""
+def index_html(output_root: Path, folders: Mapping[str, Path]) -> str:
+    """The index of the editions in `folders`: the folder as published (relative to
+    `output_root`) -> where to read it now (a folder still being built, or the same folder).
+    Each holds an accessible edition at its top or one level down. Rendered before anything is
+    replaced, so an unreadable edition fails the run while the published files are untouched."""
     from .html import IndexEntry, index_page
 
     output_root = Path(output_root)
-    staged = dict(staged or {})
-    skip = set(staged) | set(without)
     found: dict[Path, Path] = {}  # manifest's path as published -> where to read it now
-    for manifest in [*output_root.glob(f"*/{MANIFEST_NAME}"), *output_root.glob(f"*/*/{MANIFEST_NAME}")]:
-        rel = manifest.relative_to(output_root)
-        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] in skip:
-            continue  # a folder being written or retired, or one about to be replaced
-        found[rel] = manifest
-    for name, folder in staged.items():
-        for manifest in [*folder.glob(MANIFEST_NAME), *folder.glob(f"*/{MANIFEST_NAME}")]:
+    for name, folder in folders.items():
+        for manifest in [*Path(folder).glob(MANIFEST_NAME), *Path(folder).glob(f"*/{MANIFEST_NAME}")]:
             found[Path(name) / manifest.relative_to(folder)] = manifest
     entries = []
     for rel, manifest in sorted(found.items()):
