@@ -214,3 +214,17 @@ def test_stem_must_be_ascii(tmp_path, wavs):
     _, samples, timeline, _ = wavs
     with pytest.raises(AudioError, match="stem"):
         master_broadcast_wavs(segment_of(samples, RATE), timeline, meta(), tmp_path, "公报")
+
+
+def test_an_article_whose_audio_did_not_change_keeps_its_file_name(tmp_path):
+    """A correction of article 1 (longer, other audio) renames its cut and the whole bulletin's; the
+    next article, shifted in time but with the same audio, keeps its bytes and so its name."""
+    before, timeline = episode(RATE)
+    after, corrected = episode(RATE, sentence_seconds=(1.6, 2.2, 1.9, 2.0, 1.8, 1.5))
+    first = master_broadcast_wavs(segment_of(before, RATE), timeline, meta(), tmp_path / "a", "bulletin")
+    again = master_broadcast_wavs(segment_of(after, RATE), corrected, meta(), tmp_path / "b", "bulletin")
+    assert corrected.chapters[2].start > timeline.chapters[2].start  # article 2 moved
+    names = [(f.name, g.name) for f, g in zip(first, again)]
+    assert names[0][0] != names[0][1] and names[1][0] != names[1][1]  # the bulletin, article 1: corrected
+    assert names[2][0] == names[2][1]  # article 2: untouched
+    assert first[2].path.read_bytes() == again[2].path.read_bytes()

@@ -43,12 +43,16 @@ def test_item_guids_are_stable_and_distinct():
     assert uuid.UUID(r.item_guid("radio/01")).version == 5
 
 
-def test_backfilled_dates_take_the_next_number():
+def test_numbers_follow_the_date_and_a_backfill_is_unnumbered():
+    """26 then 28 are 1 and 2; 27 backfilled after them cannot be 3 (3 before 2 by date) and no
+    number lies between 1 and 2: it gets none. 29 is 3; 28 published again keeps 2."""
     records = {}
-    for day in (26, 25, 27):
+    for day in (26, 28, 27, 29, 28):
         records = upsert(records, record(day))
     assert [(d, r.number) for d, r in sorted(records.items())] == [
-        ("2021-06-25", 2), ("2021-06-26", 1), ("2021-06-27", 3)]
+        ("2021-06-26", 1), ("2021-06-27", 0), ("2021-06-28", 2), ("2021-06-29", 3)]
+    numbered = [r.number for _, r in sorted(records.items()) if r.number]
+    assert numbered == sorted(numbered)
 
 
 def _published(tmp_path, days=DAYS):

@@ -178,6 +178,7 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
     import numpy as np
 
     from .. import ffmpeg
+    from .loudness import k_weighted
     from .normalise import Target, normalise
     from .pcm import span
 
@@ -194,14 +195,17 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
     names = wav_names(stem, timeline.chapters)
     x, y, rate = prepared.samples, prepared.weighted, prepared.rate
     whole, whole_loudness = normalise(x, y, rate, target)
-    # every article on its own target, laid side by side so one resampler pass serves them all
+    # Every article on its own, from its own samples only (its own K-weighting, its own resampler
+    # run): an article whose audio did not change gives the same bytes whatever changed around it,
+    # so a correction renames only the cuts it touched (wav_file_name).
     cuts = {index: span(c.start, c.end, rate, len(x)) for index, c in enumerate(timeline.chapters)
             if index in names}
-    per_article = np.zeros_like(x)
-    article_loudness = {}
+    article_loudness: dict[int, Loudness] = {}
+    articles: dict[int, np.ndarray] = {}
     for index, (first, last) in cuts.items():
-        per_article[first:last], article_loudness[index] = normalise(
-            x[first:last], y[first:last], rate, target, what=f"article {timeline.chapters[index].title}")
+        piece = x[first:last]
+        articles[index], article_loudness[index] = normalise(
+            piece, k_weighted(piece, rate), rate, target, what=f"article {timeline.chapters[index].title}")
 
     def to_radio_pcm(samples):
         if rate == RADIO_RATE:
@@ -209,18 +213,16 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
                           "-af", f"aresample={RADIO_RATE}:resampler=soxr",  # ~40% less CPU than swr
                           "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
-                         stdin=memoryview(samples).cast("B"), where=folder, what="resampler")
+                         stdin=memoryview(np.ascontiguousarray(samples)).cast("B"), where=folder, what="resampler")
         return np.frombuffer(out, dtype="<i2")
 
     with ThreadPoolExecutor(2) as pool:
-        jobs = [pool.submit(to_radio_pcm, whole)] + ([pool.submit(to_radio_pcm, per_article)] if cuts else [])
+        whole_job = pool.submit(to_radio_pcm, whole)
+        article_jobs = {index: pool.submit(to_radio_pcm, samples) for index, samples in articles.items()}
         texts = _Texts(meta, timeline.chapters)  # the pinyin import overlaps the resampling
-        radio = [job.result() for job in jobs]
+        pieces: list[tuple[int | None, np.ndarray, Loudness]] = [(None, whole_job.result(), whole_loudness)]
+        pieces += [(index, job.result(), article_loudness[index]) for index, job in article_jobs.items()]
     day = f"{meta.date:%Y%m%d}"
-    scale = RADIO_RATE / rate
-    pieces: list[tuple[int | None, np.ndarray, Loudness]] = [(None, radio[0], whole_loudness)]
-    pieces += [(cut, radio[1][round(first * scale):round(last * scale)], article_loudness[cut])
-               for cut, (first, last) in cuts.items()]
     results = []
     for chapter, pcm, loudness in pieces:
         digest = audio_hash(pcm)

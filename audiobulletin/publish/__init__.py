@@ -14,6 +14,8 @@ atomically (publication.py).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -30,9 +32,11 @@ from .lock import output_lock
 from .manifest import EpisodeRecord, RadioCut, episode_guid, publication_time
 from .options import ARCHIVE_POLICIES, PublishOptions
 from .outputs import ACCESSIBLE_DIR, published_files
+from . import manifest_file
+from .corrections import modified_time
 from .publication import INDEX_PAGE, publish_episode
 from .recover import Recovered, recover, save_recovered
-from .versions import StagedEpisode, staged_episode
+from .versions import StagedEpisode, staged_episode, version_name
 
 ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音"}
 
@@ -88,10 +92,16 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
         raise ValueError("publishing needs a dated edition and its MP3")
     folder = staged.path
     write_episode_files(folder, timeline)
+    now = dt.datetime.now(dt.timezone.utc)
+    current = manifest_file.load(out_dir)
+    previous = current[0].get(edition.date.isoformat()) if current else None
+    # the version is named after the files written so far (accessible/ is not part of the name), so
+    # the book's time can follow it: the same content, the same book, byte for byte
+    modified = modified_time(previous, version_name(folder), edition.date, now)
     accessible = write_accessible_edition(
         edition, timeline, mastered.mp3.path, folder / ACCESSIBLE_DIR,
         transcripts={"WebVTT 字幕": VTT_NAME, "SRT 字幕": SRT_NAME, "纯文本文字稿": TEXT_NAME},
-        index_page=out_dir / INDEX_PAGE)
+        index_page=out_dir / INDEX_PAGE, modified=modified)
     iso = edition.date.isoformat()
     staged.seal()
 
@@ -109,7 +119,7 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
         audio_bytes=mastered.mp3.size, duration=mastered.mp3.duration,
         published=publication_time(edition.date).isoformat(), headlines=headlines,
         engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio)
-    stored = publish_episode(out_dir, staged, record, options)
+    stored = publish_episode(out_dir, staged, record, options, now=now)
     return Published(stored, out_dir / stored.audio, accessible.unplaced)
 
 

@@ -2,8 +2,13 @@
 
 The feed is rebuilt from the records on every run, so regenerating a date replaces only that
 date's record and never renumbers or re-GUIDs another. Retention hides (and, by policy, removes)
-old dates; their numbers and GUIDs stay reserved. The file itself (checks, checksum, the previous
-generation) is manifest_file.py.
+old dates; withdrawing takes one date out of the feeds; either way their numbers and GUIDs stay
+reserved. The file itself (checks, checksum, the previous generation) is manifest_file.py.
+
+Episode numbers follow the edition date: a date later than every numbered date gets the next
+number; a backfilled date (earlier than a numbered one) gets none (0: the feed gives it no
+itunes:episode and apps place it by its date), because every number between its neighbours is
+taken and a number, once given, never changes. So numbers always rise with the date.
 """
 
 from __future__ import annotations
@@ -32,6 +37,20 @@ class RadioCut:
     """Path relative to the output folder, e.g. 2021-06-27/radio/01.wav."""
     bytes: int
     duration: float
+    updated: str = ""
+    """RFC 3339 time this cut's audio last changed by a correction; "" while it is the first."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One republication of a date whose audio changed."""
+
+    at: str
+    """RFC 3339 time the correction was published."""
+    articles: tuple[int, ...] = ()
+    """Article numbers (1..n) whose audio changed; empty when only the rest did (intro, tags)."""
+    note: str = ""
+    """What listeners are told, in the episode notes: 更正（…）：…"""
 
 
 @dataclass(frozen=True)
@@ -41,7 +60,7 @@ class EpisodeRecord:
     guid: str
     """Stable identifier: assigned once, never changed."""
     number: int
-    """Episode number, assigned once in publication order."""
+    """Episode number, assigned once by date (see the module doc); 0: a backfill, unnumbered."""
     title: str
     description: str
     audio: str
@@ -57,10 +76,31 @@ class EpisodeRecord:
     """Broadcast WAVs of this date, bulletin first, for the radio feed."""
     removed: bool = False
     """Archived under the "remove" policy: its folder is gone, so it never returns to a feed."""
+    updated: str = ""
+    """RFC 3339 time of the last correction ("" if none): the item's updated time."""
+    corrections: tuple[Correction, ...] = ()
+    """Every correction, oldest first."""
+    withdrawn: str = ""
+    """RFC 3339 time `episodes withdraw` took the date out of the feeds ("" if it is in them)."""
 
     @property
     def published_at(self) -> dt.datetime:
         return dt.datetime.fromisoformat(self.published)
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        """When the episode last changed: its last correction, else its publication."""
+        return dt.datetime.fromisoformat(self.updated or self.published)
+
+    @property
+    def notes(self) -> str:
+        """The show notes as listeners see them: the notes, then the corrections, newest first."""
+        return "\n".join([self.description, *(c.note for c in reversed(self.corrections) if c.note)])
+
+    @property
+    def live(self) -> bool:
+        """Whether the feeds may list it: its files are there and it was not withdrawn."""
+        return not self.removed and not self.withdrawn
 
     @property
     def folder(self) -> str:
@@ -96,8 +136,20 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def publication_time(date: dt.date) -> dt.datetime:
-    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=BEIJING)
+
+
+def next_number(records: dict[str, EpisodeRecord], date: str) -> int:
+    """The number a new date gets: one more than the highest, if no numbered date is later than
+    it; else 0 (a backfill: see the module doc)."""
+    numbered = [r for r in records.values() if r.number > 0]
+    if any(r.date > date for r in numbered):
+        return 0
+    return max((r.number for r in numbered), default=0) + 1
 
 
 def upsert(records: dict[str, EpisodeRecord], record: EpisodeRecord) -> dict[str, EpisodeRecord]:
@@ -106,21 +158,29 @@ def upsert(records: dict[str, EpisodeRecord], record: EpisodeRecord) -> dict[str
     if previous:
         record = replace(record, guid=previous.guid, number=previous.number)
     else:
-        record = replace(record, number=max((r.number for r in records.values()), default=0) + 1)
+        record = replace(record, number=next_number(records, record.date))
     return {**records, record.date: record}
 
 
 def in_feed(records: dict[str, EpisodeRecord], keep: int) -> list[EpisodeRecord]:
-    """The newest `keep` dates whose files are still published, newest first."""
-    live = sorted((r for r in records.values() if not r.removed), key=lambda r: r.date, reverse=True)
+    """The newest `keep` dates whose files are still published and not withdrawn, newest first."""
+    live = sorted((r for r in records.values() if r.live), key=lambda r: r.date, reverse=True)
     return live[:keep]
 
 
 def archived(records: dict[str, EpisodeRecord], keep: int) -> list[EpisodeRecord]:
     """Dates beyond the newest `keep` whose files are still there, oldest first."""
     shown = {r.date for r in in_feed(records, keep)}
-    return sorted((r for r in records.values() if r.date not in shown and not r.removed),
+    return sorted((r for r in records.values() if r.date not in shown and r.live),
                   key=lambda r: r.date)
+
+
+def last_change(records: dict[str, EpisodeRecord]) -> dt.datetime | None:
+    """When the feeds' content last changed: a publication, a correction or a withdrawal (their
+    lastBuildDate, so a rebuild of unchanged records gives identical bytes)."""
+    times = [r.updated_at for r in records.values() if r.live]
+    times += [dt.datetime.fromisoformat(r.withdrawn) for r in records.values() if r.withdrawn]
+    return max(times, default=None)
 
 
 def retain(records: dict[str, EpisodeRecord], keep: int, policy: str,

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from ..atomic import atomic_path, scratch_path, write_atomic
 from ..errors import PublishError
-from .manifest import EpisodeRecord, RadioCut
+from .manifest import Correction, EpisodeRecord, RadioCut
 
 MANIFEST = "episodes.json"
 PREVIOUS = MANIFEST + ".1"
@@ -91,9 +91,9 @@ def records_of(raw: dict[str, Any], path: Path) -> dict[str, EpisodeRecord]:
             record = record_from_json(entry)
         except ValueError as exc:
             raise _damaged(path, f"episodes[{n}].{exc}") from None
-        for seen, key, what in ((records, record.date, "date"), (numbers, record.number, "number"),
+        for seen, key, what in ((records, record.date, "date"), (numbers, record.number or None, "number"),
                                 (guids, record.guid, "guid")):
-            if key in seen:
+            if key is not None and key in seen:
                 raise _damaged(path, f"episodes[{n}].{what}: {key} is also used by another episode")
         records[record.date], numbers[record.number], guids[record.guid] = record, record.date, record.date
     return records
@@ -156,14 +156,25 @@ def _keep_previous(target: Path, previous: Path) -> None:
 
 
 def record_to_json(record: EpisodeRecord) -> dict[str, Any]:
-    return {**asdict(record), "headlines": list(record.headlines), "engines": list(record.engines),
-            "radio": [asdict(c) for c in record.radio]}
+    """The record as stored; fields still at their default (no correction, not withdrawn) are
+    left out, so a manifest written before they existed reads back the same."""
+    raw = {**asdict(record), "headlines": list(record.headlines), "engines": list(record.engines),
+           "radio": [_without_defaults(asdict(c), _CUT_DEFAULTS) for c in record.radio],
+           "corrections": [{**asdict(c), "articles": list(c.articles)} for c in record.corrections]}
+    return _without_defaults(raw, _RECORD_DEFAULTS)
 
 
+def _without_defaults(raw: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in raw.items() if k not in defaults or v != defaults[k]}
+
+
+_RECORD_DEFAULTS: dict[str, Any] = {"updated": "", "corrections": [], "withdrawn": ""}
+_CUT_DEFAULTS: dict[str, Any] = {"updated": ""}
 _RECORD_FIELDS = {"date", "guid", "number", "title", "description", "audio", "audio_bytes", "duration",
-                  "published", "headlines", "engines", "radio", "removed"}
-_OPTIONAL = {"headlines", "engines", "radio", "removed"}
-_CUT_FIELDS = {"number", "title", "file", "bytes", "duration"}
+                  "published", "headlines", "engines", "radio", "removed", *_RECORD_DEFAULTS}
+_OPTIONAL = {"headlines", "engines", "radio", "removed", *_RECORD_DEFAULTS}
+_CUT_FIELDS = {"number", "title", "file", "bytes", "duration", "updated"}
+_CORRECTION_FIELDS = {"at", "articles", "note"}
 
 
 def record_from_json(entry: Any) -> EpisodeRecord:
@@ -190,24 +201,38 @@ def record_from_json(entry: Any) -> EpisodeRecord:
     cuts = []
     for k, raw_cut in enumerate(radio):
         try:
-            cut = _object(raw_cut, "", _CUT_FIELDS, _CUT_FIELDS)
+            cut = _object(raw_cut, "", _CUT_FIELDS, _CUT_FIELDS - set(_CUT_DEFAULTS))
             cuts.append(RadioCut(number=_whole(cut, "number"), title=_text(cut, "title"),
                                  file=_published_path(cut, "file", date), bytes=_whole(cut, "bytes"),
-                                 duration=_seconds(cut, "duration")))
+                                 duration=_seconds(cut, "duration"), updated=_time(cut, "updated", optional=True)))
         except ValueError as exc:
             raise ValueError(f"radio[{k}].{exc}") from None
     removed = fields.get("removed", False)
     if not isinstance(removed, bool):
         raise ValueError(f"removed: must be true or false, got {removed!r}")
-    number = _whole(fields, "number")
-    if number < 1:
-        raise ValueError(f"number: must be 1 or more, got {number}")
+    number = _whole(fields, "number")  # 0: an unnumbered backfill (manifest.py)
+    corrections = fields.get("corrections", [])
+    if not isinstance(corrections, list):
+        raise ValueError(f"corrections: must be a list, got {corrections!r}"[:200])
+    fixes = []
+    for k, raw_fix in enumerate(corrections):
+        try:
+            fix = _object(raw_fix, "", _CORRECTION_FIELDS, {"at"})
+            articles = fix.get("articles", [])
+            if not isinstance(articles, list) or not all(isinstance(a, int) and not isinstance(a, bool) and a >= 1
+                                                         for a in articles):
+                raise ValueError(f"articles: must be a list of article numbers, got {articles!r}"[:200])
+            fixes.append(Correction(at=_time(fix, "at"), articles=tuple(articles), note=_text(fix, "note")
+                                    if "note" in fix else ""))
+        except ValueError as exc:
+            raise ValueError(f"corrections[{k}].{exc}") from None
     return EpisodeRecord(
         date=date, guid=str(fields["guid"]), number=number, title=_text(fields, "title"),
         description=_text(fields, "description"), audio=_published_path(fields, "audio", date),
         audio_bytes=_whole(fields, "audio_bytes"), duration=_seconds(fields, "duration"), published=published,
         headlines=_texts(fields, "headlines"), engines=_texts(fields, "engines"), radio=tuple(cuts),
-        removed=removed)
+        removed=removed, updated=_time(fields, "updated", optional=True), corrections=tuple(fixes),
+        withdrawn=_time(fields, "withdrawn", optional=True))
 
 
 def _object(value: Any, at: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
@@ -218,6 +243,20 @@ def _object(value: Any, at: str, allowed: set[str], required: set[str]) -> dict[
         raise ValueError(f"{sorted(missing)[0]}: missing")
     if unknown:
         raise ValueError(f"{sorted(unknown)[0]}: unknown field")
+    return value
+
+
+def _time(fields: dict[str, Any], name: str, optional: bool = False) -> str:
+    """An RFC 3339 time with its offset ("" allowed for an optional field)."""
+    value = fields.get(name, "") if optional else _text(fields, name)
+    if optional and value == "":
+        return ""
+    try:
+        if not isinstance(value, str) or dt.datetime.fromisoformat(value).tzinfo is None:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{name}: must be a time with its offset like 2021-06-27T06:00:00+08:00, "
+                         f"got {value!r}") from None
     return value
 
 

@@ -18,6 +18,7 @@ next run's check (audit.py) finishes the switch before anything else.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
@@ -29,6 +30,7 @@ from . import manifest_file
 from .accessible import index_html
 from .artwork import channel_artwork
 from .checkpoints import Steps
+from .corrections import revise
 from .feed import FEED, feed_xml, public_url
 from .manifest import EpisodeRecord, podcast_guid, remove_folders, retain, upsert
 from .options import PublishOptions
@@ -42,15 +44,17 @@ JOURNAL = ".publishing.json"
 
 
 def publish_episode(out_dir: Path, staged: StagedEpisode, record: EpisodeRecord, options: PublishOptions,
-                    steps: Steps | None = None) -> EpisodeRecord:
+                    steps: Steps | None = None, now: dt.datetime | None = None) -> EpisodeRecord:
     """Publish `staged` (a sealed version) as `record`, whose files lie in it; return the record
-    as stored (with its kept or newly assigned number and GUID). Hold `output_lock(out_dir)`."""
+    as stored (with its kept or newly assigned number and GUID; as a correction made `now` if
+    the date was published with other content, corrections.py). Hold `output_lock(out_dir)`."""
     out_dir = Path(out_dir)
     steps = steps or Steps.from_environment()
     if staged.version is None or record.version_folder != staged.published_folder:
         raise ValueError(f"the record's files must lie in the sealed version {staged.published_folder}")
     current, guid = manifest_file.load(out_dir) or ({}, None)
     guid = guid or podcast_guid(public_url(options, FEED))
+    record = revise(current.get(record.date), record, now or dt.datetime.now(dt.timezone.utc), out_dir)
     records, doomed = retain(upsert(current, record), options.keep_episodes, options.archive_policy)
     stored = records[record.date]
     try:

@@ -155,16 +155,15 @@ def _move_files(staged: Path, existing: Path) -> None:
 
 
 def same_files(existing: Path, staged: Path) -> bool:
-    """`existing` holds every file `staged` holds, with the same sizes (the EPUB and the WAVs
-    carry their creation time, so only their presence is compared), and the same content name."""
+    """`existing` holds every file `staged` holds, with the same sizes (no file carries the
+    clock: the same content gives the same bytes), and the same content name."""
     for path in staged.rglob("*"):
         if not path.is_file():
             continue
         twin = existing / path.relative_to(staged)
         if not twin.is_file():
             return False
-        if path.suffix not in (".epub", ".wav") and path.name != EPISODE_RECORD \
-                and twin.stat().st_size != path.stat().st_size:
+        if path.name != EPISODE_RECORD and twin.stat().st_size != path.stat().st_size:
             return False
     return version_name(existing) == version_name(staged)
 
