@@ -22,11 +22,12 @@ from typing import Iterator, Protocol
 from .assemble import assemble
 from .config import Settings
 from .edition import Edition
-from .errors import AudioBulletinError, ConfigError, InputError, SpeechError
+from .errors import AudioBulletinError, ConfigError, InputError, NoEditionError, SpeechError
 from .inbox import edition_for
 from .master import EpisodeMeta, MasterOptions, master
 from .parse import DateWindow, ParseOptions, parse_edition
 from .publish.artwork import cover_picture
+from .publish.manifest import EpisodeRecord
 from .publish import (Episode, PublishOptions, check_output, episode_notes, output_lock, publish, published_files,
                       repair,
                       staged_episode)
@@ -90,12 +91,7 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
                                workers=settings.workers, cache_dir=settings.cache_dir,
                                edge_endpoint=settings.edge_endpoint, edge_concurrency=settings.edge_concurrency,
                                engine_options=engine_options(settings))
-        publish_options = PublishOptions(
-            paper=settings.paper, base_url=settings.base_url, feed_title=settings.feed_title,
-            feed_description=settings.feed_description, author=settings.author,
-            owner_email=settings.owner_email, category=settings.category, language=settings.language,
-            explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
-            archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
+        publishing_options = _publish_options(settings) if publishing else None
         return StageOptions(
             # no paper configured: a JSON edition's own name, else the script's 本报
             parse=ParseOptions(paper=settings.paper, date=date, require_date=publishing,
@@ -105,12 +101,34 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
             master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps),
-            publish=publish_options)
+            publish=publishing_options)
     except ConfigError as exc:
-        source = settings.source_of(exc.setting) if exc.setting else None
-        if source and exc.where is None:
-            raise ConfigError(exc.message, where=source, hint=exc.hint, setting=exc.setting) from None
-        raise
+        raise _with_source(exc, settings) from None
+
+
+def publish_options(settings: Settings) -> PublishOptions:
+    """The publish stage's options alone (`episodes withdraw`, `rebuild`: no speech, no edition)."""
+    try:
+        return _publish_options(settings)
+    except ConfigError as exc:
+        raise _with_source(exc, settings) from None
+
+
+def _publish_options(settings: Settings) -> PublishOptions:
+    return PublishOptions(
+        paper=settings.paper, base_url=settings.base_url, feed_title=settings.feed_title,
+        feed_description=settings.feed_description, author=settings.author,
+        owner_email=settings.owner_email, category=settings.category, language=settings.language,
+        explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
+        archive_policy=settings.archive_policy, locked=settings.locked)
+
+
+def _with_source(exc: ConfigError, settings: Settings) -> ConfigError:
+    """`exc` naming where the setting at fault came from (flag, environment, config file)."""
+    source = settings.source_of(exc.setting) if exc.setting else None
+    if source and exc.where is None:
+        return ConfigError(exc.message, where=source, hint=exc.hint, setting=exc.setting)
+    return exc
 
 
 def engine_options(settings: Settings) -> dict[str, dict[str, object]]:
@@ -164,6 +182,8 @@ class RunReport:
     """What was published, by kind: feed, episode, transcripts, radio, accessible, index."""
     repairs: list[str] = field(default_factory=list)
     """What the startup check put right in the output folder (an interrupted run's leftovers)."""
+    warnings: list[str] = field(default_factory=list)
+    """What the startup check found a person should know (dates deleted by hand)."""
 
     @property
     def articles(self) -> int:
@@ -261,18 +281,21 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     _check_out_dir(out_dir)
     assert options.publish is not None
     with output_lock(out_dir):
-        repairs = repair(check_output(out_dir), options.publish)  # PublishError: history at risk
+        audit = check_output(out_dir)
+        warnings = audit.warnings()  # dates deleted by hand: left out of the feeds, not linked dead
+        repairs = repair(audit, options.publish)  # PublishError: history at risk
         report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, repairs=repairs,
-                           edition=edition_path)
-        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report)
+                           edition=edition_path, warnings=warnings)
+        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report, audit.records)
 
 
 def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress,
-              report: RunReport) -> RunReport:
+              report: RunReport, on_record: dict[str, EpisodeRecord]) -> RunReport:
     assert options.publish is not None
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date
+    _refuse_withdrawn(on_record.get(edition.date.isoformat()), out_dir)
     report.date, report.headlines = edition.date, tuple(a.headline for a in edition.articles)
     with _timed(report, progress, "script"):
         script = script_for(edition, options)
@@ -312,6 +335,15 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     report.duration = mastered.mp3.duration
     report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp
     return report
+
+
+def _refuse_withdrawn(record: EpisodeRecord | None, out_dir: Path) -> None:
+    """A withdrawn date is an editor's decision: a scheduled rerun must not undo it."""
+    if record is not None and record.withdrawn:
+        raise NoEditionError(f"{record.date} was withdrawn ({record.withdrawn}): not publishing it again",
+                             where=str(out_dir),
+                             hint=f"`audiobulletin episodes withdraw {record.date} --undo --out {out_dir}` lets "
+                                  "generate publish it again")
 
 
 def _preload_mastering() -> None:

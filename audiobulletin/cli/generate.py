@@ -58,6 +58,8 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
     finally:
         library.removeHandler(handler)
         display.close()
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
     for line in report.repairs:
         click.echo(f"repaired: {line}", err=True)
     if as_json:

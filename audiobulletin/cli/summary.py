@@ -70,7 +70,9 @@ def summary_json(report: RunReport) -> dict:
         "speech": {"synthesised": report.synthesised, "cache_hits": report.cache_hits},
         "voices": {engine: list(names) for engine, names in report.voices.items()},
         "fallbacks": {str(part): reason for part, reason in report.fallbacks.items()},
-        "warnings": {"not_spoken": [*report.failures.values(), *report.skipped], "unplaced": list(report.unplaced)},
+        "warnings": {"not_spoken": [*report.failures.values(), *report.skipped], "unplaced": list(report.unplaced),
+                     "output": list(report.warnings)},
+        "repaired": list(report.repairs),
         "outputs": {what: [str(p) for p in paths] for what, paths in report.outputs.items()},
         "seconds": {**{name: round(t, 3) for name, t in report.timings.items()}, "total": round(report.seconds, 3)},
     }

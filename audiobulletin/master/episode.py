@@ -213,7 +213,7 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
                           "-af", f"aresample={RADIO_RATE}:resampler=soxr",  # ~40% less CPU than swr
                           "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
-                         stdin=memoryview(np.ascontiguousarray(samples)).cast("B"), where=folder, what="resampler")
+                         stdin=np.ascontiguousarray(samples).tobytes(), where=folder, what="resampler")
         return np.frombuffer(out, dtype="<i2")
 
     with ThreadPoolExecutor(2) as pool:

@@ -7,6 +7,10 @@
   feed.xml, radio.xml) but no manifest, a feed item or a date folder the manifest does not hold.
   Publishing now would drop them from the feeds; `episodes recover` rebuilds the manifest.
 - Every file the manifest lists (the MP3, the broadcast WAVs) must exist with the size it gives.
+  A date whose whole folder is gone (deleted by hand) is no damage: it is left out of the feeds,
+  with a warning, instead of publishing dead links (its number and GUID stay reserved; `generate`
+  of the date publishes it again). Every date folder gone at once (a disk not mounted) is a
+  problem.
 - What an interrupted publication left is repaired: feeds that disagree with the manifest are
   rewritten from it, then versions and staging folders that nothing points to are removed, and
   the journal is dropped (see publication.py for the order that makes this safe).
@@ -15,7 +19,7 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..atomic import STAGING_MARK
@@ -54,10 +58,17 @@ class Audit:
     """Versions, staging folders and dates that nothing points to: removed by `repair`."""
     interrupted: str | None = None
     """The date whose publication was cut short (the journal), if any."""
+    missing: list[str] = field(default_factory=list)
+    """Dates whose folder was deleted by hand: `repair` leaves them out of the feeds."""
 
     @property
     def clean(self) -> bool:
-        return not (self.problems or self.stale or self.leftovers or self.interrupted is not None)
+        return not (self.problems or self.stale or self.leftovers or self.missing or self.interrupted is not None)
+
+    def warnings(self) -> list[str]:
+        """What a person should know about the folder, one line each."""
+        return [f"{date}/ is missing from {self.out_dir}: the date is left out of the feeds (its number and "
+                f"GUID stay reserved; generate the date again to publish it)" for date in self.missing]
 
     def raise_problems(self) -> None:
         if not self.problems:
@@ -73,6 +84,7 @@ class Audit:
         if self.interrupted is not None:
             lines.append(f"finish the interrupted publication of {self.interrupted or 'an episode'}")
         lines += [f"rewrite the feeds from {MANIFEST} ({why})" for why in self.stale[:1]]
+        lines += [f"leave {date} out of the feeds (its folder is missing)" for date in self.missing]
         lines += [f"remove {path.relative_to(self.out_dir)} (nothing points to it)" for path in self.leftovers]
         return lines
 
@@ -109,11 +121,16 @@ def repair(audit: Audit, options: PublishOptions) -> list[str]:
         return []
     done = audit.repairs()
     out_dir = audit.out_dir
-    if audit.stale or audit.interrupted is not None or audit.leftovers:
+    if audit.missing:  # on record as removed: no feed lists them, their numbers stay taken
+        audit.records = {**audit.records, **{d: replace(audit.records[d], removed=True) for d in audit.missing}}
         guid = audit.podcast_guid or podcast_guid(public_url(options, FEED))
-        rewrite = bool(audit.stale) or audit.interrupted is not None
+        manifest_file.save(out_dir, audit.records, guid)
+        audit.podcast_guid = guid
+    if audit.stale or audit.interrupted is not None or audit.leftovers or audit.missing:
+        guid = audit.podcast_guid or podcast_guid(public_url(options, FEED))
+        rewrite = bool(audit.stale or audit.missing) or audit.interrupted is not None
         feeds = render_feeds(out_dir, audit.records, guid, options) if rewrite else {}
-        write_published(out_dir, feeds, render_index(out_dir, audit.records), Steps())
+        write_published(out_dir, feeds, render_index(out_dir, audit.records, options), Steps())
     for path in audit.leftovers:
         try:
             if path.is_dir() and not path.is_symlink():
@@ -171,6 +188,8 @@ def _check_feeds(audit: Audit, feeds: list[PublishedFeed]) -> None:
     (an interrupted switch) makes the feeds stale."""
     episodes = {r.guid: (r.audio, r.audio_bytes) for r in audit.records.values()}
     cuts = {r.item_guid(f"radio/{c.number:02d}"): (c.file, c.bytes) for r in audit.records.values() for c in r.radio}
+    gone = {r.guid for r in audit.records.values() if not r.live}
+    gone |= {r.item_guid(f"radio/{c.number:02d}") for r in audit.records.values() if not r.live for c in r.radio}
     for feed in feeds:
         known = episodes if feed.name == FEED else cuts
         for item in feed.items:
@@ -179,13 +198,19 @@ def _check_feeds(audit: Audit, feeds: list[PublishedFeed]) -> None:
                 audit.problems.append(Problem(
                     f"{feed.name} lists {item.title or item.url!r} (GUID {item.guid}), which {MANIFEST} does not "
                     f"hold", str(audit.out_dir / feed.name)))
+            elif item.guid in gone and not audit.stale:  # withdrawn or removed, the feeds not yet rewritten
+                audit.stale.append(f"{feed.name} still lists {item.title or item.url!r}, which is out of the feeds")
             elif (feed.local_path(item.url), item.length) != expected and not audit.stale:
                 audit.stale.append(f"{feed.name} still points at {item.url}")
 
 
 def _check_files(audit: Audit) -> None:
-    for record in audit.records.values():
-        if record.removed:
+    live = [r for r in audit.records.values() if not r.removed]
+    gone = [r for r in live if not (audit.out_dir / r.folder).is_dir()]
+    if gone and len(gone) < len(live):  # some dates deleted by hand: not all of them (a disk not mounted)
+        audit.missing = sorted(r.date for r in gone)
+    for record in live:
+        if record.date in audit.missing:
             continue
         for rel, size in [(record.audio, record.audio_bytes), *((c.file, c.bytes) for c in record.radio)]:
             path = audit.out_dir / rel

@@ -63,7 +63,7 @@ def publish_episode(out_dir: Path, staged: StagedEpisode, record: EpisodeRecord,
     except OSError as exc:
         raise PublishError(f"cannot write {EPISODE_RECORD}: {exc.strerror}", where=str(staged.path)) from None
     feeds = render_feeds(out_dir, records, guid, options)
-    index = render_index(out_dir, records, {stored.version_folder: staged.path})
+    index = render_index(out_dir, records, options, {stored.version_folder: staged.path})
 
     steps.reached(out_dir / JOURNAL)
     write_atomic(out_dir / JOURNAL, json.dumps({"date": stored.date, "version": staged.version}))
@@ -98,12 +98,14 @@ def render_feeds(out_dir: Path, records: Mapping[str, EpisodeRecord], guid: str,
     return feeds
 
 
-def render_index(out_dir: Path, records: Mapping[str, EpisodeRecord],
+def render_index(out_dir: Path, records: Mapping[str, EpisodeRecord], options: PublishOptions,
                  building: Mapping[str, Path] | None = None) -> str:
     """The index of the editions whose files are published (archived ones too, while their
-    folders are kept); `building` maps a version folder being built to where it is now."""
-    folders = {r.version_folder: Path(out_dir) / r.version_folder for r in records.values() if not r.removed}
-    return index_html(out_dir, {**folders, **(building or {})})
+    folders are kept; not withdrawn ones), headed with the podcast's title and linking its feed;
+    `building` maps a version folder being built to where it is now."""
+    folders = {r.version_folder: Path(out_dir) / r.version_folder for r in records.values() if r.live}
+    return index_html(out_dir, {**folders, **(building or {})}, title=options.title,
+                      feed_url=public_url(options, FEED))
 
 
 def write_published(out_dir: Path, feeds: Mapping[str, bytes], index: str, steps: Steps) -> None:

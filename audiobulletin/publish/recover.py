@@ -28,7 +28,7 @@ from . import manifest_file
 from .accessible import MANIFEST_NAME as ACCESSIBLE_FACTS
 from .episode_files import CHAPTERS_NAME
 from .feed import FEED
-from .manifest import EpisodeRecord, RadioCut, episode_guid, publication_time
+from .manifest import EpisodeRecord, RadioCut, episode_guid, next_number, publication_time
 from .published_feed import FeedItem, PublishedFeed, UnreadableFeed, read_feed
 from .radio import RADIO_FEED
 from .versions import EPISODE_RECORD, is_date_folder, looks_like_version
@@ -199,7 +199,8 @@ def _from_files(version: Path, rel: str, date: str, item: FeedItem | None, radio
                     if f"/{date}/" in i.url}
     cuts = []
     for wav in sorted((version / RADIO_DIR).glob("*.wav")):
-        number = 0 if wav.stem == "bulletin" else int(wav.stem) if wav.stem.isdigit() else None
+        cut = wav.stem.split("-", 1)[0]  # 02-3f2a9c1b.wav (or 02.wav, before cuts were named by their audio)
+        number = 0 if cut == "bulletin" else int(cut) if cut.isdigit() else None
         if number is None:
             continue
         with wave.open(str(wav)) as w:
@@ -221,10 +222,11 @@ def _from_files(version: Path, rel: str, date: str, item: FeedItem | None, radio
 
 def _numbered(records: dict[str, EpisodeRecord]) -> dict[str, EpisodeRecord]:
     """Keep every known number once (the earlier date keeps a number two dates claim); number the
-    rest after the highest, in date order."""
+    rest by the rule `generate` follows (manifest.next_number): in date order after the highest,
+    none for a date earlier than a numbered one."""
+    out: dict[str, EpisodeRecord] = {}
     taken: set[int] = set()
     pending = []
-    out = {}
     for date, record in sorted(records.items()):
         if record.number >= 1 and record.number not in taken:
             taken.add(record.number)
@@ -232,9 +234,7 @@ def _numbered(records: dict[str, EpisodeRecord]) -> dict[str, EpisodeRecord]:
         else:
             pending.append(record)
     for record in pending:
-        number = max(taken, default=0) + 1
-        taken.add(number)
-        out[record.date] = replace(record, number=number)
+        out[record.date] = replace(record, number=next_number(out, record.date))
     return dict(sorted(out.items()))
 
 

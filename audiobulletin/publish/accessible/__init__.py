@@ -118,11 +118,13 @@ def write_index(output_root: Path) -> Path:
     return output_root / PAGE_NAME
 
 
-def index_html(output_root: Path, folders: Mapping[str, Path]) -> str:
+def index_html(output_root: Path, folders: Mapping[str, Path], *, title: str | None = None,
+               feed_url: str | None = None) -> str:
     """The index of the editions in `folders`: the folder as published (relative to
     `output_root`) -> where to read it now (a folder still being built, or the same folder).
     Each holds an accessible edition at its top or one level down. Rendered before anything is
-    replaced, so an unreadable edition fails the run while the published files are untouched."""
+    replaced, so an unreadable edition fails the run while the published files are untouched.
+    `title` heads the page (the podcast's: the paper's name); `feed_url` is linked to subscribe."""
     from .html import IndexEntry, index_page
 
     output_root = Path(output_root)
@@ -146,7 +148,7 @@ def index_html(output_root: Path, folders: Mapping[str, Path]) -> str:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PublishError(f"unreadable edition manifest: {exc}", where=str(output_root / rel),
                                hint="regenerate that edition or remove its folder") from exc
-    return index_page(entries)
+    return index_page(entries, title=title or "报纸有声无障碍版", feed_url=feed_url)
 
 
 def _edition_time(date: dt.date | None) -> dt.datetime:
