@@ -7,17 +7,19 @@ from __future__ import annotations
 import configparser
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from needs import need_program
 
 ROOT = Path(__file__).resolve().parent.parent
 UNITS = ROOT / "examples" / "systemd"
 INSTALLED = "/opt/audiobulletin/.venv/bin/audiobulletin"
-ANALYZE = shutil.which("systemd-analyze")
+
+
+def analyze() -> str:
+    return need_program("systemd-analyze", "systemd's unit checker", ".ci/install-publish.sh")
 
 
 def unit(name: str) -> configparser.ConfigParser:
@@ -27,23 +29,21 @@ def unit(name: str) -> configparser.ConfigParser:
     return parser
 
 
-@pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed (run .ci/install-publish.sh)")
 def test_units_pass_systemd_analyze_verify(tmp_path):
     """Only the install path of the program is changed (verify checks that it is executable)."""
     here = str(Path(sys.executable).parent / "audiobulletin")
     for name in ("audiobulletin.service", "audiobulletin.timer"):
         (tmp_path / name).write_text((UNITS / name).read_text(encoding="utf-8").replace(INSTALLED, here),
                                      encoding="utf-8")
-    done = subprocess.run([ANALYZE, "verify", str(tmp_path / "audiobulletin.service"),
+    done = subprocess.run([analyze(), "verify", str(tmp_path / "audiobulletin.service"),
                            str(tmp_path / "audiobulletin.timer")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr.strip() == "", done.stderr  # not even a warning
 
 
-@pytest.mark.skipif(ANALYZE is None, reason="systemd-analyze is not installed (run .ci/install-publish.sh)")
 def test_the_timer_fires_in_the_morning_in_the_newsroom_time_zone():
     spec = unit("audiobulletin.timer")["Timer"]["OnCalendar"]
-    done = subprocess.run([ANALYZE, "calendar", spec, "--iterations=6"], capture_output=True, text=True,
+    done = subprocess.run([analyze(), "calendar", spec, "--iterations=6"], capture_output=True, text=True,
                           timeout=60, env={**os.environ, "TZ": "Asia/Shanghai", "LC_ALL": "C"})
     assert done.returncode == 0, done.stderr
     times = [line.split()[-2] for line in done.stdout.splitlines() if "Iter." in line or "Next elapse" in line]
