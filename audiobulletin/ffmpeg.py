@@ -58,6 +58,7 @@ def run(args: list[str], *, stdin: memoryview | bytes | None = None, where: Path
             _widen_pipe(proc.stdin)
             writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
             writer.start()
+        assert proc.stdout is not None  # stdout=PIPE
         _widen_pipe(proc.stdout)
         out = proc.stdout.read()
         proc.stdout.close()

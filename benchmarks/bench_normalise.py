@@ -59,7 +59,8 @@ def main() -> None:
         print(f"{name:<28} first {first * 1000:8.1f} ms   then {best * 1000:7.1f} ms"
               f"   ({best / len(text) * 6000 * 1000:.1f} ms per 6000 chars)")
     verdict = "within" if worst < TARGET_MS else "OVER"
-    print(f"normalising the sample: at most {worst:.1f} ms after the one-time loads, {verdict} the {TARGET_MS:.0f} ms target")
+    print(f"normalising the sample: at most {worst:.1f} ms after the one-time loads, "
+          f"{verdict} the {TARGET_MS:.0f} ms target")
 
 
 if __name__ == "__main__":

@@ -88,10 +88,12 @@ def main() -> None:
         return
     results = []
     for times in args.sizes:  # each size in a fresh process, so peak memory is its own
-        cmd = [sys.executable, __file__, "--one", str(times)] + (["--workers", str(args.workers)] if args.workers else [])
+        cmd = [sys.executable, __file__, "--one", str(times)]
+        cmd += ["--workers", str(args.workers)] if args.workers else []
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
-    print(f"{'size':>5} {'segments':>8} {'audio s':>8} {'wall s':>7} {'RTF':>6} {'non-speech':>10} {'peak MB':>8}  stage shares")
+    print(f"{'size':>5} {'segments':>8} {'audio s':>8} {'wall s':>7} {'RTF':>6} {'non-speech':>10} {'peak MB':>8}"
+          "  stage shares")
     for r in results:
         shares = {s: r["timings"].get(s, 0.0) / r["wall"] for s in STAGES}
         non_speech = 1 - shares["speech"]
@@ -101,7 +103,8 @@ def main() -> None:
     if len(results) > 1:
         base, big = results[0], results[-1]
         print(f"growth {big['times'] // base['times']}x edition: wall x{big['wall'] / base['wall']:.2f}, "
-              f"audio x{big['duration'] / base['duration']:.2f}, RTF ratio {(big['wall'] / big['duration']) / (base['wall'] / base['duration']):.2f}")
+              f"audio x{big['duration'] / base['duration']:.2f}, "
+              f"RTF ratio {(big['wall'] / big['duration']) / (base['wall'] / base['duration']):.2f}")
 
 
 if __name__ == "__main__":

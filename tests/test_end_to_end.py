@@ -17,6 +17,7 @@ from audiobulletin.publish.manifest_file import load
 from readback import chapters as ffmpeg_chapters
 from readback import ebur128, stream_info
 
+pytestmark = pytest.mark.slow  # the real offline voice on a whole (short) edition
 ROOT = Path(__file__).resolve().parent.parent
 EDITION = """\
 我市新建城市书房二十座

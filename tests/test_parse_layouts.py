@@ -3,6 +3,7 @@ indented single-line paragraphs, JSON from a CMS. Every fixture also passes the 
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -150,9 +151,8 @@ def test_json_edition_round_trip(tmp_path):
     path = tmp_path / "edition-2021-06-27.json"
     path.write_text(json.dumps(parsed.to_json(), ensure_ascii=False), encoding="utf-8")
     again = parse_file(path)
-    assert again.articles == tuple(a for a in again.articles)
-    assert [a.paragraphs for a in again.articles] == [a.paragraphs for a in parsed.articles]
-    assert [a.reporters for a in again.articles] == [a.reporters for a in parsed.articles]
+    # everything printed comes back; only `line` (where each article starts in its file) differs
+    assert [replace(a, line=0) for a in again.articles] == [replace(a, line=0) for a in parsed.articles]
     assert again.paper == "太原日报" and again.date == parsed.date
 
 

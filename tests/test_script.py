@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from audiobulletin.edition import Article, Edition
 from audiobulletin.parse import parse_file
@@ -55,11 +56,23 @@ def test_every_body_sentence_is_spoken_once_in_order(sample_path):
         assert "".join(s.text for s in body) == "".join(article.paragraphs)
 
 
-def test_pauses_grow_with_structure(sample_path):
+def test_each_body_pause_matches_the_boundary_after_it(sample_path):
     segs = build_script(parse_file(sample_path)).segments
-    body = [s for s in segs if s.role is Role.BODY]
-    assert {s.pause_after_ms for s in body} <= {Pause.CLAUSE, Pause.SENTENCE, Pause.PARAGRAPH, Pause.ARTICLE}
-    assert Pause.CLAUSE < Pause.SENTENCE < Pause.PARAGRAPH < Pause.ARTICLE
+    ends_sentence = re.compile(r"[。！？…][”’」』）)]*$")
+
+    def structural_pause(i: int) -> Pause:
+        """What the text's structure calls for after segment i (a body segment)."""
+        here, after = segs[i], segs[i + 1]
+        if after.article != here.article:
+            return Pause.ARTICLE
+        if after.role is not Role.BODY or after.paragraph != here.paragraph:
+            return Pause.PARAGRAPH
+        return Pause.SENTENCE if ends_sentence.search(here.text) else Pause.CLAUSE
+
+    body = [i for i, s in enumerate(segs) if s.role is Role.BODY]
+    expected = [structural_pause(i) for i in body]
+    assert [segs[i].pause_after_ms for i in body] == expected
+    assert set(expected) == set(Pause) - {Pause.HEADLINE}  # the sample has every kind of boundary
     last_of_article = [segs[i] for i in range(len(segs) - 1)
                        if segs[i].article is not None and segs[i + 1].article != segs[i].article]
     assert len(last_of_article) == 3 and all(s.pause_after_ms == Pause.ARTICLE for s in last_of_article)

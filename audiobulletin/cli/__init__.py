@@ -39,7 +39,7 @@ class CommandFailed(click.ClickException):
 
     def __init__(self, error: AudioBulletinError):
         super().__init__(error.one_line())
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it from the instance
 
     def show(self, file=None):
         click.echo(f"audiobulletin: error: {self.message}", err=True)

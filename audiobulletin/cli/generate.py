@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,12 +14,17 @@ from ..pipeline import generate
 from . import pass_app
 from .options import date_option, edition_file, engine_option, fallback_option, paper_option
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
 
 class BarProgress:
     """Stage names, then a progress bar over segments that also counts finished articles."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.bar, self.left, self.failed, self.articles = quiet, None, Counter(), 0, 0
+        self.quiet, self.failed, self.articles = quiet, 0, 0
+        self.bar: ProgressBar[int] | None = None
+        self.left: Counter[int | None] = Counter()
 
     def stage(self, name: str) -> None:
         self.close()
@@ -29,7 +36,7 @@ class BarProgress:
         self.articles = sum(1 for a in per_article if a is not None)
         if not self.quiet:
             self.bar = click.progressbar(length=sum(per_article.values()), label="speech", show_eta=True, show_pos=True,
-                                         item_show_func=self._status, file=click.get_text_stream("stderr"))
+                                         item_show_func=self._status, file=sys.stderr)
             self.bar.__enter__()
 
     def segment_done(self, index: int, article: int | None, ok: bool) -> None:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -244,12 +245,12 @@ def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Lo
         ascii_description = f"{texts.ascii_title(chapter)}. {texts.ascii_episode}"
     history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
                f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
-    fields = dict(originator_reference=reference[:32], origination=created,
-                  loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
-                  max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
-                  max_short_term=loudness.max_short_term, coding_history=history)
-    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32], **fields)
-    ubxt = bwf.Bext(description=description, originator=meta.artist, **fields)
+    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32],
+                    originator_reference=reference[:32], origination=created,
+                    loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
+                    max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
+                    max_short_term=loudness.max_short_term, coding_history=history)
+    ubxt = dataclasses.replace(bext, description=description, originator=meta.artist)
     day = dt.datetime.combine(meta.date, dt.time())
     sound = _sound_span(pcm)
     cart = bwf.Cart(title=texts.ascii_title(chapter)[:64], artist=texts.ascii_artist[:64], cut_id=reference[:64],
@@ -278,7 +279,7 @@ def _sound_span(pcm, threshold: int = 33, chunk: int = RADIO_RATE) -> tuple[int,
         if len(loud):
             last = max(0, end - chunk) + int(loud[-1]) + 1
             break
-    return (first, last) if first is not None else (0, len(pcm))
+    return (first, last) if first is not None and last is not None else (0, len(pcm))
 
 
 @_one_blas_thread

@@ -152,5 +152,5 @@ def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sa
                 out.write(memoryview(stream)[info.frame_size:])
         return len(streams)
     finally:
-        for out in scratch:
-            out.unlink(missing_ok=True)
+        for part in scratch:
+            part.unlink(missing_ok=True)

@@ -20,8 +20,11 @@ import logging
 import re
 import socket
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    import asyncio
 
 from ..errors import InputError, PublishError
 

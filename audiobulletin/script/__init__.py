@@ -109,12 +109,12 @@ def article_segments(article: Article, index: int, reading: Reading = to_spoken)
              for sub in article.subheadings if speakable(sub)]
     head[-1] = _with_pause(head[-1], Pause.HEADLINE)
     byline = _byline_sentence(article)
-    if byline:
+    if byline and article.byline:
         head.append(Segment(Role.BYLINE, article.byline, reading(byline), index, 0, Pause.SENTENCE))
     body = _body_segments(article, index, reading)
     tail = _caption_segments(article, index, reading)
     credit = spoken_credit(article)
-    if credit:
+    if credit and article.credit:
         tail.append(Segment(Role.BYLINE, article.credit, reading(credit), index, len(article.paragraphs) + 1,
                             Pause.SENTENCE))
     segments = head + body + tail

@@ -143,7 +143,10 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     failures: dict[int, SpeechError] = {}
 
     def on_result(request: SpeechRequest, result: Clip | SpeechError) -> None:
-        (failures if isinstance(result, SpeechError) else clips)[request.index] = result
+        if isinstance(result, SpeechError):
+            failures[request.index] = result
+        else:
+            clips[request.index] = result
         if on_progress:
             on_progress(request.index, result)
 

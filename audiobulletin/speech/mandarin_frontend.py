@@ -189,11 +189,11 @@ class MandarinFrontend:
         in_context = pinyin_for(piece, self._lexicon)
         if len(in_context) != len(HAN.findall(piece)):  # never expected: keep going, char by char
             in_context = [s for c in HAN.findall(piece) for s in pinyin_for(c, self._lexicon)]
-        in_context = iter(in_context)
+        upcoming = iter(in_context)
         symbols, syllables, skipped, pending = ["sil"], 0, [], ""
         for char in piece:
             if HAN.fullmatch(char):
-                found: tuple[str | None, ...] = (next(in_context),)
+                found: tuple[str | None, ...] = (next(upcoming),)
             elif letter_syllables(char):
                 found = letter_syllables(char)
             else:  # CJK extensions, 〇: pypinyin knows many, pinyin_for reads U+4E00..U+9FA5 only

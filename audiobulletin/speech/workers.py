@@ -34,7 +34,9 @@ def _start_worker(make_speaker: Callable[[], Speaker]) -> None:
 
 
 def _speak_chunk(chunk: Sequence[SpeechRequest]) -> list[Result]:
-    return [_speaker.render(request) for request in chunk]
+    speaker = _speaker
+    assert speaker is not None, "_start_worker runs first in every worker"
+    return [speaker.render(request) for request in chunk]
 
 
 def plan_chunks(requests: Sequence[SpeechRequest], workers: int,
