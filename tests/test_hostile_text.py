@@ -151,10 +151,12 @@ def epubcheck(epub: Path) -> None:
     report.unlink()
 
 
+@pytest.mark.slow  # mastering, the accessible edition and EPUBCheck (Java)
 def test_every_writer_gives_valid_output_for_hostile_text(published):
     check_every_output(published)
 
 
+@pytest.mark.slow  # the real offline voice
 def test_the_real_voice_publishes_the_hostile_edition(tmp_path):
     """With the offline voice: an ESC in a headline once failed the run after all the speech."""
     edition = tmp_path / "hostile-2021-06-27.txt"

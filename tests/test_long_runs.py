@@ -5,6 +5,8 @@ benchmarks/bench_long_paragraph.py."""
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from audiobulletin.edition import Article, Edition
 from audiobulletin.script import ScriptOptions, build_script
 from audiobulletin.script.sentences import MAX_SEGMENT_CHARS, _segmenter
@@ -26,6 +28,7 @@ def body(script):
     return [s for s in script.segments if s.article == 0 and s.paragraph == 1]
 
 
+@pytest.mark.slow  # jieba's dictionary loads in a second or more
 def test_20000_characters_without_punctuation_become_short_segments_cut_between_words():
     paragraph = unpunctuated(20_000)
     segments = body(build_script(edition_with(paragraph), ScriptOptions(for_offline=True)))
@@ -43,6 +46,7 @@ def test_20000_characters_without_punctuation_become_short_segments_cut_between_
     assert set(cuts) <= boundaries  # every cut falls between two of jieba's words
 
 
+@pytest.mark.slow  # the real offline voice
 def test_each_segment_is_voiced_on_its_own_by_the_offline_voice(tmp_path):
     script = build_script(edition_with(unpunctuated(300)), ScriptOptions(for_offline=True))
     options = SpeechOptions(profile=load_profile(ROOT / "voices" / "default.toml"), engine="offline", workers=1,

@@ -34,6 +34,8 @@ SCENARIOS = {"new date": (28, MP3), "correction": (27, CORRECTED)}
 """What the faulted run publishes over 25, 26, 27: a new date (retention then removes 25's
 folder) or a corrected 27 (a new version; the old one is removed after the switch)."""
 
+pytestmark = pytest.mark.slow  # a publication per step, subprocesses, gPodder, tmpfs mounts
+
 RUN = textwrap.dedent("""
     import sys
     from pathlib import Path
