@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from .assemble import assemble
+from .atomic import remove_leftovers
 from .config import Settings
 from .edition import Edition
 from .errors import AudioBulletinError, ConfigError, InputError, NoEditionError, SpeechError
@@ -184,6 +185,10 @@ class RunReport:
     """What the startup check put right in the output folder (an interrupted run's leftovers)."""
     warnings: list[str] = field(default_factory=list)
     """What the startup check found a person should know (dates deleted by hand)."""
+    discarded: list[str] = field(default_factory=list)
+    """Damaged speech cache entries thrown away and spoken again: "path: reason"."""
+    leftovers: list[Path] = field(default_factory=list)
+    """What killed runs had left in the output folder, cleared before this run."""
 
     @property
     def articles(self) -> int:
@@ -281,11 +286,12 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     _check_out_dir(out_dir)
     assert options.publish is not None
     with output_lock(out_dir):
+        leftovers = remove_leftovers(out_dir)  # safe under the lock: no live run owns them
         audit = check_output(out_dir)
         warnings = audit.warnings()  # dates deleted by hand: left out of the feeds, not linked dead
         repairs = repair(audit, options.publish)  # PublishError: history at risk
         report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, repairs=repairs,
-                           edition=edition_path, warnings=warnings)
+                           edition=edition_path, warnings=warnings, leftovers=leftovers)
         return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report, audit.records)
 
 
@@ -310,6 +316,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
+    report.discarded = [entry.one_line() for entry in speech.discarded]
     with _timed(report, progress, "assemble"):
         assembled = assemble(script, speech.clips)
     del speech  # the clips now live in the assembled audio: keep one copy through mastering

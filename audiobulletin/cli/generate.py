@@ -16,6 +16,10 @@ from .progress import NoteHandler, RunDisplay
 from .summary import summary_json, summary_lines
 from .options import date_option, edition_file, engine_option, fallback_option, paper_option
 
+MAX_LISTED = 10
+"""Discarded cache entries named in the summary; the rest are counted."""
+
+
 @click.command("generate")
 @edition_file
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
@@ -78,6 +82,14 @@ def report_warnings(report) -> list[str]:
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
         lines.append(f"note: the fallback engine read {len(report.fallbacks)} part(s) the first engine failed "
                      f"({', '.join(map(str, report.fallbacks))}); first failure: {first}")
+    if report.leftovers:
+        lines.append(f"note: cleared {len(report.leftovers)} leftover(s) of an interrupted run in "
+                     f"{report.out_dir} (first: {report.leftovers[0].name})")
+    if report.discarded:
+        lines.append(f"note: discarded {len(report.discarded)} damaged speech cache entry(ies), spoken again:")
+        lines += [f"  {line}" for line in report.discarded[:MAX_LISTED]]
+        if len(report.discarded) > MAX_LISTED:
+            lines.append(f"  … and {len(report.discarded) - MAX_LISTED} more")
     lines += [f"warning: not placed in the accessible edition: {text}" for text in report.unplaced]
     lines += [f"warning: segment {index} was not spoken: {message}"
               for index, message in sorted(report.failures.items())]

@@ -26,6 +26,7 @@ from typing import Mapping
 
 from ..atomic import write_atomic, write_if_changed
 from ..errors import PublishError
+from ..interrupt import deferred
 from . import manifest_file
 from .accessible import index_html
 from .artwork import channel_artwork
@@ -65,25 +66,26 @@ def publish_episode(out_dir: Path, staged: StagedEpisode, record: EpisodeRecord,
     feeds = render_feeds(out_dir, records, guid, options)
     index = render_index(out_dir, records, options, {stored.version_folder: staged.path})
 
-    steps.reached(out_dir / JOURNAL)
-    write_atomic(out_dir / JOURNAL, json.dumps({"date": stored.date, "version": staged.version}))
-    try:
-        steps.reached(staged.date_dir / staged.version)
-        staged.place()
-        manifest_file.save(out_dir, records, guid, before_write=steps.reached)
-        staged.recorded = True
-    except BaseException:
-        staged.discard()
+    with deferred():  # Ctrl-C or SIGTERM waits for the switch (renames and whole-file writes) to end
+        steps.reached(out_dir / JOURNAL)
+        write_atomic(out_dir / JOURNAL, json.dumps({"date": stored.date, "version": staged.version}))
+        try:
+            steps.reached(staged.date_dir / staged.version)
+            staged.place()
+            manifest_file.save(out_dir, records, guid, before_write=steps.reached)
+            staged.recorded = True
+        except BaseException:
+            staged.discard()
+            drop_journal(out_dir)
+            raise
+        write_published(out_dir, feeds, index, steps)
+        steps.reached(staged.date_dir)
+        remove_versions(staged.date_dir, keep={staged.version})
+        steps.reached(out_dir)
+        remove_folders(out_dir, doomed)
+        steps.reached(out_dir / JOURNAL)
         drop_journal(out_dir)
-        raise
-    write_published(out_dir, feeds, index, steps)
-    steps.reached(staged.date_dir)
-    remove_versions(staged.date_dir, keep={staged.version})
-    steps.reached(out_dir)
-    remove_folders(out_dir, doomed)
-    steps.reached(out_dir / JOURNAL)
-    drop_journal(out_dir)
-    steps.reached(out_dir)  # after the last step: a kill here must change nothing
+        steps.reached(out_dir)  # after the last step: a kill here must change nothing
     return stored
 
 
