@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -109,11 +110,17 @@ def stage_reached(run: Run, out: Path, cache: Path, stage: str):
     if stage == "speech":
         before = set(cache.rglob("*.clip"))
         return lambda: bool(set(cache.rglob("*.clip")) - before)
-    if stage == "master":
-        return lambda: any(".part" in p.name for d in out.glob(".*.staging-*") for p in d.rglob("*"))
-    if stage == "publish":
-        return lambda: "publish…" in run.errors
+    if stage == "master":  # the version being built: out/<date>/.new.staging-*/
+        return lambda: any(".part" in p.name for d in out.glob("*/.*.staging-*") for p in d.rglob("*"))
+    if stage == "publish":  # mastering's line is printed as it ends
+        return lambda: re.search(r"(^|\n)master +\d", run.errors) is not None
     raise ValueError(stage)
+
+
+def episode_mp3(out: Path) -> Path:
+    """The published MP3 of DATE (in its version folder)."""
+    (mp3,) = sorted(out.glob(f"{DATE}/*/bulletin.mp3"))
+    return mp3
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@
       feed         output/feed.xml
       episode      output/2021-06-27/3f2a9c1b/bulletin.mp3
       …
-      offline  市委理论学习中心组举行学习会
+      article 1  offline   市委理论学习中心组举行学习会
 
-`-q` keeps the first line and the feed and episode lines (what cron mails); `--json` prints one
-object (`summary_json`) for monitors.
+`-q` keeps the first line, the feed and episode lines and the article lines (what cron mails);
+`--json` prints one object (`summary_json`) for monitors.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ LABELS = {"feed": "feed", "episode": "episode", "transcripts": "transcripts", "r
 
 def headline(report: RunReport) -> str:
     number = f", episode {report.number}" if report.number else ""
-    return (f"published {report.date.isoformat()}{number}: {report.articles} articles, {report.segments} segments, "
+    return (f"published {report.date.isoformat()}{number}: {_count(report.articles, 'article')}, "
+            f"{_count(report.segments, 'segment')}, "
             f"{player_time(to_ms(report.duration))} at {report.loudness_lufs:.1f} LUFS, "
             f"in {player_time(to_ms(report.seconds))}")
 
@@ -43,9 +44,9 @@ def summary_lines(report: RunReport, *, short: bool = False) -> list[str]:
         first, *rest = paths
         lines.append(f"  {LABELS.get(what, what):<12} {first}")
         lines += [f"  {'':<12} {path}" for path in rest]
-    if not short:
-        for index, engines in report.engines.items():
-            lines.append(f"  {engines:>8}  {report.headlines[index]}")
+    width = len(str(len(report.headlines)))
+    for index, engines in report.engines.items():  # also when short: which voice read what matters to cron
+        lines.append(f"  article {index + 1:>{width}}  {engines:<8}  {report.headlines[index]}")
     return lines
 
 
@@ -76,6 +77,10 @@ def summary_json(report: RunReport) -> dict:
         "outputs": {what: [str(p) for p in paths] for what, paths in report.outputs.items()},
         "seconds": {**{name: round(t, 3) for name, t in report.timings.items()}, "total": round(report.seconds, 3)},
     }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _path(path: Path | None) -> str | None:
