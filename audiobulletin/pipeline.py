@@ -179,6 +179,8 @@ class RunReport:
     """The edition file that was read (found in the drop folder when one was given)."""
     number: int = 0
     """The episode's number in the feed (0: none)."""
+    status: str = "published"
+    """published, corrected (the date again with other audio) or unchanged (nothing changed)."""
     outputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
     """What was published, by kind: feed, episode, transcripts, radio, accessible, index."""
     repairs: list[str] = field(default_factory=list)
@@ -336,7 +338,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
                                                                     options.speech.labels()), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
-    report.number = published.record.number
+    report.number, report.status = published.record.number, published.status
     report.outputs = published_files(out_dir, published.audio)
     assert mastered.mp3 is not None
     report.duration = mastered.mp3.duration

@@ -84,6 +84,7 @@ def test_a_correction_reaches_gpodder_and_the_station(tmp_path):
 
         (inbox / "taiyuan-2021-06-27.txt").write_text(EDITION.replace("12,468", "12,486"), encoding="utf-8")
         corrected, _ = generate("2021-06-27")
+        assert (first["status"], corrected["status"]) == ("published", "corrected")
         assert corrected["audio"] != first["audio"]
         assert 0 < corrected["speech"]["synthesised"] < corrected["segments"]  # only the changed sentence
 

@@ -89,6 +89,7 @@ def test_a_rerun_of_the_same_edition_changes_no_published_byte(daily):
     again = run("--date", "2021-06-27", "--json")
     assert again.exit_code == 0, again.stderr
     summary = json.loads(again.stdout)
+    assert summary["status"] == "unchanged"
     assert summary["speech"] == {"synthesised": 0, "cache_hits": summary["segments"]}
     assert tree_hash(folder / "out") == before
 

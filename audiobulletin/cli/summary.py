@@ -8,6 +8,8 @@
       …
       article 1  offline   市委理论学习中心组举行学习会
 
+The first word says what happened: published, corrected (the date again with other audio: a
+correction, see publish/corrections.py) or unchanged (the same edition again: nothing changed).
 `-q` keeps the first line, the feed and episode lines and the article lines (what cron mails);
 `--json` prints one object (`summary_json`) for monitors.
 """
@@ -25,7 +27,7 @@ LABELS = {"feed": "feed", "episode": "episode", "transcripts": "transcripts", "r
 
 def headline(report: RunReport) -> str:
     number = f", episode {report.number}" if report.number else ""
-    return (f"published {report.date.isoformat()}{number}: {_count(report.articles, 'article')}, "
+    return (f"{report.status} {report.date.isoformat()}{number}: {_count(report.articles, 'article')}, "
             f"{_count(report.segments, 'segment')}, "
             f"{player_time(to_ms(report.duration))} at {report.loudness_lufs:.1f} LUFS, "
             f"in {player_time(to_ms(report.seconds))}")
@@ -57,7 +59,7 @@ def voices_text(report: RunReport) -> str:
 def summary_json(report: RunReport) -> dict:
     """The run as one JSON object: status, episode, outputs (paths as strings), speech counts."""
     return {
-        "status": "published",
+        "status": report.status,
         "date": report.date.isoformat(),
         "episode": report.number or None,
         "edition": _path(report.edition),

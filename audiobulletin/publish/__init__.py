@@ -61,6 +61,9 @@ class Published:
     """The published MP3."""
     unplaced: tuple[str, ...] = ()
     """Spoken segments the accessible edition could not place in the text (should be none)."""
+    status: str = "published"
+    """published (a new date, or one whose files had gone), corrected (other content: a
+    correction), or unchanged (the same content again: nothing published changed)."""
 
 
 def episode_title(edition: Edition) -> str:
@@ -120,7 +123,15 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
         published=publication_time(edition.date).isoformat(), headlines=headlines,
         engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio)
     stored = publish_episode(out_dir, staged, record, options, now=now)
-    return Published(stored, out_dir / stored.audio, accessible.unplaced)
+    return Published(stored, out_dir / stored.audio, accessible.unplaced, _status(previous, stored))
+
+
+def _status(previous: EpisodeRecord | None, stored: EpisodeRecord) -> str:
+    if previous is None or previous.removed:
+        return "published"
+    if previous.version == stored.version:
+        return "unchanged"
+    return "corrected" if len(stored.corrections) > len(previous.corrections) else "published"
 
 
 __all__ = ["ARCHIVE_POLICIES", "Audit", "Episode", "Published", "PublishOptions", "Recovered", "check_output",
