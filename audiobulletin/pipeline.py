@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from .assemble import assemble
+from .atomic import remove_leftovers
 from .config import Settings
 from .edition import Edition
 from .errors import ConfigError, InputError, SpeechError
@@ -132,6 +133,10 @@ class RunReport:
     """Stage name -> seconds of wall time."""
     repairs: list[str] = field(default_factory=list)
     """What the startup check put right in the output folder (an interrupted run's leftovers)."""
+    discarded: list[str] = field(default_factory=list)
+    """Damaged speech cache entries thrown away and spoken again: "path: reason"."""
+    leftovers: list[Path] = field(default_factory=list)
+    """What killed runs had left in the output folder, cleared before this run."""
 
     @property
     def articles(self) -> int:
@@ -194,8 +199,10 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     _check_out_dir(out_dir)
     assert options.publish is not None
     with output_lock(out_dir):
+        leftovers = remove_leftovers(out_dir)  # safe under the lock: no live run owns them
         repairs = repair(check_output(out_dir), options.publish)  # PublishError: history at risk
-        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, repairs=repairs)
+        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, leftovers=leftovers,
+                           repairs=repairs)
         return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report)
 
 
@@ -216,6 +223,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
+    report.discarded = [entry.one_line() for entry in speech.discarded]
     with _timed(report, progress, "assemble"):
         assembled = assemble(script, speech.clips)
     del speech  # the clips now live in the assembled audio: keep one copy through mastering

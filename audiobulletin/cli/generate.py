@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
 
+MAX_LISTED = 10
+"""Discarded cache entries named in the summary; the rest are counted."""
+
+
 class BarProgress:
     """Stage names, then a progress bar over segments that also counts finished articles."""
 
@@ -93,6 +97,16 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
         click.echo(f"note: the fallback engine read {len(report.fallbacks)} part(s) the first engine failed "
                    f"({', '.join(map(str, report.fallbacks))}); first failure: {first}", err=True)
+    if report.leftovers:
+        click.echo(f"note: cleared {len(report.leftovers)} leftover(s) of an interrupted run in "
+                   f"{report.out_dir} (first: {report.leftovers[0].name})", err=True)
+    if report.discarded:
+        click.echo(f"note: discarded {len(report.discarded)} damaged speech cache entry(ies), spoken again:",
+                   err=True)
+        for line in report.discarded[:MAX_LISTED]:
+            click.echo(f"  {line}", err=True)
+        if len(report.discarded) > MAX_LISTED:
+            click.echo(f"  … and {len(report.discarded) - MAX_LISTED} more", err=True)
     for text in report.unplaced:
         click.echo(f"warning: not placed in the accessible edition: {text}", err=True)
     for index, message in sorted(report.failures.items()):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ..assemble import Pcm
+    from ..ffmpeg import Processes
 from .model import EpisodeMeta, Loudness, MasteredFile
 
 PODCAST_LUFS = -19.0
@@ -111,7 +112,7 @@ def master_mp3(audio, timeline: Timeline, meta: EpisodeMeta, path: Path, *, targ
 
 def _mp3_render(prepared: Prepared, timeline: Timeline, meta: EpisodeMeta, path: Path, *, target_lufs: float,
                 bitrate_kbps: int, sample_rate: int, quality: int, ceiling_dbtp: float,
-                workers: int | None) -> Callable[[], MasteredFile]:
+                workers: int | None, processes: "Processes | None" = None) -> Callable[[], MasteredFile]:
     """Normalise and tag now; return the step that encodes and writes (the long one)."""
     from . import id3, mp3
     from .normalise import Target, normalise
@@ -125,7 +126,7 @@ def _mp3_render(prepared: Prepared, timeline: Timeline, meta: EpisodeMeta, path:
 
     def encode() -> MasteredFile:
         mp3.encode(out, prepared.rate, path, bitrate_kbps=settings.bitrate_kbps, sample_rate=settings.sample_rate,
-                   quality=settings.quality, head=head, parts=workers or os.cpu_count() or 1)
+                   quality=settings.quality, head=head, parts=workers or os.cpu_count() or 1, processes=processes)
         return _result(path, prepared.duration, loudness)
 
     return encode
@@ -151,9 +152,11 @@ def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]
 @_one_blas_thread
 def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: Path, stem: str = "bulletin", *,
                           target_lufs: float = RADIO_LUFS, ceiling_dbtp: float = RADIO_CEILING,
-                          created: dt.datetime | None = None) -> list[MasteredFile]:
+                          created: dt.datetime | None = None, processes: "Processes | None" = None,
+                          ) -> list[MasteredFile]:
     """48 kHz 16-bit Broadcast WAVs in `folder`, each normalised on its own to `target_lufs`,
-    with bext, ubxt and cart chunks: the whole bulletin, then one per article (see `wav_names`)."""
+    with bext, ubxt and cart chunks: the whole bulletin, then one per article (see `wav_names`).
+    The resamplers join `processes`, if given."""
     import numpy as np
 
     from .. import ffmpeg
@@ -188,10 +191,11 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
                           "-af", f"aresample={RADIO_RATE}:resampler=soxr",  # ~40% less CPU than swr
                           "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
-                         stdin=memoryview(samples).cast("B"), where=folder, what="resampler")
+                         stdin=memoryview(samples).cast("B"), where=folder, what="resampler", processes=group)
         return np.frombuffer(out, dtype="<i2")
 
-    with ThreadPoolExecutor(2) as pool:
+    group = processes or ffmpeg.Processes()
+    with ThreadPoolExecutor(2) as pool, group.stopped_on_error():
         jobs = [pool.submit(to_radio_pcm, whole)] + ([pool.submit(to_radio_pcm, per_article)] if cuts else [])
         texts = _Texts(meta, timeline.chapters)  # the pinyin import overlaps the resampling
         radio = [job.result() for job in jobs]
@@ -289,12 +293,17 @@ def master_episode(audio, timeline: Timeline, meta: EpisodeMeta, *, mp3_path: Pa
                    ceiling_dbtp: float = PODCAST_CEILING, workers: int | None = None) -> Mastered:
     """Both deliverables from one analysis: the MP3's encoders (the longest step) start first
     and run while the WAVs are made. The keyword options are `master_mp3`'s."""
+    from ..ffmpeg import Processes
+
     prepared = prepare(audio)
+    processes = Processes()  # an interrupt here stops the encoders in the other thread too
     encode = (_mp3_render(prepared, timeline, meta, mp3_path, target_lufs=target_lufs, bitrate_kbps=bitrate_kbps,
-                          sample_rate=sample_rate, quality=quality, ceiling_dbtp=ceiling_dbtp, workers=workers)
+                          sample_rate=sample_rate, quality=quality, ceiling_dbtp=ceiling_dbtp, workers=workers,
+                          processes=processes)
               if mp3_path else None)
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool, processes.stopped_on_error():
         mp3 = pool.submit(encode) if encode else None
-        wavs = (master_broadcast_wavs(prepared, timeline, meta, wav_folder, wav_stem or "bulletin")
+        wavs = (master_broadcast_wavs(prepared, timeline, meta, wav_folder, wav_stem or "bulletin",
+                                      processes=processes)
                 if wav_folder else [])
         return Mastered(mp3.result() if mp3 else None, tuple(wavs))

@@ -107,8 +107,9 @@ def _encoder_args(rate: int, out: Path, *, bitrate_kbps: int, sample_rate: int, 
 
 
 def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sample_rate: int = 44100,
-           quality: int = 7, head: bytes = b"", parts: int = 1) -> int:
-    """Encode mono float32 `x` to `target` (atomically), `head` (the ID3 tag) first.
+           quality: int = 7, head: bytes = b"", parts: int = 1, processes: ffmpeg.Processes | None = None) -> int:
+    """Encode mono float32 `x` to `target` (atomically), `head` (the ID3 tag) first. The
+    encoders join `processes` (so a caller's interrupt can stop them), if given.
 
     Returns the number of parts the audio was encoded in (fewer than asked when the episode is
     short or has no pause to cut at).
@@ -134,8 +135,10 @@ def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sa
                  _encoder_args(rate, out, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate,
                                quality=quality, trim=trim))
                 for first, last, out, trim in zip(bounds, bounds[1:], scratch, trims)]
-        with ThreadPoolExecutor(len(jobs)) as pool:
-            for done in [pool.submit(ffmpeg.run, args, stdin=data, where=target, what="MP3 encoder")
+        group = processes or ffmpeg.Processes()
+        with ThreadPoolExecutor(len(jobs)) as pool, group.stopped_on_error():
+            for done in [pool.submit(ffmpeg.run, args, stdin=data, where=target, what="MP3 encoder",
+                                     processes=group)
                          for data, args in jobs]:
                 done.result()
         streams = [out.read_bytes() for out in scratch]
@@ -144,7 +147,7 @@ def encode(x: np.ndarray, rate: int, target: Path, *, bitrate_kbps: int = 64, sa
             if info.frames * SAMPLES_PER_FRAME != ENCODER_DELAY + samples + end_padding(samples):
                 # the encoder padded differently than expected: a single part is always exact
                 return encode(x, rate, target, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate,
-                              quality=quality, head=head, parts=1)
+                              quality=quality, head=head, parts=1, processes=processes)
         with atomic_path(target, error=AudioError) as temp, open(temp, "wb") as out:
             out.write(head)
             out.write(joined_info(streams[0][:infos[0].frame_size], infos, infos[-1].padding))

@@ -25,6 +25,7 @@ from typing import Mapping
 
 from ..atomic import write_atomic, write_if_changed
 from ..errors import PublishError
+from ..interrupt import deferred
 from . import manifest_file
 from .accessible import index_html
 from .artwork import channel_artwork
@@ -61,10 +62,20 @@ def publish_episode(out_dir: Path, staged: StagedEpisode, record: EpisodeRecord,
     feeds = render_feeds(out_dir, records, guid, options)
     index = render_index(out_dir, records, {stored.version_folder: staged.path})
 
+    with deferred():  # Ctrl-C or SIGTERM waits for the switch (whole-file writes and renames) to end
+        _switch(out_dir, staged, records, guid, feeds, index, doomed, steps)
+    return stored
+
+
+def _switch(out_dir: Path, staged: StagedEpisode, records: dict[str, EpisodeRecord], guid: str,
+            feeds: Mapping[str, bytes], index: str, doomed: tuple[str, ...], steps: Steps) -> None:
+    """Steps 2 to 7 of the module's docstring."""
+    version = staged.version
+    assert version is not None  # sealed: publish_episode checked
     steps.reached(out_dir / JOURNAL)
-    write_atomic(out_dir / JOURNAL, json.dumps({"date": stored.date, "version": staged.version}))
+    write_atomic(out_dir / JOURNAL, json.dumps({"date": staged.date, "version": version}))
     try:
-        steps.reached(staged.date_dir / staged.version)
+        steps.reached(staged.date_dir / version)
         staged.place()
         manifest_file.save(out_dir, records, guid, before_write=steps.reached)
         staged.recorded = True
@@ -74,13 +85,12 @@ def publish_episode(out_dir: Path, staged: StagedEpisode, record: EpisodeRecord,
         raise
     write_published(out_dir, feeds, index, steps)
     steps.reached(staged.date_dir)
-    remove_versions(staged.date_dir, keep={staged.version})
+    remove_versions(staged.date_dir, keep={version})
     steps.reached(out_dir)
     remove_folders(out_dir, doomed)
     steps.reached(out_dir / JOURNAL)
     drop_journal(out_dir)
     steps.reached(out_dir)  # after the last step: a kill here must change nothing
-    return stored
 
 
 def render_feeds(out_dir: Path, records: Mapping[str, EpisodeRecord], guid: str,

@@ -146,6 +146,9 @@ class FallbackEngine(Engine):
     def fallbacks(self) -> Mapping[Any, str]:  # keyed as `article_of` keys requests: Parts in the pipeline
         return self.report.reasons
 
+    def discarded(self):
+        return (*self.online.discarded(), *self.offline.discarded())
+
     def close(self) -> None:
         try:
             self.online.close()
