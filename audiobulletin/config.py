@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
+from .parse import MAX_EDITION_BYTES
 from .tomlfile import located, read_toml
 
 CONFIG_NAME = "audiobulletin.toml"
@@ -85,7 +86,7 @@ class Settings:
     """Websocket URL for the online voices (…/edge/v1); empty = Microsoft's service."""
     edge_concurrency: int = 4
     """Parallel requests to the online voice service (more invites HTTP 429 and blocks)."""
-    max_edition_bytes: int = 2_000_000
+    max_edition_bytes: int = MAX_EDITION_BYTES
     """Largest edition file read (a day's paper is 50-300 KB of text); a larger one is refused."""
     earliest_year: int = 1900
     """Edition dates before this year are refused as typos."""

@@ -103,7 +103,7 @@ def test_a_30_mb_edition_stops_at_the_size_check(setup):
             f.write(EDITION * (1024 * 1024 // len(EDITION.encode())))
     assert huge.stat().st_size > 29 * 1024 * 1024
     code, line = generate(config(tmp_path), huge, out)
-    assert code == 2 and "is larger than the 2,000,000 bytes an edition may have" in line
+    assert code == 2 and "is larger than the 1,000,000 bytes an edition may have" in line
     assert "max_edition_bytes" in line and nothing_spoken(tmp_path, out)
 
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobulletin.publish.manifest_file import checksum
 from audiobulletin.speech.cache_entry import MAGIC
-from fault_runs import (Run, Workspace, alive, copy, descendants, episode_mp3, kill_all, leftovers,
+from fault_runs import (Run, Workspace, alive, copy, descendants, kill_all, leftovers, published_mp3,
                         stage_reached, tree)
 
 pytestmark = [pytest.mark.slow,  # the real offline voice, several whole (short) runs
@@ -66,7 +65,7 @@ def test_damaged_cache_entries_give_the_same_episode_and_are_reported(clean, tmp
     out = tmp_path / "out"
     result = subprocess.run(ws.command(out, cache), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
-    assert episode_mp3(out).read_bytes() == episode_mp3(clean_out).read_bytes()
+    assert published_mp3(out).read_bytes() == published_mp3(clean_out).read_bytes()
     assert f"discarded {len(damaged)} damaged speech cache entry(ies)" in result.stderr
     for path in damaged:
         assert str(path) in result.stderr
@@ -110,7 +109,7 @@ def test_sigkill_during_mastering_then_a_rerun_clears_what_it_left_and_publishes
     assert rerun.returncode == 0, rerun.stderr
     assert leftovers(out) == []
     assert "leftover(s) of an interrupted run" in rerun.stderr
-    assert episode_mp3(out).read_bytes() == episode_mp3(clean_out).read_bytes()
+    assert published_mp3(out).read_bytes() == published_mp3(clean_out).read_bytes()
 
 
 @pytest.mark.parametrize("signum,stage,code", [(signal.SIGINT, "speech", 130), (signal.SIGTERM, "master", 143)],
@@ -171,19 +170,17 @@ def test_a_read_only_output_folder_is_exit_6_in_one_line_and_nothing_changes(cle
     ({"published": "27 June, 6 am"}, "episodes[0].published: must be a time with its offset"),
 ], ids=["number-as-text", "unparsable-published"])
 def test_a_malformed_manifest_is_exit_6_with_the_path_and_nothing_changes(clean, tmp_path, change, words):
-    """A field of the wrong kind (its checksum made to match, so the field check is what speaks)."""
     ws, clean_out, clean_cache = clean
     out, cache = copy(clean_out, tmp_path / "out"), copy(clean_cache, tmp_path / "cache")
     manifest = out / "episodes.json"
     raw = json.loads(manifest.read_text(encoding="utf-8"))
-    raw.pop("checksum")
     raw["episodes"][0].update(change)
-    manifest.write_text(json.dumps({**raw, "checksum": checksum(raw)}, ensure_ascii=False), encoding="utf-8")
+    manifest.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     before = tree(out)
     result = subprocess.run(ws.command(out, cache, "-q"), capture_output=True, text=True, timeout=900)
     assert result.returncode == 6, result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert f"{manifest}: {words}" in line and "episodes recover" in line
+    assert line.startswith(f"audiobulletin: error: {manifest}: ") and words in line and "episodes recover" in line
     assert tree(out) == before
 
 

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 import podcastparser
 import pytest
+from needs import need_program
 from test_publication import publish, settings
 
 from audiobulletin.errors import PublishError
@@ -25,7 +26,6 @@ from audiobulletin.publish.checkpoints import FAULT_ENV
 from audiobulletin.publish.manifest_file import load
 from audiobulletin.publish.server import serving
 
-GPO = shutil.which("gpo")
 TESTS = Path(__file__).resolve().parent
 KEEP = dict(keep_episodes=3, archive_policy="remove")
 MP3 = b"ID3 first take " * 400
@@ -132,11 +132,9 @@ def test_sigkill_at_every_step_leaves_feeds_whose_enclosures_exist(tmp_path, sce
             killed_states.append((folder, base))
             at += 1
         assert len(killed_states) >= 10, f"only {len(killed_states)} steps to kill at"
-        if GPO:
-            downloaded = gpodder_downloads(tmp_path, [base + "feed.xml" for _, base in killed_states])
-            expected = sorted(path.read_bytes() for folder, base in killed_states
-                              for path in feed_files(folder, base))
-            assert downloaded == expected
+        expected = sorted(path.read_bytes() for folder, base in killed_states for path in feed_files(folder, base))
+        gpo = need_program("gpo", "gPodder's command-line client", ".ci/install-publish.sh")
+        assert gpodder_downloads(gpo, tmp_path, [base + "feed.xml" for _, base in killed_states]) == expected
     for folder, base in killed_states:
         finish(folder, base, day, data)
         enclosures(folder, base)
@@ -147,7 +145,7 @@ def feed_files(folder: Path, base: str) -> list[Path]:
     return [folder / unquote(e["enclosures"][0]["url"][len(base):]) for e in parsed["episodes"]]
 
 
-def gpodder_downloads(tmp_path: Path, feeds: list[str]) -> list[bytes]:
+def gpodder_downloads(gpo: str, tmp_path: Path, feeds: list[str]) -> list[bytes]:
     """Subscribe gPodder to every feed (one OPML import) and download every episode."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
@@ -157,7 +155,7 @@ def gpodder_downloads(tmp_path: Path, feeds: list[str]) -> list[bytes]:
     opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><head><title>states</title></head>'
                     f"<body>{outlines}</body></opml>", encoding="utf-8")
     for args in (["import", str(opml)], ["download"]):
-        done = subprocess.run([GPO, *args], env=env, capture_output=True, text=True, timeout=900,
+        done = subprocess.run([gpo, *args], env=env, capture_output=True, text=True, timeout=900,
                               stdin=subprocess.DEVNULL)
         assert done.returncode == 0, done.stdout + done.stderr
     return sorted(p.read_bytes() for p in (tmp_path / "downloads").rglob("*") if p.is_file())

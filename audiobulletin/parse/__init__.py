@@ -20,9 +20,9 @@ from .layout import Block, blocks_of
 from .structured import edition_from_json, looks_like_json
 
 
-MAX_EDITION_BYTES = 2_000_000
+MAX_EDITION_BYTES = 1_000_000
 """An edition file larger than this is refused before it is read (setting max_edition_bytes): a
-whole day's paper is 50-300 KB of text; 2 MB is about 20 hours of speech."""
+whole day's paper is 50-300 KB of text; 1 MB is some 330,000 characters, 17 hours of speech."""
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,9 @@ def checksum(body: dict[str, Any]) -> str:
 
 
 def read_raw(path: Path) -> dict[str, Any] | None:
-    """The checked top level of a manifest file (None if there is none): its checksum holds."""
+    """The checked top level of a manifest file (None if there is none), its checksum set aside
+    under "checksum" for `load` to verify once every field has been checked (a field that is
+    wrong is named rather than reported as a checksum mismatch)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -68,12 +70,9 @@ def read_raw(path: Path) -> dict[str, Any] | None:
         raise _damaged(path, f"the episode manifest is not valid JSON ({exc})") from None
     if not isinstance(raw, dict):
         raise _damaged(path, "the episode manifest must be a JSON object")
-    stored = raw.pop("checksum", None)
     raw.setdefault("version", 1)  # the first files had no checksum; a hand-written one may lack both
     if raw["version"] not in (1, FORMAT_VERSION):
         raise _damaged(path, f"version: unknown manifest version {raw.get('version')!r}")
-    if raw["version"] >= 2 and stored != checksum(raw):
-        raise _damaged(path, "checksum: the episode manifest does not match its checksum (changed or damaged)")
     if "podcast_guid" in raw and not _is_uuid(raw["podcast_guid"]):
         raise _damaged(path, f"podcast_guid: must be a UUID, got {raw['podcast_guid']!r}")
     if not isinstance(raw.get("episodes"), list):
@@ -105,7 +104,11 @@ def load(out_dir: Path) -> tuple[dict[str, EpisodeRecord], str | None] | None:
     raw = read_raw(path)
     if raw is None:
         return None
-    return records_of(raw, path), raw.get("podcast_guid")
+    records = records_of(raw, path)
+    stored = raw.pop("checksum", None)
+    if raw["version"] >= 2 and stored != checksum(raw):
+        raise _damaged(path, "checksum: the episode manifest does not match its checksum (changed or damaged)")
+    return records, raw.get("podcast_guid")
 
 
 def manifest_bytes(records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> bytes:

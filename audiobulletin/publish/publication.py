@@ -66,27 +66,35 @@ def publish_episode(out_dir: Path, staged: StagedEpisode, record: EpisodeRecord,
     feeds = render_feeds(out_dir, records, guid, options)
     index = render_index(out_dir, records, options, {stored.version_folder: staged.path})
 
-    with deferred():  # Ctrl-C or SIGTERM waits for the switch (renames and whole-file writes) to end
-        steps.reached(out_dir / JOURNAL)
-        write_atomic(out_dir / JOURNAL, json.dumps({"date": stored.date, "version": staged.version}))
-        try:
-            steps.reached(staged.date_dir / staged.version)
-            staged.place()
-            manifest_file.save(out_dir, records, guid, before_write=steps.reached)
-            staged.recorded = True
-        except BaseException:
-            staged.discard()
-            drop_journal(out_dir)
-            raise
-        write_published(out_dir, feeds, index, steps)
-        steps.reached(staged.date_dir)
-        remove_versions(staged.date_dir, keep={staged.version})
-        steps.reached(out_dir)
-        remove_folders(out_dir, doomed)
-        steps.reached(out_dir / JOURNAL)
-        drop_journal(out_dir)
-        steps.reached(out_dir)  # after the last step: a kill here must change nothing
+    with deferred():  # Ctrl-C or SIGTERM waits for the switch (whole-file writes and renames) to end
+        _switch(out_dir, staged, records, guid, feeds, index, doomed, steps)
     return stored
+
+
+def _switch(out_dir: Path, staged: StagedEpisode, records: dict[str, EpisodeRecord], guid: str,
+            feeds: Mapping[str, bytes], index: str, doomed: tuple[str, ...], steps: Steps) -> None:
+    """Steps 2 to 7 of the module's docstring."""
+    version = staged.version
+    assert version is not None  # sealed: publish_episode checked
+    steps.reached(out_dir / JOURNAL)
+    write_atomic(out_dir / JOURNAL, json.dumps({"date": staged.date, "version": version}))
+    try:
+        steps.reached(staged.date_dir / version)
+        staged.place()
+        manifest_file.save(out_dir, records, guid, before_write=steps.reached)
+        staged.recorded = True
+    except BaseException:
+        staged.discard()
+        drop_journal(out_dir)
+        raise
+    write_published(out_dir, feeds, index, steps)
+    steps.reached(staged.date_dir)
+    remove_versions(staged.date_dir, keep={version})
+    steps.reached(out_dir)
+    remove_folders(out_dir, doomed)
+    steps.reached(out_dir / JOURNAL)
+    drop_journal(out_dir)
+    steps.reached(out_dir)  # after the last step: a kill here must change nothing
 
 
 def render_feeds(out_dir: Path, records: Mapping[str, EpisodeRecord], guid: str,
