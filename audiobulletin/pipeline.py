@@ -34,6 +34,7 @@ from .publish import (Episode, PublishOptions, check_output, episode_notes, outp
                       staged_episode)
 from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
+from .script.reading.lexicon_check import LexiconReport, check_lexicon
 from .script.segment import Part, Script
 from .speech import Speech, SpeechOptions, load_profile, speak
 from .speech.builtin import BUILTIN
@@ -158,6 +159,12 @@ class RunReport:
     headlines: tuple[str, ...] = ()
     """The edition's headlines, by article index."""
     segments: int = 0
+    synthesised: int = 0
+    """Segments spoken by an engine in this run."""
+    from_cache: int = 0
+    """Segments taken from the speech cache."""
+    lexicon_warnings: tuple[str, ...] = ()
+    """Lexicon entries that change readings they were not written for, or never match."""
     failures: dict[int, str] = field(default_factory=dict)
     """Segment index -> why it was not spoken."""
     skipped: list[str] = field(default_factory=list)
@@ -171,10 +178,6 @@ class RunReport:
     """Stage name -> seconds of wall time."""
     voices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Engine -> the voices it read with in this episode."""
-    cache_hits: int = 0
-    """Segments answered from the speech cache."""
-    synthesised: int = 0
-    """Segments an engine spoke in this run."""
     edition: Path | None = None
     """The edition file that was read (found in the drop folder when one was given)."""
     number: int = 0
@@ -220,6 +223,15 @@ def read_edition(path: Path, options: StageOptions) -> Edition:
 
 def script_for(edition: Edition, options: StageOptions) -> Script:
     return build_script(edition, options.script)
+
+
+def lexicon_report(script: Script, options: StageOptions) -> LexiconReport:
+    """The lexicon's entries checked against this script's segments and the normaliser's table."""
+    lexicon = options.script.lexicon
+    if lexicon is None:
+        return LexiconReport((), ())
+    samples = [(f"segment {i}", s.text, s.spoken) for i, s in enumerate(script.segments)]
+    return check_lexicon(lexicon, samples, for_offline=options.script.for_offline)
 
 
 def synthesise(script: Script, options: SpeechOptions, progress: Progress,
@@ -309,13 +321,15 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
         script = script_for(edition, options)
         cover = cover_picture(options.publish.paper, options.publish.image)  # a bad image stops us before speech
     report.segments = len(script.segments)
+    report.lexicon_warnings = tuple(w.one_line() for w in lexicon_report(script, options).warnings)
     with _timed(report, progress, "speech"):
         _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
         speech = synthesise(script, options.speech, progress, report.headlines)
     _refuse_holes(speech, len(script.segments), options.speech)
-    report.cache_hits, report.synthesised = speech.cache_hits, speech.synthesised
     report.voices = voices_used(script, speech, options.speech)
     report.failures = {i: e.one_line() for i, e in speech.failures.items()}
+    report.from_cache = speech.from_cache
+    report.synthesised = len(speech.clips) - speech.from_cache
     report.skipped = speech.skipped_text()
     report.fallbacks = dict(speech.fallbacks)
     report.discarded = [entry.one_line() for entry in speech.discarded]

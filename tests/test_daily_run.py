@@ -78,7 +78,7 @@ def test_the_json_summary_names_every_output_and_the_speech_done(daily):
                                                              "chapters.json"]
     assert Path(outputs["radio"][0]).name == "radio.xml" and len(outputs["radio"]) == 4  # feed, bulletin, 2 articles
     assert [Path(p).suffix for p in outputs["accessible"]] == [".html", ".epub", ".html"]
-    assert summary["speech"]["synthesised"] + summary["speech"]["cache_hits"] == summary["segments"]
+    assert summary["speech"]["synthesised"] + summary["speech"]["from_cache"] == summary["segments"]
     assert summary["voices"] == {"offline": ["baker"]}
     assert summary["seconds"]["total"] >= summary["seconds"]["speech"] > 0
 
@@ -90,7 +90,7 @@ def test_a_rerun_of_the_same_edition_changes_no_published_byte(daily):
     assert again.exit_code == 0, again.stderr
     summary = json.loads(again.stdout)
     assert summary["status"] == "unchanged"
-    assert summary["speech"] == {"synthesised": 0, "cache_hits": summary["segments"]}
+    assert summary["speech"] == {"synthesised": 0, "from_cache": summary["segments"]}
     assert tree_hash(folder / "out") == before
 
 

@@ -55,6 +55,8 @@ def published(tmp_path_factory):
 def test_summary_names_the_episode(published):
     out, result = published
     assert "published 2021-06-27, episode 1: 2 articles" in result.stdout
+    segments = int(re.search(r"2 articles, (\d+) segments", result.stdout).group(1))
+    assert f"{segments} segments ({segments} synthesised, 0 from the cache)" in result.stdout
     assert str(version_of(out) / "bulletin.mp3") in result.stdout
     assert "warning" not in result.stderr
 

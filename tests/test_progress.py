@@ -170,14 +170,15 @@ def test_the_summary_names_every_output_the_voices_and_the_cache():
     out = Path("/srv/out")
     report = RunReport(date=dt.date(2021, 6, 27), out_dir=out, duration=807.6, loudness_lufs=-19.0,
                        headlines=("标题",), segments=12, engines={0: "offline"}, number=3,
-                       voices={"offline": ("baker",)}, cache_hits=2, synthesised=10,
+                       voices={"offline": ("baker",)}, from_cache=2, synthesised=10,
                        timings={"speech": 60.0, "master": 3.5},
                        outputs={"feed": (out / "feed.xml",), "episode": (out / "a.mp3",),
                                 "transcripts": (out / "t.vtt", out / "t.srt"), "radio": (out / "radio.xml",),
                                 "accessible": (out / "index.html",), "index": (out / "index.html",)})
     lines = summary_lines(report)
-    assert lines[0] == "published 2021-06-27, episode 3: 1 article, 12 segments, 13:27 at -19.0 LUFS, in 1:03"
-    assert "  voices   offline: baker" in lines and "  speech   10 synthesised, 2 from the cache" in lines
+    assert lines[0] == ("published 2021-06-27, episode 3: 1 article, 12 segments (10 synthesised, 2 from the cache), "
+                        "13:27 at -19.0 LUFS, in 1:03")
+    assert "  voices   offline: baker" in lines
     assert "  transcripts  /srv/out/t.vtt" in lines and "               /srv/out/t.srt" in lines
     assert lines[-1] == "  article 1  offline   标题"
     assert [line for line in summary_lines(report, short=True)] == [

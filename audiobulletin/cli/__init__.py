@@ -20,7 +20,7 @@ from ..errors import AudioBulletinError
 from ..interrupt import Terminated, exit_code, raise_on_sigterm
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache", "episodes")
+COMMAND_MODULES = ("generate", "parse", "script", "review", "serve", "say", "voices", "cache", "episodes")
 
 
 @dataclass

@@ -94,4 +94,5 @@ def report_warnings(report) -> list[str]:
     lines += [f"warning: segment {index} was not spoken: {message}"
               for index, message in sorted(report.failures.items())]
     lines += [f"warning: not spoken: {text}" for text in report.skipped]
+    lines += [f"warning: lexicon: {warning}" for warning in report.lexicon_warnings]
     return lines

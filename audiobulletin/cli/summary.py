@@ -1,8 +1,8 @@
 """The end of a run: what was published, where, by which voices, from how much fresh speech.
 
-    published 2021-06-27, episode 3: 3 articles, 101 segments, 13:27 at -19.0 LUFS, in 1:33
+    published 2021-06-27, episode 3: 3 articles, 101 segments (87 synthesised, 14 from the cache),
+        13:27 at -19.0 LUFS, in 1:33                                           (one line)
       voices   offline: baker
-      speech   87 synthesised, 14 from the cache
       feed         output/feed.xml
       episode      output/2021-06-27/3f2a9c1b/bulletin.mp3
       …
@@ -28,7 +28,8 @@ LABELS = {"feed": "feed", "episode": "episode", "transcripts": "transcripts", "r
 def headline(report: RunReport) -> str:
     number = f", episode {report.number}" if report.number else ""
     return (f"{report.status} {report.date.isoformat()}{number}: {_count(report.articles, 'article')}, "
-            f"{_count(report.segments, 'segment')}, "
+            f"{_count(report.segments, 'segment')} "
+            f"({report.synthesised} synthesised, {report.from_cache} from the cache), "
             f"{player_time(to_ms(report.duration))} at {report.loudness_lufs:.1f} LUFS, "
             f"in {player_time(to_ms(report.seconds))}")
 
@@ -37,7 +38,6 @@ def summary_lines(report: RunReport, *, short: bool = False) -> list[str]:
     lines = [headline(report)]
     if not short:
         lines.append(f"  voices   {voices_text(report)}")
-        lines.append(f"  speech   {report.synthesised} synthesised, {report.cache_hits} from the cache")
     for what, paths in report.outputs.items():
         if short and what not in ("feed", "episode"):
             continue
@@ -70,10 +70,11 @@ def summary_json(report: RunReport) -> dict:
         "articles": [{"headline": headline, "engines": report.engines.get(index, "").split("+")}
                      for index, headline in enumerate(report.headlines)],
         "segments": report.segments,
-        "speech": {"synthesised": report.synthesised, "cache_hits": report.cache_hits},
+        "speech": {"synthesised": report.synthesised, "from_cache": report.from_cache},
         "voices": {engine: list(names) for engine, names in report.voices.items()},
         "fallbacks": {str(part): reason for part, reason in report.fallbacks.items()},
         "warnings": {"not_spoken": [*report.failures.values(), *report.skipped], "unplaced": list(report.unplaced),
+                     "lexicon": list(report.lexicon_warnings),
                      "output": list(report.warnings)},
         "repaired": list(report.repairs),
         "outputs": {what: [str(p) for p in paths] for what, paths in report.outputs.items()},

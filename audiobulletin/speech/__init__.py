@@ -101,8 +101,8 @@ class SpeechOptions:
         if name == "edge":
             options.setdefault("endpoint", self.edge_endpoint)
             options.setdefault("concurrency", self.edge_concurrency)
-        pinyin = self.lexicon.pinyin_strings() if self.lexicon else {}
-        return EngineSetup(workers=self.workers, lexicon=MappingProxyType(dict(pinyin)),
+        pinyin = self.lexicon.pinyin_table() if self.lexicon else MappingProxyType({})
+        return EngineSetup(workers=self.workers, lexicon=pinyin,
                            options=MappingProxyType(options))
 
     def labels(self) -> dict[str, str]:
@@ -121,18 +121,13 @@ class Speech:
     discarded: tuple[Discarded, ...] = ()
     """Damaged cache entries that were thrown away and spoken again."""
 
-    @property
-    def cache_hits(self) -> int:
-        """Segments answered from the speech cache."""
-        return sum(1 for clip in self.clips.values() if clip.cached)
-
-    @property
-    def synthesised(self) -> int:
-        """Segments an engine spoke in this run."""
-        return len(self.clips) - self.cache_hits
-
     def skipped_text(self) -> list[str]:
         return [text for clip in self.clips.values() for text in clip.skipped]
+
+    @property
+    def from_cache(self) -> int:
+        """Segments taken from the speech cache (the rest of `clips` were synthesised)."""
+        return sum(clip.cached for clip in self.clips.values())
 
 
 def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
@@ -149,6 +144,20 @@ def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None
     try:
         voice_for = options.profile.voice_for
         return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress)
+    finally:
+        engine.close()
+
+
+def engine_inputs(script: Script, options: SpeechOptions) -> tuple[str, tuple[str, ...]]:
+    """The name of the engine `speak` would use, and what it makes of each segment (the pinyin it
+    will say, the SSML it will send): a review of the readings, without any synthesis."""
+    from .choose import build_engine
+
+    engine = build_engine(options, script.segments)
+    try:
+        voice_for = options.profile.voice_for
+        requests = requests_for(script, lambda role: voice_for(engine.name, role))
+        return engine.name, tuple(engine.engine_input(r) for r in requests)
     finally:
         engine.close()
 
@@ -174,4 +183,4 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
 
 
 __all__ = ["Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
-           "load_profile", "render", "requests_for", "speak"]
+           "engine_inputs", "load_profile", "render", "requests_for", "speak"]

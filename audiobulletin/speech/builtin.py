@@ -92,7 +92,7 @@ def _describe_offline() -> EngineInfo:
 def _build_offline(setup: EngineSetup) -> Engine:
     from .offline import OfflineEngine
 
-    return OfflineEngine(workers=setup.workers, lexicon=dict(setup.lexicon) or None)
+    return OfflineEngine(workers=setup.workers, lexicon=setup.lexicon)  # a PinyinTable keeps scopes and lines
 
 
 # --- edge: Microsoft Edge's read-aloud service, through edge-tts ---
@@ -162,7 +162,7 @@ def _describe_kokoro() -> EngineInfo:
 
 
 def _build_kokoro(setup: EngineSetup) -> Engine:
-    from .kokoro import KokoroEngine  # type: ignore[import-not-found]  # the [kokoro] extra's engine
+    from .kokoro import KokoroEngine  # the [kokoro] extra's engine
 
     return KokoroEngine(workers=setup.workers, lexicon=dict(setup.lexicon) or None)
 

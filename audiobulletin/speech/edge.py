@@ -177,6 +177,19 @@ class EdgeEngine(Engine):
         # only carries the request.)
         return f"{OUTPUT_FORMAT}>s16le-{SAMPLE_RATE}-mono/1"
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        """The SSML edge-tts sends for the request (one document per 4 KB part of the text)."""
+        import edge_tts
+        from edge_tts.communicate import mkssml
+
+        try:
+            tone = prosody(request.voice)
+            communicate = edge_tts.Communicate(request.text, request.voice.name, rate=tone["rate"],
+                                               volume=tone["volume"], pitch=tone["pitch"])
+        except ValueError:  # not a voice name edge-tts accepts: rendering will say so
+            return request.text
+        return "".join(mkssml(communicate.tts_config, part) for part in communicate.texts)
+
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         from .edge_endpoint import pointed_at
 

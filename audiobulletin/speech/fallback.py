@@ -153,6 +153,9 @@ class FallbackEngine(Engine):
     def version(self) -> str:
         return f"{self.online.version()}|{self.offline.version()}"
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        return self.online.engine_input(request)  # the offline voice reads only what it fails
+
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         self.report = render_with_fallback(requests, on_result, online=self.online, offline=self.offline,
                                            article_of=self.article_of, offline_voice=self.offline_voice,

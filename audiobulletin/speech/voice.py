@@ -42,7 +42,7 @@ class Clip:
     skipped: tuple[str, ...] = field(default=())
     """Text the engine could not speak (reported, never silently lost)."""
     cached: bool = field(default=False, compare=False)
-    """Answered from the speech cache, not synthesised in this run (the run summary counts them)."""
+    """Taken from the speech cache rather than synthesised in this run."""
 
     @property
     def duration(self) -> float:
