@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
-from .tomlfile import read_toml
+from .parse import MAX_EDITION_BYTES
+from .tomlfile import located, read_toml
 
 CONFIG_NAME = "audiobulletin.toml"
 PROFILE_NAME, LEXICON_NAME = "default.toml", "lexicon.toml"
@@ -129,6 +130,12 @@ class Settings:
     """Websocket URL for the online voices (…/edge/v1); empty = Microsoft's service."""
     edge_concurrency: int = 4
     """Parallel requests to the online voice service (more invites HTTP 429 and blocks)."""
+    max_edition_bytes: int = MAX_EDITION_BYTES
+    """Largest edition file read (a day's paper is 50-300 KB of text); a larger one is refused."""
+    earliest_year: int = 1900
+    """Edition dates before this year are refused as typos."""
+    max_days_ahead: int = 366
+    """Edition dates more than this many days after today are refused as typos."""
     azure_key: str = field(default="", repr=False)
     """Azure AI Speech resource key (better in $AUDIOBULLETIN_AZURE_KEY than in a file)."""
     azure_region: str = ""
@@ -145,7 +152,7 @@ class Settings:
 
     origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Setting name -> where its value came from (a flag, an environment variable, the config
-    file), for error messages; filled by `load_settings`."""
+    file and line), for error messages; filled by `load_settings`."""
 
     def source_of(self, name: str) -> str | None:
         return self.origin.get(name)
@@ -187,17 +194,17 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
     if path is not None:
         values["profile"], values["lexicon"] = _default_profile(path), _default_lexicon(path)
         data = read_toml(path, "config file")
-        unknown = set(data) - names
+        unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}", where=str(path),
+            raise ConfigError(f"unknown setting(s) {', '.join(unknown)}", where=located(path, unknown[0]),
                               hint="see README: Configuration")
         base = Path(path).resolve().parent
         for key, raw in data.items():
-            value = _coerce(key, raw, str(path))
+            origin[key] = located(path, key)  # file:line, for messages
+            value = _coerce(key, raw, origin[key])
             if isinstance(value, Path) and not value.is_absolute():
                 value = base / value  # paths in a config file are relative to that file
             values[key] = value
-            origin[key] = str(path)
     for key in names:
         raw = env.get(f"AUDIOBULLETIN_{key.upper()}")
         if raw is not None:

@@ -25,6 +25,12 @@ class InputError(AudioBulletinError):
     exit_code = 2
 
 
+class NoEditionError(InputError):
+    """The drop folder holds no edition for the date yet: nothing to do, not a failure."""
+
+    exit_code = 9
+
+
 class ConfigError(AudioBulletinError):
     """Settings or a voice profile are invalid. `setting` names the setting at fault, so the
     command line can say where its value came from (a flag, the environment, the config file)."""

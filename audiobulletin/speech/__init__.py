@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from ..errors import ConfigError, SpeechError
+from ..errors import AudioBulletinError, ConfigError, SpeechError
 from ..script.segment import Part, Script
 from .cache import Discarded
 from .chain import EngineChain, check_chain
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 OnProgress = Callable[[int, "Clip | SpeechError"], None]
 """Called once per finished segment with its index and result."""
+OnFallback = Callable[[Part, AudioBulletinError], None]
+"""Called once per part (article, intro, outro) the first engine gives up, when it does."""
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,12 @@ def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
     return [SpeechRequest(i, seg.spoken, voice_for(seg.role)) for i, seg in enumerate(script.segments)]
 
 
-def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None) -> Speech:
+def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None,
+          on_fallback: OnFallback | None = None) -> Speech:
     """The stage's entry: every segment of `script` through the engine `options` choose."""
     from .choose import build_engine
 
-    engine = build_engine(options, script.segments)
+    engine = build_engine(options, script.segments, on_fallback=on_fallback)
     try:
         voice_for = options.profile.voice_for
         return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress)

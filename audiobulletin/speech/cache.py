@@ -89,7 +89,10 @@ class CacheInfo:
 @dataclass(frozen=True)
 class PruneResult:
     removed: int
+    """Entries (and stale temp files) removed, or that would be with dry_run."""
     freed_bytes: int
+    kept: int = 0
+    """Entries that stay."""
 
 
 @dataclass(frozen=True)
@@ -235,20 +238,23 @@ class SpeechCache:
                 _remove(path)
         return VerifyResult(checked, tuple(damaged), stale, repair)
 
-    def prune(self, older_than_seconds: float, now: float | None = None) -> PruneResult:
-        """Remove entries not used for `older_than_seconds`, and temp files of dead runs."""
+    def prune(self, older_than_seconds: float, now: float | None = None, *, dry_run: bool = False) -> PruneResult:
+        """Remove entries not used for `older_than_seconds`, and temp files of dead runs;
+        `dry_run`: only count what would go."""
         now = time.time() if now is None else now
-        removed = freed = 0
+        removed = freed = kept = 0
         for entry in self._files():
             try:
                 stat = entry.stat()
             except FileNotFoundError:
                 continue
             limit = STALE_TEMP_SECONDS if entry.name.endswith(TEMP_SUFFIX) else older_than_seconds
-            if now - stat.st_mtime > limit and _remove(Path(entry.path)):
+            if now - stat.st_mtime > limit and (dry_run or _remove(Path(entry.path))):
                 removed += 1
                 freed += stat.st_size
-        return PruneResult(removed, freed)
+            elif not entry.name.endswith(TEMP_SUFFIX):
+                kept += 1
+        return PruneResult(removed, freed, kept)
 
 
 def _remove(path: Path) -> bool:
