@@ -52,7 +52,7 @@ def test_the_timer_fires_in_the_morning_in_the_newsroom_time_zone():
 
 def test_the_service_command_exits_8_with_an_empty_inbox(tmp_path):
     service = unit("audiobulletin.service")["Service"]
-    assert service["SuccessExitStatus"] == "8" and service["Type"] == "oneshot"
+    assert service["SuccessExitStatus"] == "9" and service["Type"] == "oneshot"
     args = shlex.split(service["ExecStart"])
     assert args[0] == INSTALLED
     moved = [a.replace("/srv/audiobulletin", str(tmp_path)) for a in args[1:]]
