@@ -23,22 +23,27 @@ def atomic_path(target: Path, *, error: type[AudioBulletinError] = PublishError)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp_path = scratch_path(target, "part")
     except OSError as exc:
-        raise _write_error(target, exc, error) from None
+        raise write_error(target, exc, error) from None
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except OSError as exc:
-        raise _write_error(target, exc, error) from None
+        raise write_error(target, exc, error) from None
     finally:
         tmp_path.unlink(missing_ok=True)
 
 
 STAGING_MARK = ".staging-"
 """In the name of every folder being built beside its target: `.<target>.staging-<random>`."""
+SHARED_MARK = "shared-"
+"""After STAGING_MARK in the name of a folder staged without holding the output folder's lock (a
+batch masters an edition in one task and publishes it, under the lock, in another)."""
+SHARED_STALE_SECONDS = 6 * 3600
+"""Until this old, a shared staged folder may belong to a live batch: `remove_leftovers` keeps it."""
 
 
 class StagedFolder:
@@ -58,15 +63,10 @@ class StagedFolder:
                 os.replace(self.target, old)
             os.replace(self.path, self.target)
         except OSError as exc:
-            raise _write_error(self.target, exc, self.error) from None
+            raise write_error(self.target, exc, self.error) from None
         self.committed = True
         shutil.rmtree(old, ignore_errors=True)
-        _fsync_dir(self.target.parent)
-
-    def discard(self) -> None:
-        """Remove the staged folder (nothing was published); `target` stays as it was."""
-        if not self.committed:
-            shutil.rmtree(self.path, ignore_errors=True)
+        fsync_dir(self.target.parent)
 
 
 @contextlib.contextmanager
@@ -75,37 +75,23 @@ def staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishErro
     """An empty hidden sibling of the folder `target` to fill. It replaces `target` when
     `.commit()` is called (or, with commit=True, when the block ends without an error); otherwise
     it is removed, and `target` is as it was."""
-    staged = open_staged_folder(target, error=error)
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
+    except OSError as exc:
+        raise write_error(target, exc, error) from None
+    staged = StagedFolder(path, target, error)
     try:
         try:
             yield staged
         except OSError as exc:  # filling it failed: the disk, not a bug
-            raise _write_error(staged.target, exc, error) from None
+            raise write_error(target, exc, error) from None
         if commit and not staged.committed:
             staged.commit()
     finally:
-        staged.discard()
-
-
-SHARED_MARK = "shared-"
-"""After STAGING_MARK in the name of a folder staged without holding its parent's output lock (a
-batch masters an edition in one task and publishes it, under the lock, in another)."""
-SHARED_STALE_SECONDS = 6 * 3600
-"""Until this old, a shared staged folder may belong to a live batch: `remove_leftovers` keeps it."""
-
-
-def open_staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishError,
-                       shared: bool = False) -> StagedFolder:
-    """`staged_folder` for work that spans more than one block: the caller must `.commit()` or
-    `.discard()` it. `shared`: filled without holding the output lock (see SHARED_MARK)."""
-    target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        prefix = f".{target.name}{STAGING_MARK}{SHARED_MARK if shared else ''}"
-        path = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
-    except OSError as exc:
-        raise _write_error(target, exc, error) from None
-    return StagedFolder(path, target, error)
+        if not staged.committed:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def scratch_path(target: Path, suffix: str) -> Path:
@@ -122,6 +108,18 @@ _OLD_NAME = re.compile(r"\.(?P<target>.+)\.old-\d+")
 """Where StagedFolder.commit parks the folder it replaces, for the moment between two renames."""
 
 
+def live_shared(path: Path) -> bool:
+    """Whether `path` is a shared staged folder young enough to belong to a live batch."""
+    import time
+
+    if SHARED_MARK not in path.name or STAGING_MARK not in path.name:
+        return False
+    try:
+        return time.time() - path.stat().st_mtime < SHARED_STALE_SECONDS
+    except OSError:
+        return False
+
+
 def remove_leftovers(folder: Path) -> list[Path]:
     """Clear what killed runs left in `folder` and below: staged folders, scratch files, and a
     replaced folder parked by a commit that died between its two renames (put back if its target
@@ -130,8 +128,6 @@ def remove_leftovers(folder: Path) -> list[Path]:
     A live run's scratch names look the same: call this only holding the folder's output lock.
     Shared staged folders (a batch's, filled outside the lock) are left alone, with everything in
     them, until they are SHARED_STALE_SECONDS old."""
-    import time
-
     handled: list[Path] = []
     for parent, dirs, files in os.walk(folder):
         here = Path(parent)
@@ -139,9 +135,8 @@ def remove_leftovers(folder: Path) -> list[Path]:
             path, old = here / name, _OLD_NAME.fullmatch(name)
             if name.startswith(".") and STAGING_MARK in name:
                 dirs.remove(name)
-                with contextlib.suppress(OSError):
-                    if SHARED_MARK in name and time.time() - path.stat().st_mtime < SHARED_STALE_SECONDS:
-                        continue
+                if live_shared(path):
+                    continue
                 shutil.rmtree(path, ignore_errors=True)
             elif old:
                 dirs.remove(name)
@@ -179,12 +174,12 @@ def write_if_changed(target: Path, data: bytes | str) -> bool:
     return True
 
 
-def _write_error(target: Path, exc: OSError, error: type[AudioBulletinError] = PublishError) -> AudioBulletinError:
+def write_error(target: Path, exc: OSError, error: type[AudioBulletinError] = PublishError) -> AudioBulletinError:
     return error(f"cannot write {target.name}: {exc.strerror or exc}", where=str(target.parent),
                  hint="check free space and permissions of the output folder")
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -143,10 +143,10 @@ def test_dask_without_a_scheduler_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "--scheduler" in result.stderr
 
 
-def test_every_edition_failing_is_exit_9_and_nothing_is_published(tmp_path):
+def test_every_edition_failing_is_exit_11_and_nothing_is_published(tmp_path):
     write_archive(tmp_path, {(paper, "20210627"): "" for paper in ("太原日报", "太原晚报")})
     result = _run(write_catalogue(tmp_path / "papers.toml"), "--dates", "2021-06-27", "--json")
-    assert result.exit_code == 9, result.output
+    assert result.exit_code == 11, result.output
     assert "is empty" in result.stdout and '"failed": 2' in result.stdout
     assert not (tmp_path / "feeds" / "taiyuan-daily" / "feed.xml").exists()
 
@@ -155,7 +155,7 @@ def test_several_files_for_one_date_fail_that_edition(tmp_path):
     write_archive(tmp_path)
     (tmp_path / "archive" / "太原日报" / "20210627" / "page2.txt").write_text("x", encoding="utf-8")
     result = _run(write_catalogue(tmp_path / "papers.toml", papers=("太原日报",)), "--dates", "2021-06-27")
-    assert result.exit_code == 9 and "2 files match" in result.stdout
+    assert result.exit_code == 11 and "2 files match" in result.stdout
 
 
 def test_key_lines_finds_keys_tables_and_skips_multiline_strings():

@@ -166,7 +166,7 @@ def test_an_unreachable_scheduler_is_one_line_within_ten_seconds(tmp_path):
     done = subprocess.run([sys.executable, "-c", "from audiobulletin.cli import main; main()", "batch", str(catalogue), "--dates", "2021-06-27",
                            "--executor", "dask"], env={**_env(), "DASK_SCHEDULER_ADDRESS": address},
                           capture_output=True, text=True, timeout=10)
-    assert done.returncode == 10, done.stderr
+    assert done.returncode == 12, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("audiobulletin: error:") and address in lines[0], done.stderr
     assert "cannot reach the Dask scheduler" in lines[0] and "Traceback" not in done.stderr

@@ -38,9 +38,9 @@ def _report(*statuses: Status) -> BatchReport:
 def test_the_exit_code_says_all_some_or_none():
     assert _report(Status.PUBLISHED, Status.UP_TO_DATE, Status.NO_EDITION).exit_code == 0
     assert _report(Status.NO_EDITION).exit_code == 0  # nothing to voice is not a failure
-    assert _report(Status.PUBLISHED, Status.FAILED).exit_code == 8
-    assert _report(Status.UP_TO_DATE, Status.FAILED).exit_code == 8
-    assert _report(Status.FAILED, Status.NO_EDITION, Status.FAILED).exit_code == 9
+    assert _report(Status.PUBLISHED, Status.FAILED).exit_code == 10
+    assert _report(Status.UP_TO_DATE, Status.FAILED).exit_code == 10
+    assert _report(Status.FAILED, Status.NO_EDITION, Status.FAILED).exit_code == 11
 
 
 def _column(line: str, text: str) -> int:
@@ -59,7 +59,7 @@ def test_the_table_lines_up_chinese_titles_and_the_json_round_trips():
     assert _column(lines[1], "2021-06-27") == _column(lines[2], "2021-06-27") == 14  # 太原日报 is 8 columns wide
     assert "1:02:05" in lines[1] and "12.3 s" in lines[1] and "Evening Post 2021-06-27: x.txt: is empty" in lines
     data = json.loads(report.to_json())
-    assert data["exit_code"] == 8 and data["counts"]["failed"] == 1 and data["executor"] == "dask"
+    assert data["exit_code"] == 10 and data["counts"]["failed"] == 1 and data["executor"] == "dask"
     assert data["editions"][0] == {"title": "太原日报", "date": "2021-06-27", "status": "published", "duration": 3725.4,
                                    "voices": ["offline"], "seconds": 12.34, "message": "", "exit_code": 0, "audio": ""}
 

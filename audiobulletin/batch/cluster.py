@@ -64,7 +64,7 @@ class DaskExecutor:
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> "Client":
     """A client of the scheduler at `address`, with at least one worker; ClusterError (one line,
-    exit 10) within `timeout` seconds when it cannot be reached."""
+    exit 12) within `timeout` seconds when it cannot be reached."""
     try:
         from distributed import Client
     except ImportError:

@@ -15,7 +15,9 @@ from typing import Sequence
 from ..atomic import write_if_changed
 from ..publish import PublishOptions
 from ..publish.feed import FEED, public_url
-from ..publish.manifest import in_feed, load_manifest
+from ..errors import AudioBulletinError
+from ..publish import manifest_file
+from ..publish.manifest import in_feed
 from ..publish.publication import INDEX_PAGE
 from ..publish.radio import RADIO_FEED
 
@@ -41,7 +43,12 @@ class Listing:
 
 
 def listing(name: str, out_dir: Path, options: PublishOptions) -> Listing:
-    records = in_feed(load_manifest(out_dir), options.keep_episodes)
+    """A title as its manifest has it now (no manifest yet: no episodes)."""
+    try:
+        loaded = manifest_file.load(out_dir)
+    except AudioBulletinError:  # a damaged manifest: its title's editions said so; list the feed
+        loaded = None
+    records = in_feed(loaded[0] if loaded else {}, options.keep_episodes)
     radio = public_url(options, RADIO_FEED) if (Path(out_dir) / RADIO_FEED).exists() else None
     return Listing(name, options.title, public_url(options, FEED), radio, public_url(options, INDEX_PAGE),
                    len(records), records[0].date if records else None)

@@ -11,16 +11,15 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from ..errors import InputError
-from ..publish.manifest import load_manifest
+from ..publish.manifest import EpisodeRecord
+from ..publish.versions import SOURCE_RECORD
 from .catalogue import Title
 
 COMMAND_TIMEOUT = 300
 """Seconds an edition command may take to print its edition."""
-FINGERPRINT_NAME = ".audiobulletin-source.json"
-"""In each date folder a batch published: the input and settings it was made from."""
 
 
 def date_range(text: str) -> tuple[dt.date, dt.date]:
@@ -108,14 +107,14 @@ def fingerprint(data: bytes, settings: str) -> Fingerprint:
     return Fingerprint(hashlib.sha256(data).hexdigest(), settings)
 
 
-def published_fingerprint(out_dir: Path, date: dt.date) -> Fingerprint | None:
-    """The fingerprint of the date's published episode, if a batch published it and the manifest
-    still lists it (a folder whose manifest record is missing counts as not published)."""
-    record = load_manifest(out_dir).get(date.isoformat())
-    if record is None or record.removed:
+def published_fingerprint(records: Mapping[str, EpisodeRecord], out_dir: Path, date: dt.date) -> Fingerprint | None:
+    """The fingerprint of the date's published version, if a batch published it and the manifest
+    (`records`) still lists it in the feeds."""
+    record = records.get(date.isoformat())
+    if record is None or not record.live:
         return None
     try:
-        raw = json.loads((Path(out_dir) / record.folder / FINGERPRINT_NAME).read_text(encoding="utf-8"))
+        raw = json.loads((Path(out_dir) / record.version_folder / SOURCE_RECORD).read_text(encoding="utf-8"))
         return Fingerprint(str(raw["input"]), str(raw["settings"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,13 @@ from ..parse import parse_data
 from ..pipeline import (EpisodeOptions, RunReport, StageOptions, Voiced, assemble_spoken, master_voiced, publish_voiced,
                         refuse_holes, script_for, stage_options, strict_about_holes)
 from ..publish import open_staged_episode, output_lock
+from ..publish.artwork import cover_picture
+from ..publish.versions import SOURCE_RECORD
 from ..script.segment import Script
-from ..speech import requests_for
+from ..speech import VoiceProfile, requests_for
 from ..speech.engine import SpeechRequest
 from .catalogue import Title
-from .editions import FINGERPRINT_NAME, Fingerprint, Found, fingerprint
+from .editions import Fingerprint, Found, fingerprint
 from .report import EditionOutcome, Status
 from .voicing import EngineSpec, Spoken, Voicing, merged
 
@@ -54,8 +57,10 @@ def title_run(title: Title, workers: int) -> TitleRun:
     from dataclasses import replace
 
     options = stage_options(replace(title.settings, workers=workers))
+    assert options.publish is not None
     chain = options.speech.chain
-    return TitleRun(title, options, EpisodeOptions.of(options), settings_digest(options),
+    cover = cover_picture(options.publish.paper, options.publish.image)  # a bad image: before any speech
+    return TitleRun(title, options, EpisodeOptions.of(options, cover), settings_digest(options),
                     EngineSpec.of(options.speech, chain.primary),
                     EngineSpec.of(options.speech, chain.fallback) if chain.fallback else None,
                     strict_about_holes(options.speech))
@@ -104,6 +109,8 @@ class EditionPlan:
     episode: EpisodeOptions
     strict: bool
     fingerprint: Fingerprint
+    profile: VoiceProfile
+    """The voice profile (as plain data), to name the voices the episode was read with."""
 
     @property
     def date(self) -> dt.date:
@@ -132,7 +139,7 @@ def plan_edition(run: TitleRun, key: EditionKey, found: Found) -> EditionPlan:
             fallback_texts={r.text: to_spoken(r.text, for_offline=True, lexicon=speech.lexicon) for r in requests}
             if reread else None)
     return EditionPlan(key, run.title.out, edition, script, requests, voicing, run.episode, run.strict,
-                       fingerprint(found.data, run.digest))
+                       fingerprint(found.data, run.digest), dataclasses.replace(profile, voices=dict(profile.voices)))
 
 
 @dataclass(frozen=True)
@@ -151,19 +158,19 @@ class MasterResult:
 
 
 def master_step(plan: EditionPlan, pieces: Sequence[Spoken]) -> MasterResult:
-    """Assemble and master the edition into a staged date folder beside the published one, with
-    its fingerprint; never raises (a failure comes back in the result)."""
+    """Assemble and master the edition into a version staged in its date's folder (shared: built
+    outside the output lock), with its fingerprint; never raises (a failure comes back)."""
     started = min([p.started for p in pieces if p.started] or [time.time()])
     report = RunReport(date=plan.date, out_dir=plan.out_dir)
     try:
         speech = merged(pieces)
         refuse_holes(speech, len(plan.script.segments), strict=plan.strict, primary=plan.voicing.primary.name)
-        assembled = assemble_spoken(plan.edition, plan.script, speech, report, _SILENT)
+        assembled = assemble_spoken(plan.edition, plan.script, speech, plan.profile, report, _SILENT)
         del speech
-        staged = open_staged_episode(plan.out_dir, plan.date)
+        staged = open_staged_episode(plan.out_dir, plan.date, shared=True)
         try:
             voiced = master_voiced(plan.edition, assembled, staged, plan.episode, report, _SILENT)
-            (staged.path / FINGERPRINT_NAME).write_bytes(plan.fingerprint.to_bytes())
+            (staged.path / SOURCE_RECORD).write_bytes(plan.fingerprint.to_bytes())
         except BaseException:
             staged.discard()
             raise
@@ -176,8 +183,10 @@ class _Silent:
     """Stage progress nobody watches (the batch reports per edition)."""
 
     def stage(self, name): pass
-    def speech_started(self, per_article): pass
-    def segment_done(self, index, article, ok): pass
+    def stage_done(self, name, seconds): pass
+    def speech_started(self, work): pass
+    def segment_done(self, index, cached, ok): pass
+    def fallback(self, part, reason, engine): pass
 
 
 _SILENT = _Silent()
@@ -187,7 +196,7 @@ distributed.Lock); the folder's own flock is always taken inside it."""
 
 
 def publish_step(mastered: MasterResult, hold: FolderHold = lambda folder: contextlib.nullcontext()) -> EditionOutcome:
-    """Publish a mastered edition; never raises."""
+    """Publish a mastered edition holding the title's folder; never raises."""
     report = mastered.report
     if mastered.voiced is None:
         message, code = mastered.failure or ("not mastered", 1)
@@ -197,14 +206,18 @@ def publish_step(mastered: MasterResult, hold: FolderHold = lambda folder: conte
         with hold(mastered.out_dir), output_lock(mastered.out_dir):
             remove_leftovers(mastered.out_dir)  # what killed runs left; live batches' staging stays
             publish_voiced(mastered.out_dir, mastered.voiced, mastered.episode, report, _SILENT)
-    except Exception as exc:
+    except BaseException as exc:
+        staged.discard()
+        if not isinstance(exc, Exception):
+            raise
         message, code = _failure(exc)
         return _outcome(mastered, Status.FAILED, message=message, exit_code=code)
-    finally:
-        staged.discard()  # nothing once published
+    shutil.rmtree(staged.path, ignore_errors=True)  # gone already once placed
     assert report.audio is not None
     voices = tuple(sorted({e for engines in report.engines.values() for e in engines.split("+") if e != "-"}))
-    return _outcome(mastered, Status.PUBLISHED, duration=report.duration, voices=voices, audio=str(report.audio))
+    status = Status.UNCHANGED if report.status == "unchanged" else Status.PUBLISHED
+    return _outcome(mastered, status, duration=report.duration, voices=voices, audio=str(report.audio),
+                    message="corrected: the date again, with other content" if report.status == "corrected" else "")
 
 
 def _outcome(mastered: MasterResult, status: Status, **fields) -> EditionOutcome:

@@ -11,16 +11,20 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-EXIT_SOME_FAILED = 8
+EXIT_SOME_FAILED = 10
 """Some editions were published (or already up to date), at least one failed."""
-EXIT_NONE_PUBLISHED = 9
+EXIT_NONE_PUBLISHED = 11
 """Every edition the batch had to voice failed."""
 
 
 class Status(str, enum.Enum):
     PUBLISHED = "published"
+    UNCHANGED = "unchanged"
+    """Voiced again (changed settings, or --force) to the very same episode: nothing published changed."""
     UP_TO_DATE = "up to date"
-    """Already published from the same input with the same settings."""
+    """Already published from the same input with the same settings: not voiced again."""
+    WITHDRAWN = "withdrawn"
+    """An editor withdrew the date (`episodes withdraw`): a batch does not publish it again."""
     NO_EDITION = "no edition"
     """Nothing for this date (no file matched, the command printed nothing): a note, not an error."""
     FAILED = "failed"
@@ -61,16 +65,17 @@ class BatchReport:
 
     @property
     def audio_hours(self) -> float:
-        return sum(o.duration for o in self.outcomes if o.status is Status.PUBLISHED) / 3600
+        return sum(o.duration for o in self.outcomes if o.status in (Status.PUBLISHED, Status.UNCHANGED)) / 3600
 
     @property
     def exit_code(self) -> int:
-        """0: everything with an edition is published (now or before); 8: some failed; 9: every
+        """0: everything with an edition is published (now or before); 10: some failed; 11: every
         edition the batch had to voice failed."""
         failed = self.count(Status.FAILED)
         if not failed:
             return 0
-        return EXIT_SOME_FAILED if self.count(Status.PUBLISHED) + self.count(Status.UP_TO_DATE) else EXIT_NONE_PUBLISHED
+        fine = self.count(Status.PUBLISHED) + self.count(Status.UNCHANGED) + self.count(Status.UP_TO_DATE)
+        return EXIT_SOME_FAILED if fine else EXIT_NONE_PUBLISHED
 
     def to_json(self) -> str:
         summary = {status.value: self.count(status) for status in Status}

@@ -60,8 +60,8 @@ def command(app, catalogue, dates, papers, executor, scheduler, workers, force, 
     """Voice and publish every title of a catalogue for a range of dates.
 
     Skips what is already published from the same edition with the same settings; one edition
-    failing does not stop the others. Exit 0: all published (or up to date), 8: some failed,
-    9: none published, 10: the Dask cluster cannot be used.
+    failing does not stop the others. Exit 0: all published (or up to date), 10: some failed,
+    11: none published, 12: the Dask cluster cannot be used.
 
     \b
     Example:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -139,14 +140,34 @@ def _result(path: Path, duration: float, loudness: Loudness, chapter: Chapter | 
 
 
 def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]:
-    """File names by chapter index (None: the whole bulletin): `{stem}.wav`, then `01.wav`,
-    `02.wav` ... by article number (radio/bulletin.wav, radio/01.wav in the episode's folder).
-    Chapters without an article (the intro) get no file of their own."""
-    names: dict[int | None, str] = {None: f"{stem}.wav"}
+    """Cut names by chapter index (None: the whole bulletin): `{stem}`, then `01`, `02` ... by
+    article number. Chapters without an article (the intro) get no file of their own. Each file
+    is named `<cut>-<audio hash>.wav` (`wav_file_name`)."""
+    names: dict[int | None, str] = {None: stem}
     for index, chapter in enumerate(chapters):
         if chapter.article is not None:
-            names[index] = f"{chapter.article + 1:02d}.wav"
+            names[index] = f"{chapter.article + 1:02d}"
     return names
+
+
+def audio_hash(pcm) -> str:
+    """The first 8 hex digits of the sha256 of a cut's samples: the same audio always gets the
+    same hash, whatever its tags say."""
+    return hashlib.sha256(memoryview(pcm).cast("B")).hexdigest()[:8]
+
+
+def wav_file_name(cut: str, digest: str) -> str:
+    """`01-3f2a9c1b.wav`: a corrected cut gets a new name, an unchanged one keeps its name, so a
+    station fetches exactly the cuts whose audio changed (docs/publishing.md)."""
+    return f"{cut}-{digest}.wav"
+
+
+def origination(date: dt.date, digest: str) -> dt.datetime:
+    """bext/ubxt origination date and time, never the wall clock (a rerun of the same audio
+    writes the same bytes): the edition's date, and a time of day taken from the audio's hash
+    within its first hour, so a corrected cut carries another stamp than the one it replaces."""
+    seconds = int(digest, 16) % 3600
+    return dt.datetime.combine(date, dt.time(0, seconds // 60, seconds % 60))
 
 
 @_one_blas_thread
@@ -160,6 +181,7 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
     import numpy as np
 
     from .. import ffmpeg
+    from .loudness import k_weighted
     from .normalise import Target, normalise
     from .pcm import span
 
@@ -176,14 +198,17 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
     names = wav_names(stem, timeline.chapters)
     x, y, rate = prepared.samples, prepared.weighted, prepared.rate
     whole, whole_loudness = normalise(x, y, rate, target)
-    # every article on its own target, laid side by side so one resampler pass serves them all
+    # Every article on its own, from its own samples only (its own K-weighting, its own resampler
+    # run): an article whose audio did not change gives the same bytes whatever changed around it,
+    # so a correction renames only the cuts it touched (wav_file_name).
     cuts = {index: span(c.start, c.end, rate, len(x)) for index, c in enumerate(timeline.chapters)
             if index in names}
-    per_article = np.zeros_like(x)
-    article_loudness = {}
+    article_loudness: dict[int, Loudness] = {}
+    articles: dict[int, np.ndarray] = {}
     for index, (first, last) in cuts.items():
-        per_article[first:last], article_loudness[index] = normalise(
-            x[first:last], y[first:last], rate, target, what=f"article {timeline.chapters[index].title}")
+        piece = x[first:last]
+        articles[index], article_loudness[index] = normalise(
+            piece, k_weighted(piece, rate), rate, target, what=f"article {timeline.chapters[index].title}")
 
     def to_radio_pcm(samples):
         if rate == RADIO_RATE:
@@ -191,23 +216,24 @@ def master_broadcast_wavs(audio, timeline: Timeline, meta: EpisodeMeta, folder: 
         out = ffmpeg.run(["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
                           "-af", f"aresample={RADIO_RATE}:resampler=soxr",  # ~40% less CPU than swr
                           "-f", "s16le", "-c:a", "pcm_s16le", "pipe:1"],
-                         stdin=memoryview(samples).cast("B"), where=folder, what="resampler", processes=group)
+                         stdin=np.ascontiguousarray(samples).tobytes(), where=folder, what="resampler",
+                         processes=group)
         return np.frombuffer(out, dtype="<i2")
 
     group = processes or ffmpeg.Processes()
     with ThreadPoolExecutor(2) as pool, group.stopped_on_error():
-        jobs = [pool.submit(to_radio_pcm, whole)] + ([pool.submit(to_radio_pcm, per_article)] if cuts else [])
+        whole_job = pool.submit(to_radio_pcm, whole)
+        article_jobs = {index: pool.submit(to_radio_pcm, samples) for index, samples in articles.items()}
         texts = _Texts(meta, timeline.chapters)  # the pinyin import overlaps the resampling
-        radio = [job.result() for job in jobs]
-    created = (created or dt.datetime.now()).replace(microsecond=0)
+        pieces: list[tuple[int | None, np.ndarray, Loudness]] = [(None, whole_job.result(), whole_loudness)]
+        pieces += [(index, job.result(), article_loudness[index]) for index, job in article_jobs.items()]
     day = f"{meta.date:%Y%m%d}"
-    results = [_write_wav(folder / names[None], radio[0], texts, None, whole_loudness, f"{day}-{stem}", created)]
-    scale = RADIO_RATE / rate
-    for index, (first, last) in cuts.items():
-        pcm = radio[1][round(first * scale):round(last * scale)]
-        reference = f"{day}-{names[index].removesuffix('.wav')}"
-        results.append(_write_wav(folder / names[index], pcm, texts, index, article_loudness[index],
-                                  reference, created))
+    results = []
+    for chapter, pcm, loudness in pieces:
+        digest = audio_hash(pcm)
+        stamp = (created or origination(meta.date, digest)).replace(microsecond=0)
+        results.append(_write_wav(folder / wav_file_name(names[chapter], digest), pcm, texts, chapter, loudness,
+                                  f"{day}-{names[chapter]}", digest, stamp))
     return results
 
 
@@ -235,8 +261,8 @@ class _Texts:
         return self.ascii_titles[0 if chapter is None else chapter + 1]
 
 
-def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Loudness, reference: str,
-               created: dt.datetime) -> MasteredFile:
+def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Loudness, cut_id: str,
+               digest: str, created: dt.datetime) -> MasteredFile:
     from ..atomic import atomic_path
     from . import bwf
 
@@ -249,16 +275,18 @@ def _write_wav(path: Path, pcm, texts: _Texts, chapter: int | None, loudness: Lo
         ascii_description = f"{texts.ascii_title(chapter)}. {texts.ascii_episode}"
     history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
                f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
-    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32],
-                    originator_reference=reference[:32], origination=created,
+    # the cut id names the slot (the same every version); the reference names this audio
+    bext = bwf.Bext(description=bwf.fit(ascii_description, 256), originator=bwf.fit(texts.ascii_artist, 32),
+                    originator_reference=f"{cut_id}-{digest}"[:32], origination=created,
                     loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
                     max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
                     max_short_term=loudness.max_short_term, coding_history=history)
     ubxt = dataclasses.replace(bext, description=description, originator=meta.artist)
     day = dt.datetime.combine(meta.date, dt.time())
     sound = _sound_span(pcm)
-    cart = bwf.Cart(title=texts.ascii_title(chapter)[:64], artist=texts.ascii_artist[:64], cut_id=reference[:64],
-                    client_id=texts.ascii_album[:64], start=day, end=day.replace(hour=23, minute=59, second=59),
+    cart = bwf.Cart(title=bwf.fit(texts.ascii_title(chapter), 64), artist=bwf.fit(texts.ascii_artist, 64),
+                    cut_id=cut_id[:64], client_id=bwf.fit(texts.ascii_album, 64), start=day,
+                    end=day.replace(hour=23, minute=59, second=59),
                     producer_app_id="audiobulletin", producer_app_version=__version__,
                     post_timers=(bwf.PostTimer("AUDs", sound[0]), bwf.PostTimer("AUDe", sound[1])))
     head = bwf.header(sample_rate=RADIO_RATE, frames=len(pcm), bext=bext, ubxt=ubxt, cart=cart)

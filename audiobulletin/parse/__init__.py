@@ -10,12 +10,19 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cleantext import clean_text
 from ..edition import Edition
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from .articles import articles_of
+from .dates import ANY_DATE, DateWindow
 from .decode import decode_edition
 from .layout import Block, blocks_of
 from .structured import edition_from_json, looks_like_json
+
+
+MAX_EDITION_BYTES = 1_000_000
+"""An edition file larger than this is refused before it is read (setting max_edition_bytes): a
+whole day's paper is 50-300 KB of text; 1 MB is some 330,000 characters, 17 hours of speech."""
 
 
 @dataclass(frozen=True)
@@ -25,25 +32,26 @@ class ParseOptions:
     paper: str = ""
     """The newspaper's name (a JSON edition may name its own)."""
     date: dt.date | None = None
-    """The edition's date; None: from the file (JSON field, file name, page header)."""
+    """The edition's date (from --date); None: from the file (JSON field, file name, page header)."""
     require_date: bool = False
     """Refuse an edition whose date is nowhere to be found (publishing needs one)."""
+    dates: DateWindow = ANY_DATE
+    """Dates an edition may have; any other is refused, naming where it came from."""
+    max_bytes: int = MAX_EDITION_BYTES
+    """Largest edition file read."""
+
+    def __post_init__(self):
+        if self.max_bytes < 1:
+            raise ConfigError(f"max_edition_bytes must be >= 1, got {self.max_bytes}", setting="max_edition_bytes")
+        self.dates.check(self.date, "--date")
 
 
 def parse_edition(path: Path, options: ParseOptions = ParseOptions()) -> Edition:
     """The stage's entry: read and parse an edition file."""
-    edition = parse_file(path, paper=options.paper, date=options.date)
+    edition = parse_file(path, paper=options.paper, date=options.date, dates=options.dates,
+                         max_bytes=options.max_bytes)
     if options.require_date and edition.date is None:
         raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
-    return edition
-
-
-def parse_data(data: bytes, options: ParseOptions, *, source: str) -> Edition:
-    """`parse_edition` for an edition already read (e.g. printed by a command); `source` names it
-    in messages."""
-    edition = _parse_bytes(data, paper=options.paper, date=options.date, where=source)
-    if options.require_date and edition.date is None:
-        raise InputError("has no date", where=source, hint="give the edition's date")
     return edition
 
 
@@ -60,7 +68,9 @@ def date_from_name(path: Path) -> dt.date | None:
         return None
 
 
-def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>") -> Edition:
+def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>",
+               dates: DateWindow = ANY_DATE) -> Edition:
+    text, cleaned = clean_text(text)
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
     blocks = blocks_of(text, paper)
@@ -68,10 +78,12 @@ def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, sourc
     if not articles:
         raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
                          where=source, hint="see README: Edition format")
+    notes = list(cleaned) + _notes(blocks, dropped)
     if date is None:
-        date = next((b.header.date for b in blocks if b.header and b.header.date), None)
-    return Edition(paper=paper, date=date, articles=tuple(articles), source=source,
-                   notes=tuple(_notes(blocks, dropped)))
+        found = next(((b, b.header.date) for b in blocks if b.header and b.header.date), None)
+        if found:
+            date = dates.check(found[1], f"{source}:{found[0].line} (the date in a page header)")
+    return Edition(paper=paper, date=date, articles=tuple(articles), source=source, notes=tuple(notes))
 
 
 def _notes(blocks: list[Block], dropped: list[Block]) -> list[str]:
@@ -82,23 +94,44 @@ def _notes(blocks: list[Block], dropped: list[Block]) -> list[str]:
     return notes + [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
 
 
-def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> Edition:
+def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None, dates: DateWindow = ANY_DATE,
+               max_bytes: int = MAX_EDITION_BYTES) -> Edition:
     """Read and parse an edition file; the date defaults to one in the file name (YYYY-MM-DD)."""
     path = Path(path)
     where = str(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # never more than the limit in memory, even from a pipe
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError("no such file", where=where) from None
     except IsADirectoryError:
         raise InputError("is a directory, not an edition file", where=where) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", where=where) from None
-    return _parse_bytes(data, paper=paper, date=date or date_from_name(path), where=where)
+    date = date or dates.check(date_from_name(path), f"{where} (the date in its name)")
+    return _parse_bytes(data, paper=paper, date=date, dates=dates, max_bytes=max_bytes, where=where)
 
 
-def _parse_bytes(data: bytes, *, paper: str, date: dt.date | None, where: str) -> Edition:
+def parse_data(data: bytes, options: ParseOptions, *, source: str) -> Edition:
+    """`parse_edition` for an edition already read (e.g. printed by a command); `source` names it
+    in messages."""
+    edition = _parse_bytes(data, paper=options.paper, date=options.date, dates=options.dates,
+                           max_bytes=options.max_bytes, where=source)
+    if options.require_date and edition.date is None:
+        raise InputError("has no date", where=source, hint="give the edition's date")
+    return edition
+
+
+def _parse_bytes(data: bytes, *, paper: str, date: dt.date | None, dates: DateWindow, max_bytes: int,
+                 where: str) -> Edition:
+    if len(data) > max_bytes:
+        raise InputError(f"is larger than the {max_bytes:,} bytes an edition may have", where=where,
+                         hint="is this the day's edition? If it is, raise max_edition_bytes in the config")
     text, _ = decode_edition(data, where)
     if looks_like_json(text):
-        return edition_from_json(text, paper=paper, date=date, source=where)
-    return parse_text(text, paper=paper, date=date, source=where)
+        return edition_from_json(text, paper=paper, date=date, source=where, dates=dates)
+    return parse_text(text, paper=paper, date=date, source=where, dates=dates)
+
+
+__all__ = ["DateWindow", "MAX_EDITION_BYTES", "ParseOptions", "date_from_name", "parse_data", "parse_edition",
+           "parse_file", "parse_text"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from ..errors import ConfigError, SpeechError
+from ..errors import AudioBulletinError, ConfigError, SpeechError
 from ..script.segment import Part, Script
 from .cache import Discarded
 from .chain import EngineChain, check_chain
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 OnProgress = Callable[[int, "Clip | SpeechError"], None]
 """Called once per finished segment with its index and result."""
+OnFallback = Callable[[Part, AudioBulletinError], None]
+"""Called once per part (article, intro, outro) the first engine gives up, when it does."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +101,8 @@ class SpeechOptions:
         if name == "edge":
             options.setdefault("endpoint", self.edge_endpoint)
             options.setdefault("concurrency", self.edge_concurrency)
-        pinyin = self.lexicon.pinyin_strings() if self.lexicon else {}
-        return EngineSetup(workers=self.workers, lexicon=MappingProxyType(dict(pinyin)),
+        pinyin = self.lexicon.pinyin_table() if self.lexicon else MappingProxyType({})
+        return EngineSetup(workers=self.workers, lexicon=pinyin,
                            options=MappingProxyType(options))
 
     def labels(self) -> dict[str, str]:
@@ -122,20 +124,40 @@ class Speech:
     def skipped_text(self) -> list[str]:
         return [text for clip in self.clips.values() for text in clip.skipped]
 
+    @property
+    def from_cache(self) -> int:
+        """Segments taken from the speech cache (the rest of `clips` were synthesised)."""
+        return sum(clip.cached for clip in self.clips.values())
+
 
 def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
     """One request per segment; `voice_for(role)` picks the voice for the engine in use."""
     return [SpeechRequest(i, seg.spoken, voice_for(seg.role)) for i, seg in enumerate(script.segments)]
 
 
-def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None) -> Speech:
+def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None,
+          on_fallback: OnFallback | None = None) -> Speech:
     """The stage's entry: every segment of `script` through the engine `options` choose."""
+    from .choose import build_engine
+
+    engine = build_engine(options, script.segments, on_fallback=on_fallback)
+    try:
+        voice_for = options.profile.voice_for
+        return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress)
+    finally:
+        engine.close()
+
+
+def engine_inputs(script: Script, options: SpeechOptions) -> tuple[str, tuple[str, ...]]:
+    """The name of the engine `speak` would use, and what it makes of each segment (the pinyin it
+    will say, the SSML it will send): a review of the readings, without any synthesis."""
     from .choose import build_engine
 
     engine = build_engine(options, script.segments)
     try:
         voice_for = options.profile.voice_for
-        return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress)
+        requests = requests_for(script, lambda role: voice_for(engine.name, role))
+        return engine.name, tuple(engine.engine_input(r) for r in requests)
     finally:
         engine.close()
 
@@ -161,4 +183,4 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
 
 
 __all__ = ["Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
-           "load_profile", "render", "requests_for", "speak"]
+           "engine_inputs", "load_profile", "render", "requests_for", "speak"]
