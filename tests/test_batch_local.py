@@ -27,6 +27,12 @@ def _batch(catalogue: Path, *args: str):
     return result.exit_code, json.loads(result.stdout), result
 
 
+def _hidden(out: Path) -> list[str]:
+    """Hidden entries a run may leave: none but the lock and each version's fingerprint."""
+    return sorted(str(p.relative_to(out)) for p in out.rglob(".*")
+                  if p.name not in (".audiobulletin.lock", ".source.json"))
+
+
 def _statuses(report) -> list[tuple[str, str]]:
     return [(e["date"], e["status"]) for e in report["editions"]]
 
@@ -46,12 +52,18 @@ def runs(tmp_path_factory):
     first = _batch(catalogue)
     first_manifest = _manifest(out)
     first_folders = sorted(p.name for p in out.iterdir() if p.is_dir())
-    first_mp3 = (out / "2021-06-27" / "bulletin.mp3").read_bytes()
+    first_hidden = _hidden(out)
+    first_mp3 = (out / first_manifest["2021-06-27"]["audio"]).read_bytes()
     second = _batch(catalogue)
     changed = "我市新建城市书房三十座\n\n本报讯（记者 赵丽）今年我市新建城市书房30座。\n"
     write_archive(root, {("太原日报", "20210627"): changed, ("太原日报", "20210628"): EDITIONS[("太原日报", "20210628")]})
     third = _batch(catalogue)
-    return root, out, (first, second, third), first_manifest, first_mp3, first_folders
+    config = root / "taiyuan-daily.toml"  # the title's own settings, as `episodes` needs them
+    config.write_text(f'paper = "太原日报"\nbase_url = "https://audio.example.org/{DAILY}/"\n', encoding="utf-8")
+    withdrawn = CliRunner().invoke(cli, ["--config", str(config), "episodes", "withdraw", "2021-06-28", "--out", str(out)])
+    assert withdrawn.exit_code == 0, withdrawn.output
+    fourth = _batch(catalogue)
+    return root, out, (first, second, third, fourth), first_manifest, first_mp3, (first_folders, first_hidden)
 
 
 def test_one_bad_edition_is_reported_and_the_other_publishes(runs):
@@ -60,26 +72,28 @@ def test_one_bad_edition_is_reported_and_the_other_publishes(runs):
     assert _statuses(report) == [("2021-06-27", "published"), ("2021-06-28", "failed")]
     failed = report["editions"][1]
     assert "is empty" in failed["message"] and failed["exit_code"] == 2
-    assert list(manifest) == ["2021-06-27"] and folders == ["2021-06-27"]  # nothing staged left behind
+    dates, hidden = folders
+    assert list(manifest) == ["2021-06-27"] and dates == ["2021-06-27"]
+    assert hidden == []  # nothing staged left behind
     assert "batch: 1/2 editions" in result.stderr  # the progress line
 
 
 def test_a_rerun_skips_what_is_published_unchanged(runs):
-    _, _, (_, (code, report, _), _), *_ = runs
+    _, _, (_, (code, report, _), _, _), *_ = runs
     assert code == 10
     assert _statuses(report) == [("2021-06-27", "up to date"), ("2021-06-28", "failed")]
 
 
 def test_a_changed_edition_is_published_again_as_a_correction(runs):
-    _, out, (*_, (code, report, _)), before, first_mp3, _ = runs
+    _, out, (_, _, (code, report, _), _), before, first_mp3, _ = runs
     assert code == 0 and _statuses(report) == [("2021-06-27", "published"), ("2021-06-28", "published")]
     after = _manifest(out)
     assert after["2021-06-27"]["guid"] == before["2021-06-27"]["guid"]  # the same episode, corrected
     assert after["2021-06-27"]["number"] == 1 and after["2021-06-28"]["number"] == 2
     assert "三十座" in after["2021-06-27"]["title"] + after["2021-06-27"]["description"]
-    assert (out / "2021-06-27" / "bulletin.mp3").read_bytes() != first_mp3
-    feed = podcastparser.parse(f"https://audio.example.org/{DAILY}/feed.xml", io.BytesIO((out / "feed.xml").read_bytes()))
-    assert len(feed["episodes"]) == 2
+    assert after["2021-06-27"]["audio"] != before["2021-06-27"]["audio"]  # a new version, a new enclosure URL
+    assert (out / after["2021-06-27"]["audio"]).read_bytes() != first_mp3
+    assert after["2021-06-27"]["corrections"]  # the feed tells listeners it was corrected
 
 
 def test_the_summary_table_has_every_column(tmp_path):
@@ -106,5 +120,13 @@ def test_the_feed_directory_lists_every_title(runs):
     links = page.xpath("//a/@href")
     assert "feeds.opml" in links and f"https://audio.example.org/{DAILY}/feed.xml" in links
     assert [h.text for h in page.xpath("//h2")] == list(FOLDERS)
-    assert "共 2 期" in "".join(page.xpath("//li[1]//p/text()"))  # the title voiced above
+    assert "共 1 期" in "".join(page.xpath("//li[1]//p/text()"))  # voiced above: two dates, one withdrawn
     assert "尚无节目" in "".join(page.xpath("//li[2]//p/text()"))  # the one this run left out
+
+
+def test_a_withdrawn_date_is_left_alone(runs):
+    _, out, (*_, (code, report, _)), *_ = runs
+    assert code == 0 and _statuses(report) == [("2021-06-27", "up to date"), ("2021-06-28", "withdrawn")]
+    assert "withdraw 2021-06-28 --undo" in report["editions"][1]["message"]
+    feed = podcastparser.parse(f"https://audio.example.org/{DAILY}/feed.xml", io.BytesIO((out / "feed.xml").read_bytes()))
+    assert len(feed["episodes"]) == 1

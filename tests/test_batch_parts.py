@@ -67,10 +67,10 @@ def test_the_table_lines_up_chinese_titles_and_the_json_round_trips():
 def test_a_batch_staged_folder_outlives_cleanup_until_it_is_stale(tmp_path):
     """A batch masters outside the output lock; a `generate` clearing leftovers under the lock must
     not take a live batch's staged edition (or the scratch files in it) away."""
-    live = open_staged_episode(tmp_path, DAY)
+    live = open_staged_episode(tmp_path, DAY, shared=True)
     scratch = live.path / ".bulletin.mp3.abcd1234.part"
     scratch.write_bytes(b"half an mp3")
-    dead = open_staged_episode(tmp_path, DAY + dt.timedelta(days=1))
+    dead = open_staged_episode(tmp_path, DAY + dt.timedelta(days=1), shared=True)
     old = time.time() - SHARED_STALE_SECONDS - 60
     os.utime(dead.path, (old, old))
     with staged_episode(tmp_path, DAY + dt.timedelta(days=2)) as unshared:
@@ -80,3 +80,20 @@ def test_a_batch_staged_folder_outlives_cleanup_until_it_is_stale(tmp_path):
     assert dead.path in removed and not dead.path.exists()
     live.discard()
     assert not live.path.exists()
+
+
+def test_the_startup_check_leaves_a_live_batch_edition_alone(tmp_path):
+    """`generate` checks and repairs the folder before any speech: a date folder holding only a
+    batch's version being built is work in progress, not the leftover of a dead run."""
+    from audiobulletin.publish import PublishOptions, check_output, repair
+
+    live = open_staged_episode(tmp_path, DAY, shared=True)
+    (live.path / "bulletin.mp3").write_bytes(b"being mastered")
+    stale = open_staged_episode(tmp_path, DAY + dt.timedelta(days=1), shared=True)
+    old = time.time() - SHARED_STALE_SECONDS - 60
+    os.utime(stale.path, (old, old))
+    remove_leftovers(tmp_path)  # as generate does, holding the lock
+    audit = check_output(tmp_path)
+    repair(audit, PublishOptions(paper="太原日报"))
+    assert (live.path / "bulletin.mp3").exists()
+    assert not stale.path.exists()
