@@ -55,10 +55,10 @@ def run(args: list[str], *, stdin: memoryview | bytes | None = None, where: Path
                              hint="reinstall imageio-ffmpeg") from exc
         writer = None
         if stdin is not None:
-            _widen_pipe(proc.stdin)
+            widen_pipe(proc.stdin)
             writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
             writer.start()
-        _widen_pipe(proc.stdout)
+        widen_pipe(proc.stdout)
         out = proc.stdout.read()
         proc.stdout.close()
         if writer:
@@ -80,7 +80,7 @@ def _feed(pipe, data) -> None:
             pipe.close()
 
 
-def _widen_pipe(pipe) -> None:
+def widen_pipe(pipe) -> None:
     """1 MB pipe buffers (Linux), so ffmpeg and Python swap large chunks; harmless elsewhere."""
     with contextlib.suppress(OSError, AttributeError, ValueError):
         import fcntl

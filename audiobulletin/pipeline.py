@@ -2,6 +2,13 @@
 
     parse -> script -> speech -> assemble -> master -> publish
 
+Speech, assembly and mastering overlap: clips go to a spool file as they arrive, assembly lays
+them out in reading order as soon as the segments before them are settled, and each chapter is
+mastered (MP3 part, broadcast audio) in the background as soon as it is complete, while the
+later articles are still being voiced. The "assemble" and "master" timings are what is left
+after the last clip: the tail, and writing the files. Memory stays bounded by a block of audio,
+whatever the edition's length: every stage hands audio on in unnamed files (spool.py).
+
 This is the one place where `Settings` become each stage's own options (`stage_options`), all
 validated before any speech starts. Nothing in the output folder changes until the episode is
 complete: it is built in a staged folder, swapped in with renames, then the manifest and feeds
@@ -18,19 +25,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from .assemble import assemble
+from .assemble import Assembly
 from .config import Settings
 from .edition import Edition
 from .errors import ConfigError, InputError, SpeechError
-from .master import EpisodeMeta, MasterOptions, master
+from .master import EpisodeMeta, MasterOptions, mastering
 from .parse import ParseOptions, parse_edition
 from .publish import Episode, PublishOptions, episode_notes, output_lock, publish, staged_episode
 from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
 from .script.segment import Part, Script
-from .speech import Speech, SpeechOptions, load_profile, speak
+from .speech import ClipSpool, Speech, SpeechOptions, load_profile, speak
 from .speech.builtin import BUILTIN
 from .speech.voice import Clip
+from .spool import PcmFile
+
+SAMPLE_RATE = 24000
+"""The episode's assembled rate (the offline voice's own; other engines' clips are resampled)."""
 
 
 class Progress(Protocol):
@@ -124,6 +135,8 @@ class RunReport:
     """Part (article, intro, outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
+    mastering_busy: float = 0.0
+    """Seconds the mastering thread worked, most of it during speech (for the benchmark)."""
 
     @property
     def articles(self) -> int:
@@ -148,13 +161,17 @@ def script_for(edition: Edition, options: StageOptions) -> Script:
     return build_script(edition, options.script)
 
 
-def synthesise(script: Script, options: SpeechOptions, progress: Progress) -> Speech:
+def synthesise(script: Script, options: SpeechOptions, progress: Progress, store: ClipSpool | None = None,
+               on_settled=None) -> Speech:
+    """Speak the script; each clip goes into `store`, then `on_settled(index)` hears of it."""
     progress.speech_started(dict(Counter(s.article for s in script.segments)))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
+        if on_settled is not None:
+            on_settled(index)
         progress.segment_done(index, script.segments[index].article, isinstance(result, Clip))
 
-    return speak(script, options, on_progress)
+    return speak(script, options, on_progress, store)
 
 
 def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
@@ -198,29 +215,32 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
     with _timed(report, progress, "script"):
         script = script_for(edition, options)
     report.segments = len(script.segments)
-    with _timed(report, progress, "speech"):
-        _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
-        speech = synthesise(script, options.speech, progress)
-    _refuse_holes(speech, len(script.segments), options.speech)
-    report.failures = {i: e.one_line() for i, e in speech.failures.items()}
-    report.skipped = speech.skipped_text()
-    report.fallbacks = dict(speech.fallbacks)
-    with _timed(report, progress, "assemble"):
-        assembled = assemble(script, speech.clips)
-    del speech  # the clips now live in the assembled audio: keep one copy through mastering
-    engines = assembled.timeline.engines_by_article()
-    report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
-
-    meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
-                       artist=options.publish.publisher, date=edition.date,
-                       description=episode_notes(edition, assembled.timeline, options.speech.labels()))
     out_dir.mkdir(parents=True, exist_ok=True)
-    with staged_episode(out_dir, edition.date) as staged:
+    # the date's folder is built beside the published one from the first clip on; the audio in
+    # between lives in unnamed files inside it, which vanish with the process whatever happens
+    with (staged_episode(out_dir, edition.date) as staged, ClipSpool(staged.path) as clips,
+          PcmFile(SAMPLE_RATE, staged.path) as pcm, mastering(pcm, staged.path, options.master) as job):
+        assembly = Assembly(script, clips, pcm, on_chapter=job.add)
+        with _timed(report, progress, "speech"):
+            _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
+            speech = synthesise(script, options.speech, progress, clips, assembly.settle)
+        _refuse_holes(speech, len(script.segments), options.speech)
+        report.failures = {i: e.one_line() for i, e in speech.failures.items()}
+        report.skipped = speech.skipped_text()
+        report.fallbacks = dict(speech.fallbacks)
+        with _timed(report, progress, "assemble"):
+            assembled = assembly.finish()
+        engines = assembled.timeline.engines_by_article()
+        report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
+        meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
+                           artist=options.publish.publisher, date=edition.date,
+                           description=episode_notes(edition, assembled.timeline, options.speech.labels()))
         with _timed(report, progress, "master"):
-            mastered = master(assembled, meta, staged.path, options.master)
+            mastered = job.finish(assembled.timeline, meta)
+        report.mastering_busy = job.busy_seconds
         with _timed(report, progress, "publish"):
             published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered,
-                                                                    options.speech.labels()), options.publish)
+                                                          options.speech.labels()), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
     assert mastered.mp3 is not None
