@@ -28,18 +28,17 @@ import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
-
-import numpy as np
+from typing import TYPE_CHECKING, Iterable
 
 from ..assemble import ChapterAudio
 from ..errors import AudioError
 from ..spool import PcmFile
 from ..timeline import Timeline
 from .model import EpisodeMeta, Loudness, MasteredFile
-from .mp3 import Mp3Settings, Mp3Stream
 from .radio import RADIO_RATE, ResampledStream, wav_names
-from .running import Running
+
+if TYPE_CHECKING:  # numpy and scipy load when mastering starts, not when the package is imported
+    from .mp3 import Mp3Stream
 
 PODCAST_LUFS = -19.0
 """Integrated loudness of the podcast MP3 (mono speech; -16 LUFS stereo-equivalent)."""
@@ -97,7 +96,9 @@ class EpisodeMastering:
                  sample_rate: int = 44100, quality: int = 7, ceiling_dbtp: float = PODCAST_CEILING,
                  radio_lufs: float = RADIO_LUFS, radio_ceiling_dbtp: float = RADIO_CEILING,
                  workers: int | None = None, scratch: Path | None = None):
+        from .mp3 import Mp3Settings, Mp3Stream
         from .normalise import Target
+        from .running import Running
 
         Mp3Settings(bitrate_kbps, sample_rate, quality)  # refuse bad settings before anything is written
         if wav_folder is not None and (not wav_stem or not wav_stem.isascii() or "/" in wav_stem):
