@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # System packages the publishing tests use: gPodder's command-line client (`gpo`) to subscribe to
-# the served feed, and a CJK font so generated channel artwork shows the paper's name.
+# the served feed, a CJK font so generated channel artwork shows the paper's name, and DejaVu (the
+# Latin font artwork falls back to without one).
 # Idempotent: installs only what is missing. Needs root (CI runs as root) or sudo.
 set -euo pipefail
 
-packages=(gpodder fonts-wqy-microhei)
+packages=(gpodder fonts-wqy-microhei fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

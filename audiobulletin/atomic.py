@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -94,6 +95,46 @@ def scratch_path(target: Path, suffix: str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{Path(target).name}.", suffix=f".{suffix}", dir=Path(target).parent)
     os.close(fd)
     return Path(tmp)
+
+
+_SCRATCH_NAME = re.compile(r"\..+\.[a-z0-9_]{8}\.part\d*")
+"""scratch_path's names (mkstemp's 8 random characters), as atomic_path and mastering use them."""
+_OLD_NAME = re.compile(r"\.(?P<target>.+)\.old-\d+")
+"""Where StagedFolder.commit parks the folder it replaces, for the moment between two renames."""
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Clear what killed runs left in `folder` and below: staged folders, scratch files, and a
+    replaced folder parked by a commit that died between its two renames (put back if its target
+    is missing, else removed). Returns what was removed or put back.
+
+    A live run's scratch names look the same: call this only holding the folder's output lock."""
+    handled: list[Path] = []
+    for parent, dirs, files in os.walk(folder):
+        here = Path(parent)
+        for name in list(dirs):
+            path, old = here / name, _OLD_NAME.fullmatch(name)
+            if name.startswith(".") and STAGING_MARK in name:
+                dirs.remove(name)
+                shutil.rmtree(path, ignore_errors=True)
+            elif old:
+                dirs.remove(name)
+                target = here / old["target"]
+                if os.path.lexists(target):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.replace(path, target)
+            else:
+                continue
+            if not path.exists():
+                handled.append(path)
+        for name in files:
+            if _SCRATCH_NAME.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    (here / name).unlink()
+                    handled.append(here / name)
+    return handled
 
 
 def write_atomic(target: Path, data: bytes | str) -> None:

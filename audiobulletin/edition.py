@@ -26,10 +26,16 @@ class Article:
     """A credit printed at the article's end, e.g. （王晓明）."""
     line: int = 0
     """1-based line of the headline in the source file, for messages."""
+    section: str | None = None
+    """The page section it was printed in (要闻, 城事), from the page header; None if not known."""
+    page: str | None = None
+    """The page it was printed on, as labelled (A01, 02), when a page header says."""
 
     def __post_init__(self):
         if not self.headline.strip():
             raise ValueError("an article needs a headline")
+        if not (self.paragraphs or self.captions):
+            raise ValueError("an article needs body paragraphs or a photo caption")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import tempfile
 import threading
 import warnings
 from pathlib import Path
+from typing import Iterator
 
 from .errors import AudioError
 
@@ -35,10 +36,48 @@ def last_line(stderr: bytes) -> str:
     return lines[-1] if lines else "no message"
 
 
+class Processes:
+    """The ffmpeg processes of one piece of work spread over threads, so that the thread that
+    gets Ctrl-C or SIGTERM can stop them all: otherwise leaving its thread pool would wait for
+    every encoder to finish (seconds, or minutes for a long episode)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._live: set[subprocess.Popen] = set()
+        self.stopped = False
+
+    def add(self, proc: subprocess.Popen) -> None:
+        with self._lock:
+            self._live.add(proc)
+            if self.stopped:
+                proc.kill()
+
+    def discard(self, proc: subprocess.Popen) -> None:
+        with self._lock:
+            self._live.discard(proc)
+
+    def stop(self) -> None:
+        """Kill every process in the group, and any started later."""
+        with self._lock:
+            self.stopped = True
+            for proc in self._live:
+                proc.kill()
+
+    @contextlib.contextmanager
+    def stopped_on_error(self) -> Iterator["Processes"]:
+        """Stop the group if the block is left by an exception (an interrupt included)."""
+        try:
+            yield self
+        except BaseException:
+            self.stop()
+            raise
+
+
 def run(args: list[str], *, stdin: memoryview | bytes | None = None, where: Path | str | None = None,
-        what: str = "ffmpeg") -> bytes:
+        what: str = "ffmpeg", processes: Processes | None = None) -> bytes:
     """Run ffmpeg with `args`, feeding `stdin`; return its stdout. Failure -> AudioError carrying
-    ffmpeg's last stderr line.
+    ffmpeg's last stderr line. The process joins `processes`, if given; an interrupt in this
+    thread kills it.
 
     The input goes in one blocking write from a helper thread and the output comes back in one
     read: `subprocess.run(input=...)` would shuttle 100 MB of PCM through 4 KB writes in a
@@ -53,20 +92,36 @@ def run(args: list[str], *, stdin: memoryview | bytes | None = None, where: Path
         except OSError as exc:
             raise AudioError(f"{what} could not start: {exc}", where=str(where) if where else None,
                              hint="reinstall imageio-ffmpeg") from exc
-        writer = None
-        if stdin is not None:
-            widen_pipe(proc.stdin)
-            writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
-            writer.start()
-        widen_pipe(proc.stdout)
-        out = proc.stdout.read()
-        proc.stdout.close()
-        if writer:
-            writer.join()
-        if proc.wait() != 0:
+        group = processes or Processes()
+        group.add(proc)
+        try:
+            out = _exchange(proc, stdin)
+        except BaseException:  # interrupted: ffmpeg must not go on alone
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            group.discard(proc)
+        if proc.returncode != 0:
             errors.seek(0)
             raise AudioError(f"{what} failed: {last_line(errors.read())}", where=str(where) if where else None,
                              hint="check free disk space and the audio settings")
+    return out
+
+
+def _exchange(proc: subprocess.Popen, stdin: memoryview | bytes | None) -> bytes:
+    writer = None
+    if stdin is not None:
+        widen_pipe(proc.stdin)
+        writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
+        writer.start()
+    assert proc.stdout is not None  # stdout=PIPE
+    widen_pipe(proc.stdout)
+    out = proc.stdout.read()
+    proc.stdout.close()
+    if writer:
+        writer.join()
+    proc.wait()
     return out
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from .assemble import Assembly
+from .atomic import remove_leftovers
 from .config import Settings
 from .edition import Edition
 from .errors import ConfigError, InputError, SpeechError
@@ -85,7 +86,8 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
             explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
             archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
         return StageOptions(
-            parse=ParseOptions(paper=settings.paper if publishing else settings.paper or "本报", date=date,
+            # no paper configured: a JSON edition's own name, else the script's 本报
+            parse=ParseOptions(paper=settings.paper, date=date,
                                require_date=publishing),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
@@ -135,6 +137,10 @@ class RunReport:
     """Part (article, intro, outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
+    discarded: list[str] = field(default_factory=list)
+    """Damaged speech cache entries thrown away and spoken again: "path: reason"."""
+    leftovers: list[Path] = field(default_factory=list)
+    """What killed runs had left in the output folder, cleared before this run."""
     mastering_busy: float = 0.0
     """Seconds the mastering thread worked, most of it during speech (for the benchmark)."""
 
@@ -202,12 +208,14 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     with output_lock(out_dir):
-        return _generate(Path(edition_path), out_dir, options, progress or _Quiet())
+        leftovers = remove_leftovers(out_dir)  # safe under the lock: no live run owns them
+        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, leftovers=leftovers)
+        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report)
 
 
-def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress) -> RunReport:
+def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress,
+              report: RunReport) -> RunReport:
     assert options.publish is not None
-    report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir)
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date
@@ -228,6 +236,7 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
         report.failures = {i: e.one_line() for i, e in speech.failures.items()}
         report.skipped = speech.skipped_text()
         report.fallbacks = dict(speech.fallbacks)
+        report.discarded = [entry.one_line() for entry in speech.discarded]
         with _timed(report, progress, "assemble"):
             assembled = assembly.finish()
         engines = assembled.timeline.engines_by_article()

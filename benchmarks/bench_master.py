@@ -100,7 +100,7 @@ def main() -> None:
             excerpt = mastered[: 5 * 60 * rate]
             print("LAME -compression_level, one part, 5 min excerpt (x4 for 20 min)")
             for level in (0, 2, 5, 7, 9):
-                timed(f"q={level}", lambda: mp3.encode(excerpt, rate, out / "q.mp3", quality=level), results)
+                timed(f"q={level}", lambda q=level: mp3.encode(excerpt, rate, out / "q.mp3", quality=q), results)
     print(f"load now {os.getloadavg()[0]:.1f}")
 
 

@@ -107,7 +107,8 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     requests = requests_for(args.repeat, args.clauses)
-    print(f"{len(requests)} requests ({sum(len(r.text) for r in requests)} characters), load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{len(requests)} requests ({sum(len(r.text) for r in requests)} characters), "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = [measure(1, requests), measure(args.workers, requests)]
     for r in results:
         print(f"workers={r['workers']}: cold start {r['cold']:.2f} s, {r['audio']:.1f} s audio in "

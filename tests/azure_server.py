@@ -94,8 +94,8 @@ def tone_pcm(seconds: float) -> bytes:
 
 def riff_header(data_bytes: int) -> bytes:
     fmt = struct.pack("<HHIIHH", 1, 1, SAMPLE_RATE, SAMPLE_RATE * 2, 2, 16)
-    return (b"RIFF" + struct.pack("<I", min(0xFFFFFFFF, 36 + data_bytes)) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt
-            + b"data" + struct.pack("<I", data_bytes))
+    return (b"RIFF" + struct.pack("<I", min(0xFFFFFFFF, 36 + data_bytes)) + b"WAVE"
+            + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", data_bytes))
 
 
 def parse_ssml(body: bytes) -> tuple[str, str, dict[str, str], str, tuple[tuple[str, str], ...]]:
@@ -270,7 +270,7 @@ class AzureServer(LocalServer):
 
 
 # pytest fixtures: one server per test session, its faults and counts reset for every test.
-# Import both names into a test module to use `azure_server`.
+# conftest.py registers them (pytest_plugins): a test just names `azure_server`.
 
 @pytest.fixture(scope="session")
 def azure_server_session():

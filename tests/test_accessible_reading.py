@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from pathlib import Path
 
+import pytest
 from accessible_fixtures import EDITION, build_timeline, planned_segments
 
 from audiobulletin.edition import Article, Edition
@@ -114,15 +116,22 @@ def test_spaces_the_script_dropped_do_not_hide_a_sentence():
     assert all(s.clip for s in body.sentences) and reading.unplaced == ()
 
 
-def test_the_real_script_of_the_sample_edition_aligns_completely(sample_path):
-    """Parse and script stages as `generate` runs them, assembled with tone clips."""
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.mark.parametrize("name", ["taiyuan-daily-2021-06-27.txt", *sorted(
+    p.name for p in (FIXTURES / "layouts").iterdir())])
+def test_the_real_script_of_every_fixture_edition_aligns_completely(name):
+    """Parse and script stages as `generate` runs them, assembled with tone clips: every spoken
+    segment, captions and trailing credits included, is placed in the accessible edition's text."""
     from tone_engine import tone_clip
 
     from audiobulletin.assemble import assemble
     from audiobulletin.parse import parse_file
     from audiobulletin.script import ScriptOptions, build_script
 
-    edition = parse_file(sample_path, paper="太原日报", date=dt.date(2021, 6, 27))
+    path = FIXTURES / name if (FIXTURES / name).exists() else FIXTURES / "layouts" / name
+    edition = parse_file(path, paper="太原日报", date=dt.date(2021, 6, 27))
     script = build_script(edition, ScriptOptions(for_offline=True))
     timeline = assemble(script, {i: tone_clip(2) for i in range(len(script.segments))}).timeline
     reading = read_edition(edition, timeline)
@@ -130,4 +139,4 @@ def test_the_real_script_of_the_sample_edition_aligns_completely(sample_path):
     clips = sorted((s.clip.begin_ms, s.clip.end_ms) for section in reading.sections for s in section.timed())
     assert clips == sorted((round(t.start * 1000), round(t.heard_until * 1000)) for t in timeline.segments)
     for section, article in zip(reading.articles, edition.articles):
-        assert [b.text for b in section.blocks_of(Role.BODY)] == list(article.paragraphs)
+        assert [b.text for b in section.blocks_of(Role.BODY)] == list(article.paragraphs) + list(article.captions)

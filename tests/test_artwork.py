@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -6,8 +7,10 @@ from PIL import Image
 from audiobulletin.errors import ConfigError
 from audiobulletin.publish import artwork
 from audiobulletin.publish.artwork import LATIN_FONT_CANDIDATES, channel_artwork, covers, find_cjk_font
+from needs import need
 
 CJK_FONT = find_cjk_font("太原日报有声版")
+FONTS_HINT = ".ci/install-publish.sh"
 
 
 def test_generated_artwork_is_a_square_png_in_apple_range(tmp_path):
@@ -22,15 +25,14 @@ def test_generated_artwork_is_a_square_png_in_apple_range(tmp_path):
     assert (tmp_path / name).stat().st_mtime_ns == first  # same bytes: not rewritten
 
 
-@pytest.mark.skipif(CJK_FONT is None, reason="no CJK font installed (run .ci/install-publish.sh)")
 def test_cjk_font_really_has_the_glyphs():
+    need(CJK_FONT, "a CJK font", FONTS_HINT)
     assert covers(CJK_FONT, "太原日报有声版")
 
 
 def test_a_latin_font_is_detected_as_lacking_cjk_glyphs_so_no_tofu():
-    latin = next((p for p in LATIN_FONT_CANDIDATES if __import__("os").path.exists(p)), None)
-    if latin is None:
-        pytest.skip("no DejaVu font on this machine")
+    latin = next((p for p in LATIN_FONT_CANDIDATES if Path(p).exists()), None)
+    need(latin, "the DejaVu font", FONTS_HINT)
     assert not covers(latin, "太")
     assert covers(latin, "TAI YUAN")
 
@@ -40,7 +42,8 @@ def test_without_a_cjk_font_the_name_is_written_in_pinyin():
     png = artwork.generated_artwork("太原日报", font_path="")
     with Image.open(io.BytesIO(png)) as img:
         assert img.size == (1400, 1400)
-    assert png != artwork.generated_artwork("太原日报") or CJK_FONT is None
+    need(CJK_FONT, "a CJK font", FONTS_HINT)
+    assert png != artwork.generated_artwork("太原日报")  # with the font: the characters, not pinyin
 
 
 def _image(path, size, fmt):

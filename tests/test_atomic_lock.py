@@ -72,7 +72,7 @@ def test_stale_lock_of_a_dead_pid_is_taken_over(tmp_path):
         assert path.read_text().strip() == str(os.getpid())
 
 
-def test_generate_on_a_locked_output_exits_7_naming_the_pid(tmp_path, sample_path):
+def test_generate_on_a_locked_output_exits_7_naming_the_pid(tmp_path, sample_path, newsroom_config):
     from click.testing import CliRunner
 
     from audiobulletin.cli import cli
@@ -82,11 +82,11 @@ def test_generate_on_a_locked_output_exits_7_naming_the_pid(tmp_path, sample_pat
                               stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        result = CliRunner().invoke(cli, ["--config", "audiobulletin.toml", "generate", str(sample_path),
+        result = CliRunner().invoke(cli, ["--config", str(newsroom_config), "generate", str(sample_path),
                                           "--date", "2021-06-27", "--out", str(tmp_path)])
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
     assert result.exit_code == 7, result.output
-    [line] = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("audiobulletin: error:")]
     assert f"pid {holder.pid}" in line and str(tmp_path) in line

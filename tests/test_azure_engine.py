@@ -19,8 +19,7 @@ from audiobulletin.speech.edge import Backoff
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from azure_server import (BAD_GATEWAY, CUT_SHORT, DROP, KEY, SERVER_ERROR, SLOW, TOO_MANY,
-                          UNAVAILABLE, AzureServer, azure_server, azure_server_session,  # noqa: F401
-                          closed_port_endpoint, parse_ssml, riff_header, tone_pcm)
+                          UNAVAILABLE, AzureServer, closed_port_endpoint, parse_ssml, riff_header, tone_pcm)
 
 XIAOXIAO = Voice("azure", "zh-CN-XiaoxiaoNeural")
 FAST = Backoff(first=0.01, cap=0.08)

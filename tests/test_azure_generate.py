@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiobulletin.cli import cli
-from azure_server import BAD_REQUEST, KEY, azure_server, azure_server_session  # noqa: F401
+from azure_server import BAD_REQUEST, KEY
 from plugin_dist import write_distribution
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +87,7 @@ def test_the_key_is_written_nowhere(sample_run):
             assert KEY.encode() not in path.read_bytes(), path
 
 
+@pytest.mark.slow
 def test_commercial_allows_azure_alone(azure_server, tmp_path):
     result = run(tmp_path, "--engine", "azure", **azure_env(azure_server, AUDIOBULLETIN_COMMERCIAL="true"))
     assert result.exit_code == 0, result.output + result.stderr

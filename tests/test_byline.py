@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from audiobulletin.parse.byline import split_byline, starts_with_byline
 from audiobulletin.script.reading import reporters_of, spoken_byline
 
 BYLINES = [
@@ -30,3 +31,27 @@ BYLINES = [
 def test_byline(byline, spoken, reporters):
     assert spoken_byline(byline) == spoken
     assert reporters_of(byline) == reporters
+
+
+# (paragraph, the byline split off it or None): the one reader layout and articles both use.
+DATELINES = [
+    ("本报讯（记者 郝晓炜）市卫健委消息，", "本报讯（记者 郝晓炜）"),
+    ("本报讯 截至6月25日，", "本报讯"),
+    ("本报太原6月26日讯（记者 张三）今天，", "本报太原6月26日讯（记者 张三）"),
+    ("本报北京6月26日电 今天，", "本报北京6月26日电"),
+    ("新华社北京6月26日电（记者 张三）今天，", "新华社北京6月26日电（记者 张三）"),
+    ("人民日报北京6月26日电（记者 李四）今天，", "人民日报北京6月26日电（记者 李四）"),
+    ("人民日报北京电 今天，", "人民日报北京电"),
+    ("中新社太原6月26日电 今天，", "中新社太原6月26日电"),
+    ("本報訊（記者 陳美玲）據市統計局", "本報訊（記者 陳美玲）"),
+    ("本报记者走访了电厂。", None),
+    ("新华社记者走访了电厂。", None),
+    ("又讯 6月26日，", None),
+    ("人民日报社论指出，", None),
+]
+
+
+@pytest.mark.parametrize("paragraph, byline", DATELINES, ids=[p for p, _ in DATELINES])
+def test_one_dateline_reader(paragraph, byline):
+    assert split_byline(paragraph)[0] == byline
+    assert starts_with_byline(paragraph) is (byline is not None)

@@ -29,25 +29,27 @@ def published(tmp_path):
     ("binary.txt", bytes(range(256)) * 16, "is a binary file"),
     ("prose.txt", "今天天气很好，我们去公园散步。然后回家吃饭。".encode(), "no recognisable article"),
 ])
-def test_bad_edition_fails_cleanly_and_leaves_output_alone(tmp_path, published, name, content, message):
+def test_bad_edition_fails_cleanly_and_leaves_output_alone(tmp_path, published, newsroom_config, name, content,
+                                                           message):
     edition = tmp_path / name
     if content is not None:
         edition.write_bytes(content)
     before = _snapshot(published)
-    result = CliRunner().invoke(cli, ["--config", "audiobulletin.toml", "generate", str(edition),
+    result = CliRunner().invoke(cli, ["--config", str(newsroom_config), "generate", str(edition),
                                       "--date", "2021-06-27", "--out", str(published)])
     assert result.exit_code == 2, result.output
-    lines = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("audiobulletin: error:")]
     assert len(lines) == 1 and message in lines[0] and str(edition) in lines[0]
     assert "Traceback" not in result.output + result.stderr
     assert _snapshot(published) == before
     assert sorted(p.name for p in published.iterdir()) == ["2021-06-26", "feed.xml"]
 
 
-def test_out_that_is_a_file_is_an_input_error(tmp_path, sample_path):
+def test_out_that_is_a_file_is_an_input_error(tmp_path, sample_path, newsroom_config):
     target = tmp_path / "out"
     target.write_text("not a folder")
-    result = CliRunner().invoke(cli, ["generate", str(sample_path), "--out", str(target)])
+    result = CliRunner().invoke(cli, ["--config", str(newsroom_config), "generate", str(sample_path),
+                                      "--out", str(target)])
     assert result.exit_code == 2 and "is not a folder" in result.stderr
 
 
@@ -70,6 +72,7 @@ def test_every_command_has_help_with_an_example(command):
     assert result.exit_code == 0 and "Example:" in result.output and "audiobulletin " + command in result.output
 
 
+@pytest.mark.slow
 def test_edge_engine_without_service_fails_with_exit_4_and_publishes_nothing(tmp_path, published, sample_path):
     # a closed port on this machine: the online voice is unreachable, and --engine edge never falls back
     config = tmp_path / "edge.toml"
@@ -81,6 +84,6 @@ def test_edge_engine_without_service_fails_with_exit_4_and_publishes_nothing(tmp
     result = CliRunner().invoke(cli, ["--config", str(config), "generate", str(edition), "--out", str(published),
                                       "--engine", "edge", "-q"])
     assert result.exit_code == 4, result.output
-    line = [l for l in result.stderr.splitlines() if l.startswith("audiobulletin: error:")]
+    line = [line for line in result.stderr.splitlines() if line.startswith("audiobulletin: error:")]
     assert len(line) == 1 and "could not be spoken" in line[0] and "--engine auto" in line[0]
     assert _snapshot(published) == before

@@ -25,4 +25,5 @@ def test_parse_json_shape_and_readings(sample_path, tmp_path):
     path.write_text(result.stdout, encoding="utf-8")
     again = CliRunner().invoke(cli, ["parse", str(path), "--json"])
     assert again.exit_code == 0, again.stderr
-    assert [a["paragraphs"] for a in json.loads(again.stdout)["articles"]] == [a["paragraphs"] for a in data["articles"]]
+    assert ([a["paragraphs"] for a in json.loads(again.stdout)["articles"]]
+            == [a["paragraphs"] for a in data["articles"]])

@@ -14,7 +14,7 @@ from audiobulletin.cli import cli
 from audiobulletin.speech.cache import CachedEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Voice
-from edge_server import closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
+from edge_server import closed_port_endpoint
 from tone_engine import RecordingToneEngine
 
 CATALOGUE = json.loads((Path(__file__).parents[1] / "audiobulletin" / "data" / "edge_voices_zh.json")

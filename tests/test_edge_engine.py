@@ -13,8 +13,7 @@ from audiobulletin.speech.edge_endpoint import check_endpoint, pointed_at, voice
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from edge_server import (CUT_SHORT, DROP, FORBIDDEN, FRAME_SECONDS, NO_AUDIO, SERVER_ERROR, SLOW,
-                         TOO_MANY, EdgeServer, closed_port_endpoint, edge_server,
-                         edge_server_session)  # noqa: F401
+                         TOO_MANY, EdgeServer, closed_port_endpoint)
 
 XIAOXIAO = Voice("edge", "zh-CN-XiaoxiaoNeural")
 FAST = Backoff(first=0.01, cap=0.08)

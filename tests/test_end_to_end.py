@@ -15,6 +15,7 @@ from audiobulletin.cli import cli
 from readback import chapters as ffmpeg_chapters
 from readback import ebur128, stream_info
 
+pytestmark = pytest.mark.slow  # the real offline voice on a whole (short) edition
 ROOT = Path(__file__).resolve().parent.parent
 EDITION = """\
 我市新建城市书房二十座

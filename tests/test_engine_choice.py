@@ -12,9 +12,7 @@ from audiobulletin.script import build_script
 from audiobulletin.speech import SpeechOptions, load_profile, render, requests_for
 from audiobulletin.speech.choose import build_engine
 from audiobulletin.speech.edge import Backoff
-from edge_server import DROP, edge_server, edge_server_session  # noqa: F401
-
-pytest.importorskip("audiobulletin.speech.offline")
+from edge_server import DROP
 
 EDITION = """第一篇新闻的标题
 
@@ -58,6 +56,7 @@ def test_offline_never_touches_the_network(edge_server, script, tmp_path):
     assert edge_server.stats.connections == 0
 
 
+@pytest.mark.slow
 def test_auto_voices_the_failing_article_offline_and_the_rest_online(edge_server, script, tmp_path):
     edge_server.fail_when("故障", DROP)
     speech = voice_it("auto", script, edge_server.endpoint, tmp_path)

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from audiobulletin.cli import cli
 from audiobulletin.speech.registry import discover
 
+pytestmark = pytest.mark.slow  # pip builds and installs the package
 EXAMPLE = Path(__file__).parents[1] / "examples" / "beep-engine"
 
 

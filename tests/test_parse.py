@@ -105,3 +105,12 @@ def test_bad_input_is_a_one_line_input_error(tmp_path, content, message):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         parse_file(tmp_path / "nope.txt")
+
+
+@pytest.mark.parametrize("agency", ["新华社", "人民日报", "中新社"])
+def test_a_comma_headline_is_proven_by_any_agency_dateline(agency):
+    # issue 9: with 人民日报 the headline was refused ("no recognisable article"), with 新华社 it parsed
+    text = f"稳字当头，进字为先\n{agency}北京6月26日电（记者 张三）今天开会了。\n会议指出要做好工作。\n"
+    [article] = parse_text(text).articles
+    assert article.headline == "稳字当头，进字为先" and article.byline == f"{agency}北京6月26日电（记者 张三）"
+    assert article.reporters == ("张三",) and article.paragraphs == ("今天开会了。", "会议指出要做好工作。")

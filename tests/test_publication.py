@@ -170,7 +170,8 @@ def test_radio_feed_lists_stable_cuts(tmp_path):
     durations = [c.duration for c in load_manifest(tmp_path)["2021-06-27"].radio]
     assert durations == pytest.approx([0.1, 0.2, 0.3])  # as mastering reported them
     publish(tmp_path, 27)  # regenerated: same GUIDs
-    assert [e["guid"] for e in podcastparser.parse(BASE, io.BytesIO((tmp_path / "radio.xml").read_bytes()))["episodes"]] == guids
+    regenerated = podcastparser.parse(BASE, io.BytesIO((tmp_path / "radio.xml").read_bytes()))
+    assert [e["guid"] for e in regenerated["episodes"]] == guids
 
 
 def test_podcast_guid_survives_a_new_base_url(tmp_path):

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 from audiobulletin.edition import Article, Edition
 from audiobulletin.parse import parse_file
@@ -55,11 +56,23 @@ def test_every_body_sentence_is_spoken_once_in_order(sample_path):
         assert "".join(s.text for s in body) == "".join(article.paragraphs)
 
 
-def test_pauses_grow_with_structure(sample_path):
+def test_each_body_pause_matches_the_boundary_after_it(sample_path):
     segs = build_script(parse_file(sample_path)).segments
-    body = [s for s in segs if s.role is Role.BODY]
-    assert {s.pause_after_ms for s in body} <= {Pause.CLAUSE, Pause.SENTENCE, Pause.PARAGRAPH, Pause.ARTICLE}
-    assert Pause.CLAUSE < Pause.SENTENCE < Pause.PARAGRAPH < Pause.ARTICLE
+    ends_sentence = re.compile(r"[。！？…][”’」』）)]*$")
+
+    def structural_pause(i: int) -> Pause:
+        """What the text's structure calls for after segment i (a body segment)."""
+        here, after = segs[i], segs[i + 1]
+        if after.article != here.article:
+            return Pause.ARTICLE
+        if after.role is not Role.BODY or after.paragraph != here.paragraph:
+            return Pause.PARAGRAPH
+        return Pause.SENTENCE if ends_sentence.search(here.text) else Pause.CLAUSE
+
+    body = [i for i, s in enumerate(segs) if s.role is Role.BODY]
+    expected = [structural_pause(i) for i in body]
+    assert [segs[i].pause_after_ms for i in body] == expected
+    assert set(expected) == set(Pause) - {Pause.HEADLINE}  # the sample has every kind of boundary
     last_of_article = [segs[i] for i in range(len(segs) - 1)
                        if segs[i].article is not None and segs[i + 1].article != segs[i].article]
     assert len(last_of_article) == 3 and all(s.pause_after_ms == Pause.ARTICLE for s in last_of_article)
@@ -75,3 +88,28 @@ def test_intro_reads_the_date_in_chinese():
     edition = Edition(paper="某报", date=dt.date(2030, 10, 10), articles=(Article("标题", paragraphs=("一句。",)),))
     intro = [s.spoken for s in build_script(edition).segments if s.role is Role.INTRO]
     assert intro[1] == "今天是二零三零年十月十日，星期四。" and intro[2] == "今天的主要内容有一条："
+
+
+def _article_said(article: Article) -> list[tuple[str, str]]:
+    script = build_script(Edition(paper="某报", date=None, articles=(article,)))
+    return [(s.role.value, s.spoken) for s in script.segments if s.article == 0]
+
+
+def test_a_space_between_headline_phrases_is_a_pause():
+    said = _article_said(Article("春播进度过半 良种覆盖率达98%", subheadings=("iPhone 13发布 首批到货",),
+                                 paragraphs=("一句。",)))
+    assert said[:2] == [("headline", "春播进度过半，良种覆盖率达百分之九十八"), ("subheading", "iPhone 十三发布，首批到货")]
+    script = build_script(Edition(paper="某报", date=None, articles=(Article("甲乙 丙丁", paragraphs=("一句。",)),)))
+    assert "第一条，甲乙，丙丁。" in [s.spoken for s in script.segments if s.role is Role.INTRO]
+
+
+def test_captions_are_read_after_the_body_introduced_once():
+    said = _article_said(Article("标题", paragraphs=("正文。",), captions=("工作人员在巡检。", "市民在健身。")))
+    assert said[-3:] == [("body", "正文。"), ("body", "图片说明：工作人员在巡检。"), ("body", "市民在健身。")]
+    said = _article_said(Article("标题", paragraphs=("正文。",), captions=("图为工作人员在巡检。",)))
+    assert said[-1] == ("body", "图为工作人员在巡检。")  # it says what it is already
+
+
+def test_a_photo_story_is_its_headline_and_caption():
+    said = _article_said(Article("初雪装点汾河畔", captions=("市民在汾河公园赏雪拍照。",)))
+    assert said == [("headline", "初雪装点汾河畔"), ("body", "图片说明：市民在汾河公园赏雪拍照。")]

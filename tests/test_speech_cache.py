@@ -18,7 +18,6 @@ from audiobulletin.speech.edge import Backoff, EdgeEngine
 from audiobulletin.speech.engine import SpeechRequest
 from audiobulletin.speech.voice import Clip, Voice
 from cache_worker import requests as numbered_requests
-from edge_server import edge_server, edge_server_session  # noqa: F401
 from tone_engine import PER_CHAR, RecordingToneEngine
 
 HERE = Path(__file__).parent
@@ -132,9 +131,11 @@ def test_an_unwritable_cache_is_a_speech_error(tmp_path):
 
 
 def test_default_location_is_the_user_cache_dir():
-    assert default_cache_dir().parts[-2:] == ("audiobulletin", "speech")
+    # XDG_CACHE_HOME is this test's own folder (conftest.py): the platform's user cache dir
+    assert default_cache_dir() == Path(os.environ["XDG_CACHE_HOME"]) / "audiobulletin" / "speech"
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_with_only_the_missing_segments(edge_server, tmp_path):
     count = 12
     edge_server.first_byte_seconds = 0.15  # slow enough to kill the run part-way

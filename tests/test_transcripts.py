@@ -72,7 +72,8 @@ def test_one_cue_per_segment_with_segment_times(timeline):
 def test_long_sentence_splits_proportionally_and_lines_stay_short(timeline):
     assert len(LONG_SENTENCE) > 2 * MAX_LINE
     long_timed = next(t for t in timeline.segments if t.segment.text == LONG_SENTENCE)
-    pieces = [c for c in caption_cues(timeline) if round(long_timed.start * 1000) <= c.start_ms < round(long_timed.end * 1000)]
+    pieces = [c for c in caption_cues(timeline)
+              if round(long_timed.start * 1000) <= c.start_ms < round(long_timed.end * 1000)]
     assert len(pieces) == 2
     assert pieces[0].start_ms == round(long_timed.start * 1000)
     assert pieces[0].end_ms == pieces[1].start_ms

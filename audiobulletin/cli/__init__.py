@@ -1,12 +1,14 @@
 """Command line: parse options, call the library, show progress, map errors to exit codes.
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
-5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 130 interrupted.
+5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 130 interrupted
+(Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ import click
 
 from ..config import Settings, load_settings
 from ..errors import AudioBulletinError
+from ..interrupt import Terminated, exit_code, raise_on_sigterm
 
 # Each command lives in its own module exposing `command`; listed here in help order.
 COMMAND_MODULES = ("generate", "parse", "script", "serve", "say", "voices", "cache")
@@ -39,7 +42,7 @@ class CommandFailed(click.ClickException):
 
     def __init__(self, error: AudioBulletinError):
         super().__init__(error.one_line())
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it from the instance
 
     def show(self, file=None):
         click.echo(f"audiobulletin: error: {self.message}", err=True)
@@ -53,6 +56,22 @@ class _Group(click.Group):
             if isinstance(ctx.obj, App) and ctx.obj.traceback:
                 raise
             raise CommandFailed(exc) from None
+        except KeyboardInterrupt as stop:  # click would call it "Aborted!" and exit 1
+            _say_stopped(stop)
+            raise Stopped(exit_code(stop)) from None
+
+
+class Stopped(SystemExit):
+    """The command was interrupted (Ctrl-C, SIGTERM), has cleaned up and said so: exit with `status`."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+def _say_stopped(stop: KeyboardInterrupt) -> None:
+    what = "terminated (SIGTERM)" if isinstance(stop, Terminated) else "interrupted"
+    click.echo(f"audiobulletin: {what}", err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,11 +96,18 @@ for _name in COMMAND_MODULES:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    raise_on_sigterm()
     try:
         cli.main(args=args, prog_name="audiobulletin", standalone_mode=True)
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        click.echo("audiobulletin: interrupted", err=True)
-        sys.exit(130)
+    except Stopped as stopped:
+        # Every `finally` has run (workers killed, staged folders removed). Skip the interpreter's
+        # teardown: with scipy and the pinyin dictionaries loaded it takes a second or more.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(stopped.status)
+    except KeyboardInterrupt as stop:  # before or after a command ran
+        _say_stopped(stop)
+        sys.exit(exit_code(stop))
     except Exception as exc:  # a bug: one line unless asked for the trace
         if "--traceback" in args:
             raise

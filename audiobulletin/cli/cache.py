@@ -1,4 +1,4 @@
-"""`audiobulletin cache info|prune`: the speech cache (every engine's spoken segments)."""
+"""`audiobulletin cache info|verify|prune`: the speech cache (every engine's spoken segments)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 
 import click
 
+from ..errors import SpeechError
 from ..speech.cache import SpeechCache, default_cache_dir
 from . import pass_app
 
@@ -23,11 +24,12 @@ class AgeParam(click.ParamType):
         return int(match[1]) * _UNITS[match[2]]
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if n < 1024:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024
+    return f"{n:.1f} GB"
 
 
 def _cache(app) -> SpeechCache:
@@ -41,6 +43,7 @@ def command():
     \b
     Example:
       audiobulletin cache info
+      audiobulletin cache verify --repair
       audiobulletin cache prune --older-than 30d
     """
 
@@ -64,6 +67,34 @@ def info(app):
         click.echo(f"least recently used: {dt.datetime.fromtimestamp(stats.oldest):%Y-%m-%d %H:%M}")
     if stats.partial:
         click.echo(f"partial files from interrupted runs: {stats.partial} (prune removes them)")
+    if stats.unusable:
+        click.echo(f"damaged or outdated entries: {stats.unusable} (cache verify --repair removes them)")
+
+
+@command.command("verify")
+@click.option("--repair", is_flag=True, help="Remove the damaged entries (runs speak them again) and stale temp files.")
+@pass_app
+def verify(app, repair):
+    """Check every entry: header, sample rate and width, length, checksum of header and audio.
+
+    Exits 4 if damaged entries remain (without --repair); a run would discard them anyway.
+
+    \b
+    Example:
+      audiobulletin cache verify
+      audiobulletin cache verify --repair
+    """
+    cache = _cache(app)
+    result = cache.verify(repair=repair)
+    for entry in result.damaged:
+        click.echo(f"{'removed' if repair else 'damaged'}: {entry.one_line()}")
+    stale = (f", {result.stale_temp} temp file(s) of dead runs{' removed' if repair else ''}"
+             if result.stale_temp else "")
+    click.echo(f"checked {result.checked} entries in {cache.root}: {len(result.damaged)} damaged"
+               f"{' and removed' if repair and result.damaged else ''}{stale}")
+    if result.damaged and not repair:
+        raise SpeechError(f"{len(result.damaged)} damaged speech cache entries", where=str(cache.root),
+                          hint="run `audiobulletin cache verify --repair` to remove them")
 
 
 @command.command("prune")

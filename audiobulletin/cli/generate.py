@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,12 +14,21 @@ from ..pipeline import generate
 from . import pass_app
 from .options import date_option, edition_file, engine_option, fallback_option, paper_option
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+
+MAX_LISTED = 10
+"""Discarded cache entries named in the summary; the rest are counted."""
+
 
 class BarProgress:
     """Stage names, then a progress bar over segments that also counts finished articles."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.bar, self.left, self.failed, self.articles = quiet, None, Counter(), 0, 0
+        self.quiet, self.failed, self.articles = quiet, 0, 0
+        self.bar: ProgressBar[int] | None = None
+        self.left: Counter[int | None] = Counter()
 
     def stage(self, name: str) -> None:
         self.close()
@@ -29,7 +40,7 @@ class BarProgress:
         self.articles = sum(1 for a in per_article if a is not None)
         if not self.quiet:
             self.bar = click.progressbar(length=sum(per_article.values()), label="speech", show_eta=True, show_pos=True,
-                                         item_show_func=self._status, file=click.get_text_stream("stderr"))
+                                         item_show_func=self._status, file=sys.stderr)
             self.bar.__enter__()
 
     def segment_done(self, index: int, article: int | None, ok: bool) -> None:
@@ -84,6 +95,16 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
         first = next(iter(report.fallbacks.values())).split(" — ")[0]
         click.echo(f"note: the fallback engine read {len(report.fallbacks)} part(s) the first engine failed "
                    f"({', '.join(map(str, report.fallbacks))}); first failure: {first}", err=True)
+    if report.leftovers:
+        click.echo(f"note: cleared {len(report.leftovers)} leftover(s) of an interrupted run in "
+                   f"{report.out_dir} (first: {report.leftovers[0].name})", err=True)
+    if report.discarded:
+        click.echo(f"note: discarded {len(report.discarded)} damaged speech cache entry(ies), spoken again:",
+                   err=True)
+        for line in report.discarded[:MAX_LISTED]:
+            click.echo(f"  {line}", err=True)
+        if len(report.discarded) > MAX_LISTED:
+            click.echo(f"  … and {len(report.discarded) - MAX_LISTED} more", err=True)
     for text in report.unplaced:
         click.echo(f"warning: not placed in the accessible edition: {text}", err=True)
     for index, message in sorted(report.failures.items()):

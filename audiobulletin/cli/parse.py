@@ -47,12 +47,15 @@ def command(app, edition, date, paper, as_json):
         click.echo(json.dumps(_with_segments(parsed, options), ensure_ascii=False, indent=2))
         return
     for number, article in enumerate(parsed.articles, start=1):
-        click.echo(f"{number}. {article.headline}  (line {article.line})")
+        printed = ", ".join(filter(None, (article.section, f"{article.page}版" if article.page else None)))
+        where = f"line {article.line}" + (f", {printed}" if printed else "")
+        click.echo(f"{number}. {article.headline}  ({where})")
         for sub in article.subheadings:
             click.echo(f"   — {sub}")
         if article.byline:
             click.echo(f"   {article.byline}")
         click.echo(f"   {len(article.paragraphs)} paragraph(s), "
-                   f"{sum(len(p) for p in article.paragraphs)} characters")
+                   f"{sum(len(p) for p in article.paragraphs)} characters"
+                   + (f", {len(article.captions)} caption(s)" if article.captions else ""))
     for note in parsed.notes:
         click.echo(f"note: {note}", err=True)

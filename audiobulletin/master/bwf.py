@@ -90,8 +90,9 @@ def ascii_text(text: str) -> str:
 
     pieces = [unicodedata.normalize("NFKC", piece).strip() for piece in lazy_pinyin(text, style=Style.NORMAL)]
     joined = " ".join(piece for piece in pieces if piece)
-    folded = joined.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".",
-                                             "《": '"', "》": '"', "—": "-", "…": "..."}))
+    folding: dict[str, str | int | None] = {"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".",
+                                            "《": '"', "》": '"', "—": "-", "…": "..."}
+    folded = joined.translate(str.maketrans(folding))
     return " ".join(folded.encode("ascii", "ignore").decode("ascii").split())
 
 

@@ -69,7 +69,7 @@ def limit(x: np.ndarray, rate: int, gain: float, ceiling: float, peaks: np.ndarr
     mask = np.zeros(len(peaks), bool)
     mask[hot] = True
     blocks = np.flatnonzero(widen(mask, (2 * ramp) // BLOCK + 2))
-    needed = np.ones((len(blocks), BLOCK), np.float32)
+    needed: np.ndarray = np.ones((len(blocks), BLOCK), np.float32)
     position = np.searchsorted(blocks, hot)
     peak = envelope(x, rate, hot) * gain
     needed[position] = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12))

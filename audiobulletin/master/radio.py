@@ -9,6 +9,7 @@ the chapters and their loudness, are written in front of the copied samples.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import subprocess
 import tempfile
@@ -153,12 +154,12 @@ def write_wav(path: Path, data: SpoolFile, first: int, frames: int, texts: Texts
         ascii_description = f"{texts.ascii_title(chapter)}. {texts.ascii_episode}"
     history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
                f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
-    fields = dict(originator_reference=reference[:32], origination=created,
-                  loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
-                  max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
-                  max_short_term=loudness.max_short_term, coding_history=history)
-    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32], **fields)
-    ubxt = bwf.Bext(description=description, originator=meta.artist, **fields)
+    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32],
+                    originator_reference=reference[:32], origination=created,
+                    loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
+                    max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
+                    max_short_term=loudness.max_short_term, coding_history=history)
+    ubxt = dataclasses.replace(bext, description=description, originator=meta.artist)
     day = dt.datetime.combine(meta.date, dt.time())
     sound = sound_span(data, first, frames)
     cart = bwf.Cart(title=texts.ascii_title(chapter)[:64], artist=texts.ascii_artist[:64], cut_id=reference[:64],

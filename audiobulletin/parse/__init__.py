@@ -14,8 +14,7 @@ from ..edition import Edition
 from ..errors import InputError
 from .articles import articles_of
 from .decode import decode_edition
-from .debris import date_in_header
-from .layout import Kind, blocks_of
+from .layout import Block, blocks_of
 from .structured import edition_from_json, looks_like_json
 
 
@@ -55,25 +54,23 @@ def date_from_name(path: Path) -> dt.date | None:
 def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>") -> Edition:
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
-    blocks = blocks_of(text)
+    blocks = blocks_of(text, paper)
     articles, dropped = articles_of(blocks)
     if not articles:
         raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
                          where=source, hint="see README: Edition format")
-    notes = [f"line {b.line}: {'page furniture' if b.kind is Kind.DEBRIS else 'text outside any article'}"
-             f" not read: {b.text[:40]}" for b in dropped]
-    notes += [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
     if date is None:
-        date = next((d for b in blocks if b.kind is Kind.DEBRIS for d in [_header_date(b.text)] if d), None)
-    return Edition(paper=paper, date=date, articles=tuple(articles), source=source, notes=tuple(notes))
+        date = next((b.header.date for b in blocks if b.header and b.header.date), None)
+    return Edition(paper=paper, date=date, articles=tuple(articles), source=source,
+                   notes=tuple(_notes(blocks, dropped)))
 
 
-def _header_date(line: str) -> dt.date | None:
-    found = date_in_header(line)
-    try:
-        return dt.date(*found) if found else None
-    except ValueError:
-        return None
+def _notes(blocks: list[Block], dropped: list[Block]) -> list[str]:
+    """Every line or piece of a line not read, in file order, with what it is; then the repairs."""
+    unread = [(b.line, f"{b.why or 'text outside any article'} not read: {b.text[:40]}") for b in dropped]
+    unread += [(line, f"{what} not read: {piece[:40]}") for b in blocks if b.read for line, what, piece in b.removed]
+    notes = [f"line {line}: {note}" for line, note in sorted(unread, key=lambda n: n[0])]
+    return notes + [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
 
 
 def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> Edition:

@@ -1,11 +1,46 @@
-"""Who a byline credits: 本报讯（全媒体记者 赵继钊 殷雪鸢） -> roles and names.
+"""Bylines: where one opens a paragraph, and who it credits.
 
-Strict on purpose: brackets that hold anything but roles and names (（综合新华社电）) credit nobody.
+The one byline reader: layout (is this line a headline? a byline follows it) and articles
+(split the byline off the first paragraph) both ask `split_byline`.
+
+    本报讯（全媒体记者 赵继钊 殷雪鸢） -> roles and names
+    新华社北京6月26日电（记者 张三）, 人民日报北京6月26日电, 本报太原6月26日讯
+
+Who it credits is strict on purpose: brackets that hold anything but roles and names
+(（综合新华社电）) credit nobody.
 """
 
 from __future__ import annotations
 
 import re
+
+_BRACKETS = r"\s*[（(][^）)]{1,40}[）)]"
+_AGENCIES = ("新华社", "新華社", "中新社", "中新网", "中新網", "人民日报", "人民日報", "光明日报", "光明日報",
+             "经济日报", "經濟日報", "中国日报", "工人日报", "科技日报", "法治日报", "农民日报", "中国青年报",
+             "央视网", "人民网", "新华网")
+_DATE = r"\d{1,2}月\d{1,2}日"
+# 本报讯 / 本报太原6月26日讯 / 本报北京6月26日电 / 新华社北京6月26日电 / 人民日报北京电, each with
+# an optional bracket of credits. Without a date, 电 must end the dateline (not 本报记者走访了电厂).
+_DATELINE = re.compile(
+    r"^(?P<byline>(?:"
+    r"本[报報][讯訊]"
+    rf"|本[报報][^，。（(\s\d]{{0,8}}?{_DATE}[讯訊电電]"
+    rf"|(?:{'|'.join(_AGENCIES)})[^，。（(\s\d]{{0,8}}?(?:{_DATE}[电電讯訊]|[电電讯訊](?=[\s（(]|$))"
+    rf"|本[报報][^，。（(\s\d]{{0,8}}?[电電讯訊](?=[\s（(]|$)"
+    rf")(?:{_BRACKETS})?)\s*")
+
+
+def split_byline(paragraph: str) -> tuple[str | None, str]:
+    """(byline, the rest) when the paragraph opens with a dateline or byline, else (None, paragraph)."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None, paragraph
+    return match.group("byline").strip(), paragraph[match.end():]
+
+
+def starts_with_byline(text: str) -> bool:
+    return _DATELINE.match(text) is not None
+
 
 ROLES = ("全媒体记者", "融媒体记者", "本报记者", "特约记者", "实习记者", "见习记者", "首席记者",
          "摄影记者", "特约通讯员", "记者", "通讯员", "实习生", "摄影", "编辑", "撰稿", "供稿",

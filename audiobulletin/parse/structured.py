@@ -4,8 +4,13 @@
      "articles": [{"headline": "...", "subheadings": ["..."], "byline": "本报讯（记者 …）",
                    "paragraphs": ["...", "..."], "captions": ["..."], "credit": null}]}
 
-`paper`, `date`, `subheadings`, `byline`, `captions` and `credit` are optional. This is the same
-shape `audiobulletin parse --json` prints, so a parsed edition can be corrected and fed back.
+`paper`, `date`, `subheadings`, `byline`, `captions`, `credit`, `section` and `page` are
+optional; `paragraphs` may be empty for a photo story (captions only). This is the same shape
+`audiobulletin parse --json` prints, so a parsed edition can be corrected and fed back.
+
+What a CMS leaves in the text is not read, as in a text edition: markup (<p>, &nbsp;), editor
+credits, page-turn marks, copyright and scan-code paragraphs, photo credits and 图片说明：
+prefixes in captions. The edition's notes list each, by field.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ import json
 from ..edition import Article, Edition
 from ..errors import InputError
 from .byline import reporters_of
+from .captions import is_photo_credit, split_caption
+from .furniture import leftover, strip_inline, strip_markup
+from .layout import clean_line, tidy_heading
 
 # `reporters`, `line` and `segments` are what `parse --json` adds; they are recomputed, not read.
 _ARTICLE_FIELDS = {"headline", "subheadings", "byline", "reporters", "paragraphs", "captions", "credit", "line",
-                   "segments"}
+                   "section", "page", "segments"}
 
 
 def looks_like_json(text: str) -> bool:
@@ -45,6 +53,39 @@ def _optional_text(value, path: str, where: str) -> str | None:
     return value.strip() or None
 
 
+def _paragraphs(items: tuple[str, ...], path: str, notes: list[str]) -> tuple[str, ...]:
+    kept = []
+    for k, item in enumerate(items):
+        where = f"{path}[{k}]"
+        line, removed = strip_markup(clean_line(item))
+        why = leftover(line) or ("photo credit" if is_photo_credit(line) else None)
+        if why:
+            notes.append(f"{where}: {why} not read: {line[:40]}")
+            continue
+        line, inline = strip_inline(line)
+        notes += [f"{where}: {what} not read: {piece[:40]}" for what, piece in removed + inline]
+        if line:
+            kept.append(line)
+    return tuple(kept)
+
+
+def _captions(items: tuple[str, ...], path: str, notes: list[str]) -> tuple[str, ...]:
+    kept = []
+    for k, item in enumerate(items):
+        line, removed = strip_markup(clean_line(item))
+        caption, credit = split_caption(line)
+        notes += [f"{path}[{k}]: {what} not read: {piece[:40]}" for what, piece in removed]
+        if credit:
+            notes.append(f"{path}[{k}]: photo credit not read: {credit}")
+        if caption:
+            kept.append(caption)
+    return tuple(dict.fromkeys(kept))
+
+
+def _heading(value: str) -> str:
+    return tidy_heading(strip_markup(clean_line(value))[0])
+
+
 def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: str) -> Edition:
     try:
         data = json.loads(text)
@@ -59,7 +100,8 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
             date = dt.date.fromisoformat(str(data["date"]))
         except ValueError:
             raise InputError(f"date {data['date']!r} is not like 2021-06-27", where=source) from None
-    articles = []
+    articles: list[Article] = []
+    notes: list[str] = []
     for n, raw in enumerate(data["articles"]):
         path = f"articles[{n}]"
         if not isinstance(raw, dict):
@@ -72,10 +114,20 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
             raise InputError(f"{path}.headline must be a non-empty string", where=source)
         byline = _optional_text(raw.get("byline"), f"{path}.byline", source)
         credit = _optional_text(raw.get("credit"), f"{path}.credit", source)
+        captions = _captions(_strings(raw.get("captions"), f"{path}.captions", source, required=False),
+                             f"{path}.captions", notes)
+        paragraphs = _paragraphs(_strings(raw.get("paragraphs"), f"{path}.paragraphs", source,
+                                          required=not captions), f"{path}.paragraphs", notes)
+        if not paragraphs and not captions:
+            raise InputError(f"{path}.paragraphs hold only page furniture or CMS leftovers, nothing to read",
+                             where=source, hint="give the article's body paragraphs")
         articles.append(Article(
-            headline=headline.strip(), byline=byline, credit=credit,
-            subheadings=_strings(raw.get("subheadings"), f"{path}.subheadings", source, required=False),
-            paragraphs=_strings(raw.get("paragraphs"), f"{path}.paragraphs", source, required=True),
-            captions=_strings(raw.get("captions"), f"{path}.captions", source, required=False),
-            reporters=reporters_of(byline or "") or reporters_of(credit or ""), line=n + 1))
-    return Edition(paper=paper or str(data.get("paper") or ""), date=date, articles=tuple(articles), source=source)
+            headline=_heading(headline), byline=byline, credit=credit,
+            subheadings=tuple(_heading(s) for s in _strings(raw.get("subheadings"), f"{path}.subheadings", source,
+                                                             required=False)),
+            paragraphs=paragraphs, captions=captions,
+            reporters=reporters_of(byline or "") or reporters_of(credit or ""), line=n + 1,
+            section=_optional_text(raw.get("section"), f"{path}.section", source),
+            page=_optional_text(raw.get("page"), f"{path}.page", source)))
+    return Edition(paper=paper or str(data.get("paper") or ""), date=date, articles=tuple(articles), source=source,
+                   notes=tuple(notes))

@@ -27,9 +27,14 @@ def output_lock(out_dir: Path) -> Iterator[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PublishError(f"cannot create the output folder: {exc.strerror}", where=str(out_dir)) from None
+        raise PublishError(f"cannot create the output folder: {exc.strerror}", where=str(out_dir),
+                           hint="check the path and the permissions of its parent, or choose another --out") from None
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # read-only folder or file system: nothing can be published there
+            raise PublishError(f"cannot write in the output folder: {exc.strerror}", where=str(out_dir),
+                               hint="make it writable for this user, or choose another --out") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

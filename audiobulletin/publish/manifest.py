@@ -104,10 +104,48 @@ def _damaged(path: Path, exc: Exception) -> PublishError:
                         hint="restore it from a backup; it is never rewritten on a failed run")
 
 
+_NUMBER = (int, float)
+_KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false", _NUMBER: "a number"}
+_RECORD_TYPES = {"date": str, "guid": str, "number": int, "title": str, "description": str, "audio": str,
+                 "audio_bytes": int, "duration": _NUMBER, "published": str, "removed": bool}
+_CUT_TYPES = {"number": int, "title": str, "file": str, "bytes": int, "duration": _NUMBER}
+
+
+def _check_types(what: str, values: dict, types: dict) -> None:
+    """Fields present in `values` must be of their type in `types` (a missing one fails later)."""
+    for name, kind in types.items():
+        value = values.get(name)
+        if name in values and (not isinstance(value, kind) or (kind is not bool and isinstance(value, bool))):
+            raise ValueError(f"{what}: {name} is {json.dumps(value, ensure_ascii=False)}, not {_KIND_NAMES[kind]}")
+
+
 def _record_from_json(r: dict) -> EpisodeRecord:
-    return EpisodeRecord(**{**r, "headlines": tuple(r.get("headlines", ())),
-                            "engines": tuple(r.get("engines", ())),
-                            "radio": tuple(RadioCut(**c) for c in r.get("radio", ()))})
+    what = f"episode {r.get('date')!r}" if isinstance(r, dict) else "an episode"
+    if not isinstance(r, dict):
+        raise ValueError(f"{what} is not an object")
+    _check_types(what, r, _RECORD_TYPES)
+    lists = {name: r.get(name, []) for name in ("headlines", "engines", "radio")}
+    for name, items in lists.items():
+        if not isinstance(items, list) or not all(isinstance(i, dict if name == "radio" else str) for i in items):
+            raise ValueError(f"{what}: {name} is not a list of {'objects' if name == 'radio' else 'text'}")
+    for cut in lists["radio"]:
+        _check_types(f"{what}, radio cut", cut, _CUT_TYPES)
+    record = EpisodeRecord(**{**r, "headlines": tuple(lists["headlines"]), "engines": tuple(lists["engines"]),
+                              "radio": tuple(RadioCut(**c) for c in lists["radio"])})
+    for name, check, wanted in (("date", dt.date.fromisoformat, "an ISO date"), ("guid", uuid.UUID, "a UUID"),
+                                ("published", _aware_time, "an ISO date and time with its UTC offset")):
+        try:
+            check(getattr(record, name))
+        except ValueError:
+            raise ValueError(f"{what}: {name} {getattr(record, name)!r} is not {wanted}") from None
+    return record
+
+
+def _aware_time(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("no UTC offset")
+    return moment
 
 
 def load_manifest(out_dir: Path) -> dict[str, EpisodeRecord]:
@@ -115,7 +153,10 @@ def load_manifest(out_dir: Path) -> dict[str, EpisodeRecord]:
     if raw is None:
         return {}
     try:
-        return {r["date"]: _record_from_json(r) for r in raw["episodes"]}
+        if not isinstance(raw, dict) or not isinstance(raw.get("episodes"), list):
+            raise ValueError("no list of episodes in it")
+        records = [_record_from_json(r) for r in raw["episodes"]]
+        return {r.date: r for r in records}
     except (ValueError, KeyError, TypeError) as exc:
         raise _damaged(Path(out_dir) / MANIFEST, exc) from None
 
@@ -123,6 +164,8 @@ def load_manifest(out_dir: Path) -> dict[str, EpisodeRecord]:
 def load_podcast_guid(out_dir: Path, feed_url: str) -> str:
     """The podcast:guid fixed at the first run (so moving the feed keeps it), else a new one."""
     raw = _read(out_dir) or {}
+    if not isinstance(raw, dict):
+        raise _damaged(Path(out_dir) / MANIFEST, ValueError("not a JSON object"))
     return str(raw.get("podcast_guid") or podcast_guid(feed_url))
 
 

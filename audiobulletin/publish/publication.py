@@ -1,9 +1,10 @@
 """Publishing one date: swap its staged folder in, then the manifest, the feeds, the index, retention.
 
 Order matters for a failed run: everything that can fail (artwork, building both feeds, reading
-every edition for the index) happens before anything is swapped in; the manifest is saved before the feeds so a number shown
-in a feed is always on record; archived folders are removed only after the feeds no longer list
-them. The feed file is replaced with one rename, so it is the old one or the new one, whole.
+every edition for the index) happens before anything is swapped in; the manifest is saved before
+the feeds so a number shown in a feed is always on record; archived folders are removed only after
+the feeds no longer list them. The feed file is replaced with one rename, so it is the old one or
+the new one, whole.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from ..atomic import StagedFolder, write_atomic
+from ..interrupt import deferred
 from .accessible import index_html
 from .artwork import channel_artwork
 from .feed import FEED, feed_xml, public_url
@@ -40,11 +42,12 @@ def publish_episode(out_dir: Path, staged: StagedFolder, record: EpisodeRecord, 
         radio = radio_feed_xml(options, records, guid=str(uuid.uuid5(uuid.UUID(guid), RADIO_FEED)),
                                artwork=artwork)
     index = index_html(out_dir, staged={record.folder: staged.path}, without=doomed)
-    staged.commit()
-    save_manifest(out_dir, records, guid)
-    write_atomic(out_dir / FEED, feed)
-    if radio is not None:
-        write_atomic(out_dir / RADIO_FEED, radio)
-    write_atomic(out_dir / INDEX_PAGE, index)
-    remove_folders(out_dir, doomed)
+    with deferred():  # Ctrl-C or SIGTERM waits for the switch (whole-file writes and renames) to end
+        staged.commit()
+        save_manifest(out_dir, records, guid)
+        write_atomic(out_dir / FEED, feed)
+        if radio is not None:
+            write_atomic(out_dir / RADIO_FEED, radio)
+        write_atomic(out_dir / INDEX_PAGE, index)
+        remove_folders(out_dir, doomed)
     return records[record.date]

@@ -13,8 +13,11 @@ from __future__ import annotations
 import contextlib
 import socket
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    import asyncio
 
 from ..errors import InputError, PublishError
 

@@ -2,10 +2,13 @@
 
 Each article opens with its headline cue (an earcon, then the headline in the headline voice);
 the episode opens with the paper's name, the date and the day's headlines, and ends with an outro.
+A space between two phrases of a headline (春播进度过半 良种覆盖率达98%) is read as a short pause;
+photo captions are read after the body, introduced once (图片说明：).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -16,6 +19,11 @@ from .segment import ChapterPlan, Pause, Role, Script, Segment
 from .sentences import clauses, sentences, speakable
 
 INTRO_CHAPTER = "本期要目"
+CAPTION_INTRO = "图片说明："
+# A caption that says what it is (图为…, 上图：…) needs no introduction.
+_INTRODUCED = re.compile(r"^(?:图为|图中|上图|下图|左图|右图)")
+# In a headline (parse keeps only spaces that separate phrases), a space next to Chinese text.
+_PHRASE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
 
 Reading = Callable[[str], str]
 """Written text -> what the newsreader says (the normaliser)."""
@@ -26,8 +34,8 @@ class ScriptOptions:
     """How the script stage reads the edition aloud."""
 
     for_offline: bool = False
-    """Read for the offline voice (Simplified characters, Latin letters in words it can say);
-    the online voices read Latin letters themselves."""
+    """Read for the offline voice: Simplified characters, acronyms in their Chinese reading
+    (GDP -> 国内生产总值); other Latin letters stay, its frontend says them by name."""
     lexicon: Lexicon | None = None
     """Pronunciation fixes applied to every reading."""
 
@@ -49,12 +57,38 @@ def _byline_sentence(article: Article) -> str | None:
     return spoken_byline(article.byline).rstrip("。") + "。" if article.byline else None
 
 
+def heading_pauses(heading: str) -> str:
+    """冬储菜供应充足 价格总体平稳 -> 冬储菜供应充足，价格总体平稳 (Latin words keep their space)."""
+    return _PHRASE_SPACE.sub("，", heading)
+
+
+def _pieces(paragraph: str) -> list[tuple[str, bool]]:
+    """(clause, ends a sentence) in reading order."""
+    return [(clause, k == len(cs) - 1) for s in sentences(paragraph)
+            for cs in [clauses(s)] for k, clause in enumerate(cs)]
+
+
+def _caption_segments(article: Article, index: int, reading: Reading) -> list[Segment]:
+    number = len(article.paragraphs) + 1
+    out: list[Segment] = []
+    for caption in article.captions:
+        for clause, ends_sentence in _pieces(caption):
+            said = clause
+            if not out and not _INTRODUCED.match(caption):
+                said = CAPTION_INTRO + clause  # once, before the first caption
+            spoken = reading(said)
+            if speakable(spoken):
+                out.append(Segment(Role.BODY, clause, spoken, index, number,
+                                   Pause.SENTENCE if ends_sentence else Pause.CLAUSE))
+        if out:
+            out[-1] = _with_pause(out[-1], Pause.PARAGRAPH)
+    return out
+
+
 def _body_segments(article: Article, index: int, reading: Reading) -> list[Segment]:
     out: list[Segment] = []
     for number, paragraph in enumerate(article.paragraphs, start=1):
-        pieces = [(clause, k == len(cs) - 1) for s in sentences(paragraph)
-                  for cs in [clauses(s)] for k, clause in enumerate(cs)]
-        for clause, ends_sentence in pieces:
+        for clause, ends_sentence in _pieces(paragraph):
             spoken = reading(clause)
             if speakable(spoken):
                 out.append(Segment(Role.BODY, clause, spoken, index, number,
@@ -69,18 +103,18 @@ def _with_pause(segment: Segment, pause: int) -> Segment:
 
 
 def article_segments(article: Article, index: int, reading: Reading = to_spoken) -> list[Segment]:
-    head = [Segment(Role.HEADLINE, article.headline, reading(article.headline), index, 0, Pause.HEADLINE, cue=True)]
-    head += [Segment(Role.SUBHEADING, sub, reading(sub), index, 0, Pause.SENTENCE)
+    head = [Segment(Role.HEADLINE, article.headline, reading(heading_pauses(article.headline)), index, 0,
+                    Pause.HEADLINE, cue=True)]
+    head += [Segment(Role.SUBHEADING, sub, reading(heading_pauses(sub)), index, 0, Pause.SENTENCE)
              for sub in article.subheadings if speakable(sub)]
     head[-1] = _with_pause(head[-1], Pause.HEADLINE)
     byline = _byline_sentence(article)
-    if byline:
+    if byline and article.byline:
         head.append(Segment(Role.BYLINE, article.byline, reading(byline), index, 0, Pause.SENTENCE))
     body = _body_segments(article, index, reading)
-    tail = [Segment(Role.BODY, caption, reading(f"图片说明：{caption}"), index, len(article.paragraphs) + 1,
-                    Pause.PARAGRAPH) for caption in article.captions if speakable(caption)]
+    tail = _caption_segments(article, index, reading)
     credit = spoken_credit(article)
-    if credit:
+    if credit and article.credit:
         tail.append(Segment(Role.BYLINE, article.credit, reading(credit), index, len(article.paragraphs) + 1,
                             Pause.SENTENCE))
     segments = head + body + tail
@@ -94,7 +128,7 @@ def build_script(edition: Edition, options: ScriptOptions = ScriptOptions()) -> 
     segments: list[Segment] = []
     chapters: list[ChapterPlan] = []
     paper = edition.paper or "本报"
-    intro = intro_lines(paper, edition.date, [a.headline for a in edition.articles])
+    intro = intro_lines(paper, edition.date, [heading_pauses(a.headline) for a in edition.articles])
     chapters.append(ChapterPlan(INTRO_CHAPTER, 0, None))
     for line in intro:
         segments.append(Segment(Role.INTRO, line, reading(line), None, 0, Pause.SENTENCE))

@@ -69,7 +69,10 @@ class Part:
             raise ValueError("a part is an article or the intro/outro, not both")
 
     def __str__(self) -> str:
-        return f"article {self.article + 1}" if self.article is not None else str(self.role.value)
+        if self.article is not None:
+            return f"article {self.article + 1}"
+        assert self.role is not None  # __post_init__: one or the other
+        return str(self.role.value)
 
 
 @dataclass(frozen=True)

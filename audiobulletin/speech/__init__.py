@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, MutableMapping, Sequen
 
 from ..errors import ConfigError, SpeechError
 from ..script.segment import Part, Script
+from .cache import Discarded
 from .chain import EngineChain, check_chain
 from .engine import Engine, EngineSetup, SpeechRequest
 from .profile import VoiceProfile, load_profile
@@ -116,6 +117,8 @@ class Speech:
     """Segment index -> why no engine could say it."""
     fallbacks: Mapping[Part, str] = field(default_factory=dict)
     """Part -> why the online voice gave it up to the offline one."""
+    discarded: tuple[Discarded, ...] = ()
+    """Damaged cache entries that were thrown away and spoken again."""
     skipped: tuple[str, ...] = ()
     """Text the engines could not speak, in the order the clips came back."""
 
@@ -164,7 +167,7 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     missing = {r.index for r in requests} - clips.keys() - failures.keys()
     if missing:  # an engine broke its contract: never publish with silent holes
         raise SpeechError(f"engine {engine.name} returned no result for {len(missing)} segment(s)")
-    return Speech(clips, failures, dict(engine.fallbacks()), tuple(skipped))
+    return Speech(clips, failures, dict(engine.fallbacks()), tuple(engine.discarded()), tuple(skipped))
 
 
 __all__ = ["ClipSpool", "Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",

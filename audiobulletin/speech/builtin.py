@@ -162,7 +162,7 @@ def _describe_kokoro() -> EngineInfo:
 
 
 def _build_kokoro(setup: EngineSetup) -> Engine:
-    from .kokoro import KokoroEngine  # type: ignore[import-not-found]  # the [kokoro] extra's engine
+    from .kokoro import KokoroEngine  # the [kokoro] extra's engine
 
     return KokoroEngine(workers=setup.workers, lexicon=dict(setup.lexicon) or None)
 

@@ -1,9 +1,12 @@
 """A content-addressed cache of spoken segments, shared by every engine.
 
 Key: sha256 of (engine name, engine version, every voice field, normalised text). One file per
-clip, written to a temp file in the same folder and renamed, so a run killed at any moment leaves
-only whole entries: a rerun synthesises only what is missing. Using an entry refreshes its
-modification time, so `prune --older-than` removes what has not been used lately.
+clip (format and checks: cache_entry.py), written to a temp file in the same folder and renamed,
+so a run killed at any moment, or several runs writing one entry at once, leave only whole
+entries: a rerun synthesises only what is missing. Every read is checked (checksum over header and
+audio, schema, rate, width, length, key); an entry that fails is removed, noted, and spoken again.
+Using an entry refreshes its modification time, so `prune --older-than` removes what has not been
+used lately.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -22,10 +27,10 @@ from typing import Iterator, Sequence
 
 from ..atomic import write_atomic
 from ..errors import PublishError, SpeechError
+from .cache_entry import EntryDamaged, EntryOutdated, entry_bytes, read_entry, read_header
 from .engine import Engine, OnResult, SpeechRequest
 from .voice import Clip
 
-MAGIC = b"AUDIOBULLETIN-CLIP 1\n"
 SUFFIX = ".clip"
 TEMP_SUFFIX = ".part"  # write_atomic's temp files: ".<name>.<random>.part"
 STALE_TEMP_SECONDS = 3600  # a temp file this old belongs to a run that died
@@ -50,6 +55,17 @@ def cache_key(engine_name: str, engine_version: str, request: SpeechRequest) -> 
 
 
 @dataclass(frozen=True)
+class Discarded:
+    """An entry that failed its checks and was removed (a run then synthesises the segment again)."""
+
+    path: Path
+    reason: str
+
+    def one_line(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
 class CacheInfo:
     root: Path
     entries: int
@@ -62,6 +78,9 @@ class CacheInfo:
     """Modification time (last use) of the least recently used entry."""
     partial: int
     """Temp files left by runs that were killed while writing."""
+    unusable: int = 0
+    """Entries whose header fails its checks or is from an older version (`verify` also checks
+    the audio)."""
 
 
 @dataclass(frozen=True)
@@ -70,95 +89,163 @@ class PruneResult:
     freed_bytes: int
 
 
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    damaged: tuple[Discarded, ...]
+    stale_temp: int
+    """Temp files of dead runs."""
+    repaired: bool
+    """Whether the damaged entries and stale temp files were removed."""
+
+
 class SpeechCache:
-    """The folder of cached clips."""
+    """The folder of cached clips. `discarded` lists the entries `get` threw away."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self.discarded: list[Discarded] = []
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}{SUFFIX}"
 
     def get(self, key: str) -> Clip | None:
+        """The entry's clip if it passes every check; None if missing or outdated. A damaged or
+        unreadable entry is removed and noted in `discarded`, and counts as missing."""
         path = self.path(key)
         try:
             with open(path, "rb") as f:
-                header, pcm = _read_entry(f)
-            clip = Clip(pcm=pcm, sample_rate=header["sample_rate"], engine=header["engine"],
-                        skipped=tuple(header["skipped"]))
-        except (OSError, ValueError, KeyError):  # missing; or damaged (should not happen): synthesise
+                try:
+                    clip = read_entry(f, key)
+                except EntryOutdated:  # replaced when the segment is stored again
+                    return None
+                except EntryDamaged as damage:
+                    self._discard(path, damage.reason, os.fstat(f.fileno()))
+                    return None
+        except FileNotFoundError:
+            return None
+        except OSError as exc:  # permissions, a folder in its place, the disk
+            self._discard(path, f"unreadable ({exc.strerror or exc})")
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # last use, for prune
         return clip
 
-    def put(self, key: str, clip: Clip, request: SpeechRequest) -> None:
-        header = {"sample_rate": clip.sample_rate, "engine": clip.engine, "skipped": list(clip.skipped),
-                  "pcm_bytes": len(clip.pcm), "text": request.text,
-                  "voice": dataclasses.asdict(request.voice)}
+    def put(self, key: str, clip: Clip, request: SpeechRequest, made_by: str = "") -> None:
+        """Store `clip` as the answer to `key`; `made_by` names the engine and its version."""
+        data = entry_bytes(key, clip, text=request.text, voice=dataclasses.asdict(request.voice), made_by=made_by)
         try:
-            head = MAGIC + json.dumps(header, ensure_ascii=False).encode() + b"\n"
-            write_atomic(self.path(key), head + clip.pcm)
+            write_atomic(self.path(key), data)
         except (OSError, PublishError) as exc:  # write_atomic reports OS errors as PublishError
-            reason = exc.message if isinstance(exc, PublishError) else exc.strerror or str(exc)
-            raise SpeechError(f"cannot write to the speech cache: {reason}", where=str(self.root),
-                              hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder") from None
+            raise self._unwritable(exc) from None
+
+    def check_writable(self) -> None:
+        """Fail now, before any synthesis, if entries could not be stored (SpeechError)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+
+    def _unwritable(self, exc: Exception) -> SpeechError:
+        reason = exc.message if isinstance(exc, PublishError) else getattr(exc, "strerror", None) or str(exc)
+        return SpeechError(f"cannot write to the speech cache: {reason}", where=str(self.root),
+                           hint="set cache_dir (or $AUDIOBULLETIN_CACHE_DIR) to a writable folder")
+
+    def _discard(self, path: Path, reason: str, seen: os.stat_result | None = None) -> None:
+        """Remove a failed entry, unless another run has just replaced it with a new one."""
+        with contextlib.suppress(OSError):
+            if seen is None or os.path.samestat(seen, os.stat(path)):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        self.discarded.append(Discarded(path, reason))
 
     def _files(self) -> Iterator[os.DirEntry]:
-        if not self.root.is_dir():
-            return
-        for sub in os.scandir(self.root):
-            if sub.is_dir() and len(sub.name) == 2:
-                yield from (e for e in os.scandir(sub.path)
-                            if e.name.endswith((SUFFIX, TEMP_SUFFIX)) and e.is_file())
+        try:
+            if not self.root.is_dir():
+                return
+            for sub in os.scandir(self.root):
+                if sub.is_dir() and len(sub.name) == 2:
+                    yield from (e for e in os.scandir(sub.path)
+                                if e.name.endswith((SUFFIX, TEMP_SUFFIX)) and e.is_file())
+        except OSError as exc:
+            raise SpeechError(f"cannot read the speech cache: {exc.strerror or exc}",
+                              where=str(exc.filename or self.root),
+                              hint="check the folder's permissions, or set cache_dir to another folder") from None
 
     def info(self) -> CacheInfo:
-        entries = size = partial = 0
+        entries = size = partial = unusable = 0
         seconds = 0.0
         oldest: float | None = None
         by_engine: dict[str, int] = {}
         for entry in self._files():
-            stat = entry.stat()
-            if entry.name.endswith(TEMP_SUFFIX):
-                partial += 1
-                continue
             try:
+                stat = entry.stat()
+                if entry.name.endswith(TEMP_SUFFIX):
+                    partial += 1
+                    continue
                 with open(entry.path, "rb") as f:
-                    header = _read_header(f)
-            except (OSError, ValueError):
+                    header = read_header(f)
+            except FileNotFoundError:  # removed by a run meanwhile
+                continue
+            except (OSError, EntryDamaged):
+                unusable += 1
                 continue
             entries += 1
             size += stat.st_size
-            seconds += header["pcm_bytes"] / 2 / header["sample_rate"]
-            by_engine[header["engine"]] = by_engine.get(header["engine"], 0) + 1
+            seconds += header.seconds
+            by_engine[header.engine] = by_engine.get(header.engine, 0) + 1
             oldest = stat.st_mtime if oldest is None else min(oldest, stat.st_mtime)
-        return CacheInfo(self.root, entries, size, seconds, by_engine, oldest, partial)
+        return CacheInfo(self.root, entries, size, seconds, by_engine, oldest, partial, unusable)
+
+    def verify(self, repair: bool = False, now: float | None = None) -> VerifyResult:
+        """Check every entry in full (schema, length, checksum, key); with `repair`, remove the
+        damaged ones and the temp files of dead runs."""
+        now = time.time() if now is None else now
+        checked, stale, damaged = 0, 0, []
+        for entry in self._files():
+            path = Path(entry.path)
+            if entry.name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat().st_mtime > STALE_TEMP_SECONDS:
+                        stale += 1
+                        if repair:
+                            _remove(path)
+                continue
+            checked += 1
+            try:
+                with open(path, "rb") as f:
+                    read_entry(f, entry.name[:-len(SUFFIX)])
+                continue
+            except FileNotFoundError:
+                checked -= 1
+                continue
+            except EntryDamaged as damage:
+                reason = damage.reason
+            except OSError as exc:
+                reason = f"unreadable ({exc.strerror or exc})"
+            damaged.append(Discarded(path, reason))
+            if repair:
+                _remove(path)
+        return VerifyResult(checked, tuple(damaged), stale, repair)
 
     def prune(self, older_than_seconds: float, now: float | None = None) -> PruneResult:
         """Remove entries not used for `older_than_seconds`, and temp files of dead runs."""
         now = time.time() if now is None else now
         removed = freed = 0
         for entry in self._files():
-            stat = entry.stat()
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:
+                continue
             limit = STALE_TEMP_SECONDS if entry.name.endswith(TEMP_SUFFIX) else older_than_seconds
             if now - stat.st_mtime > limit and _remove(Path(entry.path)):
                 removed += 1
                 freed += stat.st_size
         return PruneResult(removed, freed)
-
-
-def _read_header(f) -> dict:
-    if f.read(len(MAGIC)) != MAGIC:
-        raise ValueError("not a cache entry")
-    return json.loads(f.readline())
-
-
-def _read_entry(f) -> tuple[dict, bytes]:
-    header = _read_header(f)
-    pcm = f.read()
-    if len(pcm) != header["pcm_bytes"]:
-        raise ValueError("truncated cache entry")
-    return header, pcm
 
 
 def _remove(path: Path) -> bool:
@@ -198,16 +285,21 @@ class CachedEngine(Engine):
         self.hits, self.misses = len(requests) - len(missing), len(missing)
         if not missing:
             return
+        self.cache.check_writable()  # before minutes of synthesis, not after the first clip
+        made_by = f"{self.inner.name} {version}"
 
         def store(request: SpeechRequest, result) -> None:
             if isinstance(result, Clip):
-                self.cache.put(keys[request.index], result, request)
+                self.cache.put(keys[request.index], result, request, made_by)
             on_result(request, result)
 
         self.inner.render(missing, store)
 
     def fallbacks(self):
         return self.inner.fallbacks()
+
+    def discarded(self) -> Sequence[Discarded]:
+        return tuple(self.cache.discarded)
 
     def close(self) -> None:
         self.inner.close()

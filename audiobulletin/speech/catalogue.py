@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..errors import SpeechError
 
@@ -29,7 +29,7 @@ class CatalogueVoice:
     personalities: tuple[str, ...] = ()
 
     @classmethod
-    def from_service(cls, entry: dict[str, Any]) -> "CatalogueVoice":
+    def from_service(cls, entry: Mapping[str, Any]) -> "CatalogueVoice":
         """Build from an entry of edge_tts.list_voices() (the service's own field names)."""
         tags = entry.get("VoiceTag") or {}
         return cls(short_name=entry["ShortName"], gender=entry.get("Gender", ""),
@@ -38,14 +38,14 @@ class CatalogueVoice:
                    personalities=tuple(p.strip() for p in tags.get("VoicePersonalities", ())))
 
 
-def _chinese(entries: Iterable[dict[str, Any]]) -> tuple[CatalogueVoice, ...]:
+def _chinese(entries: Iterable[Mapping[str, Any]]) -> tuple[CatalogueVoice, ...]:
     voices = (CatalogueVoice.from_service(e) for e in entries if e.get("Locale", "").startswith("zh-"))
     return tuple(sorted(voices, key=lambda v: (v.locale, v.short_name)))
 
 
 def load_catalogue() -> tuple[CatalogueVoice, ...]:
     """The zh-* voices shipped with the package (no network)."""
-    text = resources.files("audiobulletin").joinpath("data", CATALOGUE_FILE).read_text(encoding="utf-8")
+    text = (resources.files("audiobulletin") / "data" / CATALOGUE_FILE).read_text(encoding="utf-8")
     return _chinese(json.loads(text)["voices"])
 
 

@@ -267,7 +267,9 @@ class EdgeEngine(Engine):
         voice = request.voice
         whole_seconds = max(1, math.ceil(self.timeout))  # edge-tts wants int seconds
         try:
-            communicate = edge_tts.Communicate(request.text, voice.name, **prosody(voice),
+            tone = prosody(voice)
+            communicate = edge_tts.Communicate(request.text, voice.name, rate=tone["rate"], volume=tone["volume"],
+                                               pitch=tone["pitch"],
                                                boundary="SentenceBoundary",
                                                connect_timeout=whole_seconds,
                                                receive_timeout=whole_seconds)
@@ -295,7 +297,7 @@ class EdgeEngine(Engine):
             status = exc.status
             detail = {403: " (token or clock skew; edge-tts already retried once)",
                       429: " (too many requests)"}.get(status, "")
-            retry_after = (exc.headers or {}).get("Retry-After", "")
+            retry_after = exc.headers.get("Retry-After", "") if exc.headers else ""
             return _Failure(f"HTTP {status}{detail}", retriable=status in RETRIABLE_STATUS or status >= 500,
                             kind="http", retry_after=float(retry_after) if retry_after.isdigit() else 0.0)
         if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):

@@ -11,11 +11,14 @@ import abc
 import enum
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
 
 from ..errors import SpeechError
 from ..script.segment import Part
 from .voice import Clip, Voice
+
+if TYPE_CHECKING:
+    from .cache import Discarded
 
 __all__ = ["Clip", "CommercialUse", "Engine", "EngineInfo", "EngineSetup", "OnResult", "Result",
            "SpeechError", "SpeechRequest", "Terms", "Voice", "VoiceInfo"]
@@ -171,6 +174,10 @@ class Engine(abc.ABC):
         """After `render`: the parts another engine read in this one's place, and why (an engine
         that never hands work on reports none)."""
         return {}
+
+    def discarded(self) -> Sequence["Discarded"]:
+        """After `render`: damaged cache entries thrown away (and spoken again); only a cache has any."""
+        return ()
 
     def close(self) -> None:
         """Release workers and connections."""

@@ -45,6 +45,10 @@ class FallbackReport:
 class _CallbackFailed(Exception):
     """The caller's on_result raised: not an engine failure, so never a reason to fall back."""
 
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
+
 
 def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult, *,
                          online: Engine, offline: Engine, article_of: ArticleOf,
@@ -68,7 +72,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         try:
             on_result(request, result)
         except Exception as exc:
-            raise _CallbackFailed() from exc
+            raise _CallbackFailed(exc) from exc
 
     def from_online(request: SpeechRequest, result: Result) -> None:
         key = article(request)
@@ -86,8 +90,8 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
 
     try:
         online.render(requests, from_online)
-    except _CallbackFailed as failed:
-        raise failed.__cause__ from None
+    except _CallbackFailed as failed_callback:
+        raise failed_callback.error from None
     except AudioBulletinError as exc:  # the online engine as a whole failed
         for key in members:
             if key not in engines:
@@ -111,7 +115,7 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         try:
             offline.render(retry, from_offline)
         except _CallbackFailed as failed_callback:
-            raise failed_callback.__cause__ from None
+            raise failed_callback.error from None
     ordered = {key: engines.get(key, offline.name) for key in members}
     return FallbackReport(engines=ordered, reasons=dict(reasons), failed=tuple(sorted(failed)))
 
@@ -141,6 +145,9 @@ class FallbackEngine(Engine):
 
     def fallbacks(self) -> Mapping[Any, str]:  # keyed as `article_of` keys requests: Parts in the pipeline
         return self.report.reasons
+
+    def discarded(self):
+        return (*self.online.discarded(), *self.offline.discarded())
 
     def close(self) -> None:
         try:

@@ -35,6 +35,16 @@ _BOUNDARY = re.compile("([" + re.escape("".join(_PAUSE_AFTER)) + "]+)")
 _SILENT_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Zs", "Zl", "Zp", "Cc"}
 _MEANINGFUL_PUNCTUATION = set("#%&*@/\\‰‱§※")
 """Po characters that stand for words: not spoken here, so they are reported as skipped."""
+LETTER_SYLLABLES = {
+    "A": ("ei1",), "B": ("bi1",), "C": ("xi1",), "D": ("di1",), "E": ("yi1",), "F": ("ai1", "fu5"),
+    "G": ("ji1",), "H": ("ei1", "qi1"), "I": ("ai1",), "J": ("zhei1",), "K": ("kei1",),
+    "L": ("ai1", "le5"), "M": ("ai1", "mu5"), "N": ("en1",), "O": ("ou1",), "P": ("pi1",), "Q": ("qiu1",),
+    "R": ("a1", "er5"), "S": ("ai1", "si5"), "T": ("ti1",), "U": ("you1",), "V": ("wei1",),
+    "W": ("da1", "bu5", "liu1"), "X": ("ai1", "ke4", "si5"), "Y": ("wai1",), "Z": ("zei1",),
+}
+"""Latin letters said by their English names, as a Mandarin newsreader says them in 5G, CT, A股
+(the script stage leaves them as letters). Syllables, not Chinese characters: characters would be
+read as words in context (4K as 四开, "quarto")."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +79,13 @@ def is_silent(char: str) -> bool:
             or (category == "Po" and char not in _MEANINGFUL_PUNCTUATION))
 
 
+def letter_syllables(char: str) -> tuple[str, ...]:
+    """The syllables of a Latin letter's name; () for any other character."""
+    return LETTER_SYLLABLES.get(char.upper(), ()) if char.isascii() else ()
+
+
 def count_syllables(text: str) -> int:
-    return sum(map(is_hanzi, text))
+    return sum(len(letter_syllables(c)) or is_hanzi(c) for c in text)
 
 
 def split_words(text: str) -> list[str]:
@@ -174,19 +189,21 @@ class MandarinFrontend:
         in_context = pinyin_for(piece, self._lexicon)
         if len(in_context) != len(HAN.findall(piece)):  # never expected: keep going, char by char
             in_context = [s for c in HAN.findall(piece) for s in pinyin_for(c, self._lexicon)]
-        in_context = iter(in_context)
+        upcoming = iter(in_context)
         symbols, syllables, skipped, pending = ["sil"], 0, [], ""
         for char in piece:
             if HAN.fullmatch(char):
-                syllable = next(in_context)
+                found: tuple[str | None, ...] = (next(upcoming),)
+            elif letter_syllables(char):
+                found = letter_syllables(char)
             else:  # CJK extensions, 〇: pypinyin knows many, pinyin_for reads U+4E00..U+9FA5 only
-                syllable = _rare_syllable(char) if is_hanzi(char) else None
-            phones = self._phones(syllable) if syllable else None
-            if phones is None and (syllable or not is_silent(char)):
+                found = (_rare_syllable(char),) if is_hanzi(char) else ()
+            phones = [p for p in (self._phones(s) if s else None for s in found) if p is not None]
+            if len(phones) < len(found) or (not found and not is_silent(char)):
                 pending += char
                 continue
-            if phones:
-                symbols += (["#0"] if syllables else []) + list(phones)
+            for each in phones:
+                symbols += (["#0"] if syllables else []) + list(each)
                 syllables += 1
             if pending:
                 skipped.append(pending)

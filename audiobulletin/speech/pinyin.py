@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 from ..script.reading.lexicon import HAN, Lexicon
 
@@ -52,8 +53,11 @@ def _converter():
     from pypinyin.converter import DefaultConverter
     from pypinyin.core import Pinyin
 
+    def unknown(chars: str) -> Any:  # pypinyin takes syllable lists from `errors`; its stub says str
+        return [[UNKNOWN]] * len(chars)
+
     pinyin = Pinyin(type("Converter", (NeutralToneWith5Mixin, DefaultConverter), {})()).pinyin
-    return functools.partial(pinyin, style=Style.TONE3, errors=lambda chars: [[UNKNOWN]] * len(chars))
+    return functools.partial(pinyin, style=Style.TONE3, errors=unknown)
 
 
 def _syllable(raw: str) -> str:
@@ -71,7 +75,9 @@ def _sandhi(words: list[tuple[str, list[str]]], dictionary) -> list[str]:
     inside each word (展览馆 zhan2 lan2 guan3) and from each word to the next, right to left
     (保管好 bao2 guan2 hao3, 老保管 lao3 bao2 guan3)."""
     chars = "".join(word for word, _ in words) + "  "
-    flat, word_of, ends_word = [], [], []
+    flat: list[str] = []
+    word_of: list[int] = []
+    ends_word: list[bool] = []
     for n, (word, syllables) in enumerate(words):
         flat.extend(syllables)
         word_of.extend([n] * len(syllables))

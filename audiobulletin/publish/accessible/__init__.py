@@ -133,13 +133,13 @@ def index_html(output_root: Path, staged: Mapping[str, Path] | None = None, with
     for rel, manifest in sorted(found.items()):
         try:
             facts = json.loads(manifest.read_text(encoding="utf-8"))
-            folder = quote(rel.parent.as_posix())
+            href = quote(rel.parent.as_posix())
             entries.append(IndexEntry(
                 title=facts["title"],
                 date=dt.date.fromisoformat(facts["date"]) if facts.get("date") else None,
-                page=f"{folder}/{facts['page']}",
-                epub=f"{folder}/{facts['epub']}",
-                daisy=f"{folder}/{facts['daisy']}",
+                page=f"{href}/{facts['page']}",
+                epub=f"{href}/{facts['epub']}",
+                daisy=f"{href}/{facts['daisy']}",
                 duration_ms=int(facts["duration_ms"]),
             ))
         except (OSError, ValueError, KeyError, TypeError) as exc:

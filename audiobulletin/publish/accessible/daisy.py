@@ -74,10 +74,10 @@ def _smil(smil: _Smil, identifier: str, elapsed_ms: int) -> str:
             "par",
             {"endsync": "last", "id": _par_id(s.id)},
             E("text", {"src": f"{CONTENT_NAME}#{s.id}", "id": f"txt-{s.id}"}),
-            E("audio", {"src": AUDIO_NAME, "clip-begin": npt(s.clip.begin_ms), "clip-end": npt(s.clip.end_ms),
+            E("audio", {"src": AUDIO_NAME, "clip-begin": npt(clip.begin_ms), "clip-end": npt(clip.end_ms),
                         "id": f"aud-{s.id}"}),
         )
-        for s in smil.section.timed()
+        for s in smil.section.timed() if (clip := s.clip)
     ]
     head = E(
         "head",

@@ -117,11 +117,11 @@ def _overlay(name: str, sections: tuple[Section, ...]) -> str:
             "par",
             {"id": f"par-{s.id}"},
             E("text", {"src": f"{name}.xhtml#{s.id}"}),
-            E("audio", {"src": AUDIO_HREF, "clipBegin": full_clock(s.clip.begin_ms),
-                        "clipEnd": full_clock(s.clip.end_ms)}),
+            E("audio", {"src": AUDIO_HREF, "clipBegin": full_clock(clip.begin_ms),
+                        "clipEnd": full_clock(clip.end_ms)}),
         )
         for section in sections
-        for s in section.timed()
+        for s in section.timed() if (clip := s.clip)
     ]
     root = E(
         "smil",

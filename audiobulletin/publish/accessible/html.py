@@ -103,7 +103,8 @@ def edition_page(reading: ReadingEdition, links: Links) -> str:
     outro = reading.section("outro")
     if outro is not None:
         main.append(_timed_paragraph(outro.blocks[0], "outro"))
-    top = E("nav", {"aria-label": "网站"}, E("p", {}, E("a", {"href": links.index}, "全部期次"))) if links.index else None
+    top = (E("nav", {"aria-label": "网站"}, E("p", {}, E("a", {"href": links.index}, "全部期次")))
+           if links.index else None)
     body = E("body", {}, _skip_link(), E("div", {"class": "page"}, top, main), E("script", {}, SCRIPT))
     return html_document(E("html", {"lang": "zh-CN"}, head, body))
 
@@ -200,8 +201,10 @@ def _toc(reading: ReadingEdition, links: Links):
     items = []
     for section in reading.articles:
         jump = _jump(section, links, f"{player_time(section.begin_ms or 0)} 起收听")
-        items.append(E("li", {}, E("a", {"href": f"#{section.id}"}, section.title), *(["（", jump, "）"] if jump is not None else [])))
-    return E("nav", {"aria-labelledby": "toc-h"}, E("h2", {"id": "toc-h"}, "本期目录"), E("ol", {"class": "toc"}, items))
+        items.append(E("li", {}, E("a", {"href": f"#{section.id}"}, section.title),
+                       *(["（", jump, "）"] if jump is not None else [])))
+    return E("nav", {"aria-labelledby": "toc-h"}, E("h2", {"id": "toc-h"}, "本期目录"),
+             E("ol", {"class": "toc"}, items))
 
 
 def _article(section: Section, links: Links):
@@ -213,7 +216,8 @@ def _article(section: Section, links: Links):
         [_timed_paragraph(b, "sub") for b in section.blocks_of(Role.SUBHEADING)],
         [_timed_paragraph(b, "byline") for b in section.blocks_of(Role.BYLINE)],
     )
-    length = f"（{spoken_length(section.end_ms - section.begin_ms)}）" if section.begin_ms is not None else ""
+    length = (f"（{spoken_length(section.end_ms - section.begin_ms)}）"
+              if section.begin_ms is not None and section.end_ms is not None else "")
     jump = _jump(section, links, f"从 {player_time(section.begin_ms or 0)} 起收听本文{length}")
     return E(
         "article",

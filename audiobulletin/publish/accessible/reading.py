@@ -78,7 +78,7 @@ class Section:
     @property
     def heard_ms(self) -> int:
         """Sum of its clips (the overlay duration)."""
-        return sum(s.clip.end_ms - s.clip.begin_ms for s in self.timed())
+        return sum(clip.end_ms - clip.begin_ms for s in self.timed() if (clip := s.clip))
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,15 @@ def _article_section(
     if article.byline:
         layout.append((Role.BYLINE, f"{sid}-by", article.byline))
     layout += [(Role.BODY, f"{sid}-p{n}", t) for n, t in enumerate(article.paragraphs, 1)]
+    # photo captions are read after the body, and a trailing credit (（王晓明）) last
+    layout += [(Role.BODY, f"{sid}-cap{n}", t) for n, t in enumerate(article.captions, 1)]
+    if article.credit:
+        layout.append((Role.BYLINE, f"{sid}-credit", article.credit))
 
     found: list[list[_Found]] = [[] for _ in layout]
     cursor_block, cursor_char = 0, 0
     missing: list[str] = []
+    block: int | None  # the layout block a segment is heard in; None if in none
     for t in sorted(timed, key=lambda t: t.start):
         clip = _clip(t, duration_ms)
         wanted = t.segment.text.strip()
@@ -229,8 +234,8 @@ def _article_section(
         Block(role, block_id, _cut(text, found[n], lambda: f"{sid}-s{next(counter)}"))
         for n, (role, block_id, text) in enumerate(layout)
     )
-    begin, end = _span_of(s for b in blocks for s in b.sentences)
-    return Section(sid, article.headline, index, blocks, begin, end), missing
+    begin_ms, end_ms = _span_of(s for b in blocks for s in b.sentences)
+    return Section(sid, article.headline, index, blocks, begin_ms, end_ms), missing
 
 
 def _find(layout, role: Role, wanted: str, cursor_block: int, cursor_char: int) -> tuple[int, int, int] | None:

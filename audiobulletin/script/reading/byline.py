@@ -20,7 +20,7 @@ def spoken_byline(byline: str) -> str:
         return byline.strip()
     head, credits_text = parts
     groups = credits_of(credits_text)
-    credited = groups and "，".join(role + "、".join(names) for role, names in groups) + "报道"
+    credited = "，".join(role + "、".join(names) for role, names in groups) + "报道" if groups else ""
     if head.endswith("讯"):
         if head == "本报讯" and groups and groups[0][0]:
             return "本报" + credited  # 本报记者某某报道

@@ -1,9 +1,9 @@
-"""Full-width forms, and Latin letters for a voice that cannot say them.
+"""Full-width forms, and acronyms the offline voice says in Chinese.
 
-The offline voice's frontend skips Latin letters silently (see FINDINGS.md), so for it an acronym
-becomes its usual Chinese reading when the table below knows one (GDP -> 国内生产总值), and any
-other letters are spelled with Chinese syllables close to the English letter names
-(A -> 诶, B -> 比, ... "A股" -> 诶股, "5G" -> 五吉). The online voice reads letters itself.
+For the offline voice an acronym becomes its usual Chinese reading when the table below knows one
+(GDP -> 国内生产总值). Any other Latin letters stay letters for every voice: the online voices say
+them, and the offline voice's frontend says each letter's English name in syllables it has
+(speech/mandarin_frontend.py: 5G -> wu3 ji1), not Chinese characters that would be read as words.
 """
 
 from __future__ import annotations
@@ -39,23 +39,11 @@ ACRONYMS = {
     "COVID-19": "新冠肺炎",
 }
 
-LETTER_NAMES = {
-    "A": "诶", "B": "比", "C": "西", "D": "迪", "E": "伊", "F": "艾弗", "G": "吉", "H": "艾尺",
-    "I": "艾", "J": "杰", "K": "开", "L": "艾勒", "M": "艾姆", "N": "恩", "O": "欧", "P": "批",
-    "Q": "丘", "R": "阿尔", "S": "艾斯", "T": "提", "U": "优", "V": "维", "W": "达布留",
-    "X": "艾克斯", "Y": "歪", "Z": "贼德",
-}
-
-_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:%s)(?![A-Za-z0-9])" % "|".join(
+# an acronym may run into a number (iPhone13) but not into more letters (APPLE is not APP + LE)
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:%s)(?![A-Za-z])" % "|".join(
     re.escape(k) for k in sorted(ACRONYMS, key=len, reverse=True)))
-_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def read_acronyms(text: str) -> str:
     """Replace the acronyms the table knows with their Chinese reading."""
     return _ACRONYM.sub(lambda m: ACRONYMS[m.group(0)], text)
-
-
-def spell_letters(text: str) -> str:
-    """Every remaining Latin letter -> its Chinese letter name (CT -> 西提)."""
-    return _LETTERS.sub(lambda m: "".join(LETTER_NAMES[c] for c in m.group(0).upper()), text)

@@ -63,7 +63,8 @@ class Lexicon:
         """Cut text into (piece, syllables) with syllables for the lexicon's words, None elsewhere."""
         if self._pinyin_pattern is None:
             return [(text, None)]
-        pieces, start = [], 0
+        pieces: list[tuple[str, tuple[str, ...] | None]] = []
+        start = 0
         for m in self._pinyin_pattern.finditer(text):
             if m.start() > start:
                 pieces.append((text[start:m.start()], None))

@@ -7,18 +7,19 @@ symbols that are not spoken (…… —— # ★) become a pause or nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 
-from .latin import fold_width, read_acronyms, spell_letters
+from .latin import fold_width, read_acronyms
 from .lexicon import Lexicon
-from .rules import NUMBER_PASSES
+from .passes import read_numbers
 
 _ELLIPSIS = re.compile(r"(?:…|⋯|\.{3,}|。{3,})+")
 _LONG_DASH = re.compile(r"(?:[—―─]{2,}|-{2,})")
-_TILDE = re.compile(r"(?<=[^\s，。、；：！？])\s*[～~]\s*(?=[^\s，。、；：！？])")
+_TILDE = re.compile(r"(?<=[^\s，。、；：！？])\s*[～~〜]\s*(?=[^\s，。、；：！？])")
 # A single dash after a number or a date joins a range (GB/T 15834 一字线): 6月26日—28日.
-_RANGE_DASH = re.compile(r"(?<=[零一二三四五六七八九十百千万亿两日月年时分秒点号])\s*[—―]\s*(?=[^\s，。、；：！？])")
-_DASH = re.compile(r"\s*[—―]\s*")
+_RANGE_DASH = re.compile(r"(?<=[零一二三四五六七八九十百千万亿两日月年时分秒点号])\s*[—―–-]\s*(?=[^\s，。、；：！？])")
+_DASH = re.compile(r"\s*[—―–]\s*")
 _PER = re.compile(r"(?<=[元角分吨斤克米升度次个件人天时秒户])/(?=[\u4e00-\u9fa5])")
 _PLUS = re.compile(r"(?<=[\u4e00-\u9fa5\d])\s*\+\s*(?=[\u4e00-\u9fa5\d])")
 _TIMES = re.compile(r"(?<=[\u4e00-\u9fa5\d])\s*×\s*(?=[\u4e00-\u9fa5\d])")
@@ -50,12 +51,24 @@ def _symbols(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=1)
+def _convertible() -> frozenset[str]:
+    """The characters a Traditional -> Simplified conversion can start at: text without any of
+    them is Simplified already (most clauses of a Mainland paper), and skips the conversion."""
+    from zhconv import zhconv
+
+    try:
+        return frozenset(key[0] for key in zhconv.getdict("zh-hans") if key)
+    except (AttributeError, TypeError):  # another zhconv: convert every clause
+        return frozenset(chr(c) for c in range(0x3400, 0xA000))
+
+
 def to_simplified(text: str) -> str:
     """Traditional -> Simplified, with Mainland usage where the script alone is ambiguous
     (隨著 -> 随着, not 随著). Text already in Simplified characters is returned unchanged."""
     import zhconv  # loads its table on first use (~0.2 s), not at import time
 
-    if zhconv.convert(text, "zh-hans") == text:
+    if _convertible().isdisjoint(text) or zhconv.convert(text, "zh-hans") == text:
         return text
     return zhconv.convert(text, "zh-cn")
 
@@ -63,8 +76,9 @@ def to_simplified(text: str) -> str:
 def to_spoken(text: str, *, for_offline: bool = False, lexicon: Lexicon | None = None) -> str:
     """The newsreader's reading of `text`: numbers, dates, times, units, symbols in words.
 
-    `for_offline`: the offline voice also needs Simplified characters and Latin letters turned
-    into Chinese (it skips letters). `lexicon`: its readings replace written forms first.
+    `for_offline`: the offline voice also needs Simplified characters, and acronyms it cannot
+    say as letters in their usual Chinese reading (GDP -> 国内生产总值); other Latin letters stay
+    letters, which its frontend says by name. `lexicon`: its readings replace written forms first.
     """
     if for_offline:
         text = to_simplified(text)
@@ -73,9 +87,5 @@ def to_spoken(text: str, *, for_offline: bool = False, lexicon: Lexicon | None =
     text = fold_width(text)
     if for_offline:
         text = read_acronyms(text)
-    for read in NUMBER_PASSES:
-        text = read(text)
-    text = _symbols(text)
-    if for_offline:
-        text = spell_letters(text)
-    return text
+    text = read_numbers(text)
+    return _symbols(text)

@@ -59,7 +59,7 @@ def cardinal(number: str, *, liang: bool = False) -> str:
         return digits(number)
     if number == "2":
         return "两" if liang else "二"
-    groups = []
+    groups: list[str] = []
     while number:
         groups.insert(0, number[-4:])
         number = number[:-4]

@@ -1,31 +1,32 @@
-"""Numbers in context: each pass turns the digit forms it recognises into words.
+"""Quantities in context: dates, units, money, percentages, fractions, ranges, plain numbers.
 
-The passes run in order, most specific first (an ISO date before a range, a phone number before
-a plain number); once a pass has read some digits, later passes no longer see them.
+Each pass turns the digit forms it recognises into words; once a pass has read some digits, later
+passes no longer see them. The order of all passes is in `passes.py`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Callable
 
 from .numbers import cardinal, decimal, digits, year
-from .units import (CALENDAR_UNITS, CURRENCY_PREFIXES, HOTLINE_SUFFIXES, MEASURE_WORDS, NOT_MEASURE,
-                    PHONE_CUES, SCORE_CUES, SCORE_VERBS, UNIT_SYMBOLS, YEAR_SUFFIXES)
+from .units import (CALENDAR_UNITS, CURRENCY_PREFIXES, MEASURE_WORDS, NOT_MEASURE, UNIT_SYMBOLS, UNIT_WORDS,
+                    YEAR_SUFFIXES)
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """An unsigned number, with thousands separators or not, with decimals or not."""
 MINUS = r"(?<![0-9A-Za-z)）%])-"
 """A minus sign: a hyphen that does not follow a digit, a letter or a closing bracket."""
-DASH = r"\s*[—～~\-至到]\s*"
+DASHES = "—–～~〜\\-"
+"""Dashes that join the two ends of a range: em and en dash, tildes, the hyphen."""
+DASH = rf"\s*(?:[{DASHES}]|至|到)\s*"
 """What joins the two ends of a range."""
 
 
-def _alternation(words) -> str:
+def alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _is_measure(after: str) -> bool:
+def is_measure(after: str) -> bool:
     return after.startswith(MEASURE_WORDS) and not after.startswith(NOT_MEASURE)
 
 
@@ -54,10 +55,10 @@ def read_number(number: str, *, before: str = "", after: str = "") -> str:
         return digits(whole)  # codes like 007
     if not fraction and len(whole) >= 3 and before[-1:].isascii() and before[-1:].isalpha():
         return digits(whole)  # model numbers: C919 -> C九一九, A320
-    return sign + decimal(plain, liang=_is_measure(after))
+    return sign + decimal(plain, liang=is_measure(after))
 
 
-def _context(m: re.Match, width: int = 4) -> tuple[str, str]:
+def context(m: re.Match, width: int = 4) -> tuple[str, str]:
     text = m.string
     return text[max(0, m.start() - width):m.start()], text[m.end():m.end() + width]
 
@@ -87,82 +88,49 @@ def event_dates(text: str) -> str:
     return _EVENT_DATE.sub(lambda m: digits(m.group(1), phone=True) + digits(m.group(2), phone=True), text)
 
 
-# --- phone numbers and hotlines: digit by digit, 1 as 幺 --------------------------------------
-
-_AREA_PHONE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
-_SERVICE_PHONE = re.compile(r"(?<![\d-])([48]00)-?(\d{3})-?(\d{4})(?![\d-])")
-_MOBILE = re.compile(r"(?<![\d.,-])(1[3-9]\d{9})(?![\d.,-])")
-_CUED_PHONE = re.compile(
-    r"(?P<cue>%s)(?P<gap>[：:\s]*(?:是|为)?[：:\s]*)(?P<n>\d{3,}(?:-\d{3,})*)(?![\d.,%%])"
-    % _alternation(PHONE_CUES))
-# Service numbers: 110, 114, 119, 120, 122, 12xxx (12345, 12315...), 95xxx and 96xxx(x).
-_HOTLINE = re.compile(r"(?<![\d.,-])(1[12]\d|12\d{3}|9[56]\d{3,4})(?=%s)" % _alternation(HOTLINE_SUFFIXES))
-
-
-def _phone(number: str) -> str:
-    return " ".join(digits(part, phone=True) for part in number.split("-"))
-
-
-def phones(text: str) -> str:
-    """0351-1234567, 400-123-4567, 13912345678, 拨打12345, 12345热线 -> 幺二三四五."""
-    text = _AREA_PHONE.sub(lambda m: _phone(m.group(1)) + " " + _phone(m.group(2)), text)
-    text = _SERVICE_PHONE.sub(lambda m: " ".join(_phone(g) for g in m.groups()), text)
-    text = _MOBILE.sub(lambda m: _phone(m.group(1)), text)
-    text = _CUED_PHONE.sub(lambda m: m.group("cue") + m.group("gap") + _phone(m.group("n")), text)
-    return _HOTLINE.sub(lambda m: _phone(m.group(1)), text)
-
-
-# --- times of day and scores -----------------------------------------------------------------
-
-_COLON_PAIR = re.compile(r"(?<![\d:.])(\d{1,3}):(\d{1,3})(?::(\d{2}))?(?![\d:])")
-_SCORE_CUE = re.compile(r"(?:%s)[^，。；！？\d]{0,4}$" % _alternation(SCORE_CUES))
-_SCORE_VERB = re.compile(r"^[^，。；！？\d]{0,3}(?:%s)" % _alternation(SCORE_VERBS))
-
-
-def _clock(hours: str, minutes: str, seconds: str | None) -> str:
-    spoken = cardinal(hours, liang=True) + "点"  # 2:00 -> 两点
-    if int(minutes) or seconds:
-        spoken += (digits(minutes) if minutes.startswith("0") else cardinal(minutes)) + "分"
-    if seconds and int(seconds):
-        spoken += (digits(seconds) if seconds.startswith("0") else cardinal(seconds)) + "秒"
-    return spoken
-
-
-def times_and_scores(text: str) -> str:
-    """14:30 -> 十四点三十分; 以3:1战胜 -> 以三比一战胜; 1:500 -> 一比五百."""
-    def say(m):
-        a, b, seconds = m.groups()
-        before, after = m.string[max(0, m.start() - 12):m.start()], m.string[m.end():m.end() + 6]
-        score = _SCORE_CUE.search(before) or _SCORE_VERB.search(after)
-        time_like = len(b) == 2 and int(a) <= 24 and int(b) < 60
-        if seconds or (time_like and not score):
-            return _clock(a, b, seconds)
-        return f"{cardinal(a)}比{cardinal(b)}"
-    return _COLON_PAIR.sub(say, text)
-
-
 # --- units, temperatures, money --------------------------------------------------------------
 
 _TEMPERATURE = re.compile(
     rf"(?P<sa>{MINUS})?(?P<a>{NUM})(?:\s*(?:℃|°C)?(?P<dash>{DASH})(?P<sb>-)?(?P<b>{NUM}))?\s*(?:℃|°C)")
-_UNIT = re.compile(rf"(?P<n>{NUM})\s*(?P<u>{_alternation(UNIT_SYMBOLS)})(?![A-Za-z0-9²³])")
-_CURRENCY = re.compile(rf"(?P<c>{_alternation(CURRENCY_PREFIXES)})\s*(?P<n>{NUM})(?P<mult>万亿|亿|万)?")
+_ANY_UNIT = alternation(list(UNIT_SYMBOLS) + list(UNIT_WORDS))
+# 120千米/小时, 0.5mg/L, 1.2万元/平方米, 5元/kg: the slash is read 每.
+_PER_UNIT = re.compile(rf"(?P<n>{NUM})(?P<mult>万亿|亿|万)?\s*(?P<u>{_ANY_UNIT})/(?P<per>{_ANY_UNIT})"
+                       rf"(?![A-Za-z0-9²³])")
+_UNIT = re.compile(rf"(?P<n>{NUM}(?:万亿|亿|万)?)\s*(?P<u>{alternation(UNIT_SYMBOLS)})")
+_CURRENCY = re.compile(rf"(?P<c>{alternation(CURRENCY_PREFIXES)})\s*(?P<n>{NUM})(?P<mult>万亿|亿|万)?")
 
 
 def _degrees(sign: str | None, number: str) -> str:
     return ("零下" if sign else "") + decimal(number.replace(",", ""))
 
 
+def _unit_name(unit: str) -> str:
+    return UNIT_SYMBOLS.get(unit, unit)
+
+
+def _symbol(m: re.Match) -> str:
+    unit = m.group("u")
+    following = m.string[m.end():m.end() + 1]
+    # a unit spelled with letters must end there: 5m is metres, 5min minutes, 5mAh not 5m + Ah
+    if unit[-1].isalpha() and following and (following.isascii() and following.isalnum() or following in "²³"):
+        return m.group(0)
+    return m.group("n") + UNIT_SYMBOLS[unit]
+
+
 def units(text: str) -> str:
     """-5℃ -> 零下五摄氏度; 3km -> 3公里 (the number is read later, in its range or alone);
-    ¥100万 -> 100万元."""
+    120千米/小时 -> 120千米每小时; ¥100万 -> 100万元."""
     def temperature(m):
         spoken = _degrees(m.group("sa"), m.group("a"))
         if m.group("b"):
             spoken += "至" + _degrees(m.group("sb"), m.group("b"))
         return spoken + "摄氏度"
-    text = _TEMPERATURE.sub(temperature, text)
-    text = _UNIT.sub(lambda m: m.group("n") + UNIT_SYMBOLS[m.group("u")], text)
+    if "℃" in text or "°C" in text:
+        text = _TEMPERATURE.sub(temperature, text)
+    if "/" in text:
+        text = _PER_UNIT.sub(lambda m: m.group("n") + (m.group("mult") or "") + _unit_name(m.group("u")) + "每"
+                             + _unit_name(m.group("per")), text)
+    text = _UNIT.sub(_symbol, text)
     return _CURRENCY.sub(
         lambda m: m.group("n") + (m.group("mult") or "") + CURRENCY_PREFIXES[m.group("c")], text)
 
@@ -187,40 +155,50 @@ def percentages(text: str) -> str:
         if m.group("pa") not in (None, mark):
             return m.group(0)
         return _per(m.group("sa"), m.group("a"), mark) + "至" + _per(m.group("sb"), m.group("b"), mark)
+    if "%" not in text and "‰" not in text:
+        return text
     text = _PERCENT_RANGE.sub(span, text)
     return _PERCENT.sub(lambda m: _per(m.group("sa"), m.group("a"), m.group("pa")), text)
 
 
 def fractions(text: str) -> str:
     """1/3 -> 三分之一."""
+    if "/" not in text:
+        return text
     return _FRACTION.sub(lambda m: f"{cardinal(m.group(2))}分之{cardinal(m.group(1))}", text)
 
 
 # --- ranges and plain numbers ----------------------------------------------------------------
 
 _RANGE = re.compile(rf"(?<![\d.])(?P<sa>{MINUS})?(?P<a>{NUM})(?P<dash>{DASH})(?P<b>{NUM})(?![\d.])")
+# 6月26日-28日, 2021年-2022年: both ends carry the unit, so the hyphen is no minus sign.
+_UNIT_RANGE = re.compile(rf"(?<![\d.])(?P<a>\d+)(?P<u>[年月日号时])(?P<dash>{DASH})(?P<b>\d+)(?P=u)")
 _NUMBER = re.compile(rf"(?<![\d.])(?P<s>{MINUS})?(?P<n>{NUM})")
 
 
 def ranges(text: str) -> str:
-    """2021—2025年 -> 二零二一至二零二五年; 1—6月 -> 一至六月; 3-5天 -> 三至五天.
+    """2021—2025年 -> 二零二一至二零二五年; 1—6月 -> 一至六月; 3-5天, 3–5天, 3~5天 -> 三至五天;
+    26日-28日 -> 二十六日至二十八日.
     The first end is read as the second is (both years, both before the same measure word)."""
     def say(m):
-        before, after = _context(m)
+        before, after = context(m)
         joiner = m.group("dash").strip()
         joiner = joiner if joiner in ("至", "到") else "至"
         first = read_number((m.group("sa") or "") + m.group("a"), before=before, after=after)
         return first + joiner + read_number(m.group("b"), after=after)
-    return _RANGE.sub(say, text)
+
+    def with_units(m):
+        unit = m.group("u")
+        joiner = m.group("dash").strip()
+        joiner = joiner if joiner in ("至", "到") else "至"
+        return (read_number(m.group("a"), after=unit) + unit + joiner + read_number(m.group("b"), after=unit)
+                + unit)
+    return _RANGE.sub(say, _UNIT_RANGE.sub(with_units, text))
 
 
 def plain_numbers(text: str) -> str:
     """Every number left: 381 -> 三百八十一, 2021年 -> 二零二一年, 第1 -> 第一, 2个 -> 两个."""
     def say(m):
-        before, after = _context(m)
+        before, after = context(m)
         return read_number((m.group("s") or "") + m.group("n"), before=before, after=after)
     return _NUMBER.sub(say, text)
-
-
-NUMBER_PASSES: tuple[Callable[[str], str], ...] = (
-    iso_dates, event_dates, phones, times_and_scores, units, percentages, fractions, ranges, plain_numbers)
