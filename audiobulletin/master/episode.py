@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..assemble import ChapterAudio
 from ..errors import AudioError
-from ..spool import PcmFile
+from ..spool import PcmFile, SpoolFile
 from ..timeline import Timeline
 from .model import EpisodeMeta, Loudness, MasteredFile
 from .radio import RADIO_RATE, ResampledStream, wav_names
@@ -128,7 +128,8 @@ class EpisodeMastering:
                 try:
                     Path(wav_folder).mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
-                    raise AudioError(f"cannot create the folder: {exc.strerror or exc}", where=str(wav_folder)) from None
+                    raise AudioError(f"cannot create the folder: {exc.strerror or exc}",
+                                     where=str(wav_folder)) from None
                 self.radio = ResampledStream(self.rate, scratch or Path(wav_folder), RADIO_RATE)
                 self.radio_articles = ResampledStream(self.rate, scratch or Path(wav_folder), RADIO_RATE)
             if mp3_path is not None:
@@ -234,6 +235,7 @@ class EpisodeMastering:
             if not math.isfinite(loudness.integrated):
                 raise AudioError("the episode is silent: nothing to normalise", hint="check the speech engine's output")
             self.mp3.close(id3.tag_bytes(meta, timeline.chapters, self.pcm.duration))
+            assert self.mp3_path is not None
             path = Path(self.mp3_path)
             mp3 = MasteredFile(path, path.stat().st_size, self.pcm.duration, loudness.integrated,
                                loudness.true_peak, None, loudness.loudness_range)
@@ -245,7 +247,8 @@ class EpisodeMastering:
         from .radio import Texts, write_wav
 
         assert self.radio is not None and self.radio_articles is not None and self.wav_folder is not None
-        whole_data = articles_data = None
+        whole_data: SpoolFile | None = None
+        articles_data: SpoolFile | None = None
         try:
             whole_data, self.radio = self.radio.close(), None
             articles_data, self.radio_articles = self.radio_articles.close(), None
@@ -277,9 +280,9 @@ class EpisodeMastering:
                                          done.article_loudness, reference, created))
             return results
         finally:
-            for data in (whole_data, articles_data):
-                if data is not None:
-                    data.close()
+            for spooled in (whole_data, articles_data):
+                if spooled is not None:
+                    spooled.close()
 
     # --- stopping -------------------------------------------------------------------------------
 

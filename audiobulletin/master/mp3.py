@@ -134,11 +134,13 @@ class _Part:
         except OSError as exc:
             self._errors.close()
             raise AudioError(f"MP3 encoder could not start: {exc}", hint="reinstall imageio-ffmpeg") from exc
-        ffmpeg.widen_pipe(self.proc.stdin)
+        assert self.proc.stdin is not None  # stdin=PIPE
+        self._stdin = self.proc.stdin
+        ffmpeg.widen_pipe(self._stdin)
 
     def send(self, data: np.ndarray, where: Path) -> None:
         try:
-            self.proc.stdin.write(memoryview(np.ascontiguousarray(data, np.float32)).cast("B"))
+            self._stdin.write(np.ascontiguousarray(data, np.float32).tobytes())
         except (BrokenPipeError, ValueError):
             self.wait(where)  # says why it stopped reading
             raise AudioError("MP3 encoder stopped reading its input", where=str(where)) from None
@@ -146,7 +148,7 @@ class _Part:
 
     def end(self) -> None:
         with contextlib.suppress(OSError):
-            self.proc.stdin.close()
+            self._stdin.close()
 
     @property
     def running(self) -> bool:

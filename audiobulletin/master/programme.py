@@ -289,7 +289,8 @@ def apply(pcm: PcmFile, analysis: Analysis, solutions: Sequence[Solution | None]
                 outputs.append(None)
                 continue
             out = x * np.float32(solution.gain)
-            needs = hot[k] and any(h in hot[k] for h in range(start // hop, -(-end // hop)))
+            near = hot[k]
+            needs = near is not None and any(h in near for h in range(start // hop, -(-end // hop)))
             if needs:
                 limited = limit(x, rate, solution.gain, solution.ceiling)
                 out[limited.index] *= limited.gain

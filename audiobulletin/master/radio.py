@@ -43,14 +43,16 @@ class ResampledStream:
             self.data.close()
             self._errors.close()
             raise AudioError(f"resampler could not start: {exc}", hint="reinstall imageio-ffmpeg") from exc
-        ffmpeg.widen_pipe(self.proc.stdin)
-        ffmpeg.widen_pipe(self.proc.stdout)
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # both PIPE
+        self._stdin, self._stdout = self.proc.stdin, self.proc.stdout
+        ffmpeg.widen_pipe(self._stdin)
+        ffmpeg.widen_pipe(self._stdout)
         self._reader = threading.Thread(target=self._read, name="radio-resampler", daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         try:
-            while chunk := self.proc.stdout.read(1 << 20):
+            while chunk := self._stdout.read(1 << 20):
                 self.data.add(chunk)
         except BaseException as exc:  # the disk: reported by `close`
             self._failure = exc
@@ -59,14 +61,14 @@ class ResampledStream:
         import numpy as np
 
         try:
-            self.proc.stdin.write(memoryview(np.ascontiguousarray(x, np.float32)).cast("B"))
+            self._stdin.write(np.ascontiguousarray(x, np.float32).tobytes())
         except (BrokenPipeError, ValueError):
             self._finish()
             raise AudioError("the resampler stopped reading its input") from None
 
     def _finish(self) -> None:
         with contextlib.suppress(OSError):
-            self.proc.stdin.close()
+            self._stdin.close()
         self._reader.join()
         if self.proc.wait() != 0:
             self._errors.seek(0)
@@ -96,7 +98,7 @@ class ResampledStream:
     def abort(self) -> None:
         self.kill()
         with contextlib.suppress(OSError):
-            self.proc.stdin.close()
+            self._stdin.close()
         self.proc.wait()
         self._reader.join()
         self.data.close()
@@ -170,8 +172,9 @@ def write_wav(path: Path, data: SpoolFile, first: int, frames: int, texts: Texts
     with atomic_path(path, error=AudioError) as temp, open(temp, "wb") as out:
         out.write(head)
         data.copy_to(out, 2 * first, 2 * frames)  # 16-bit mono: always an even size, no pad byte
+    heading = texts.chapter(chapter)
     return MasteredFile(path, path.stat().st_size, frames / RADIO_RATE, loudness.integrated, loudness.true_peak,
-                        chapter, loudness.loudness_range, texts.chapter(chapter).article if chapter is not None else None)
+                        chapter, loudness.loudness_range, heading.article if heading is not None else None)
 
 
 def sound_span(data: SpoolFile, first: int, frames: int, threshold: int = 33,
