@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .earcon import headline_cue
+from .earcon import headline_cue, section_cue
 from .errors import AudioError
 from .ffmpeg import audio_segment_class
 from .script.segment import Script
@@ -47,6 +47,7 @@ class ChapterAudio:
     article: int | None
     first: int
     last: int
+    section: int | None = None
 
     @property
     def frames(self) -> int:
@@ -82,6 +83,7 @@ class Assembly:
         self.script, self.clips, self.pcm, self.on_chapter = script, clips, pcm, on_chapter
         self.rate = pcm.rate
         self._cue = headline_cue(self.rate)
+        self._section_cue = section_cue(self.rate)
         self._cue_gap = _silence(CUE_GAP_MS, self.rate)
         self._settled: set[int] = set()
         self._next = 0  # the first segment not laid out yet
@@ -124,6 +126,9 @@ class Assembly:
         if clip is None:
             return
         segment = self.script.segments[index]
+        if segment.section_cue:
+            self._put(self._section_cue)
+            self._put(self._cue_gap)
         if segment.cue:
             self._put(self._cue)
             self._put(self._cue_gap)
@@ -136,7 +141,8 @@ class Assembly:
         self._flush()
         if self.on_chapter:
             plan = self.script.chapters[chapter]
-            self.on_chapter(ChapterAudio(chapter, plan.title, plan.article, self._marks[chapter], self._position))
+            self.on_chapter(ChapterAudio(chapter, plan.title, plan.article, self._marks[chapter], self._position,
+                                         plan.section))
 
     def finish(self) -> Assembled:
         """Lay out the tail and return the episode; every segment must have been settled."""
@@ -150,7 +156,7 @@ class Assembly:
         self._flush()
         total = self._position / self.rate
         marks = [m / self.rate for m in self._marks]
-        chapters = tuple(Chapter(c.title, start, end, c.article)
+        chapters = tuple(Chapter(c.title, start, end, c.article, c.section)
                          for c, start, end in zip(self.script.chapters, marks, marks[1:] + [total]))
         return Assembled(self.pcm, Timeline(tuple(self._timed), chapters, total, self.rate))
 

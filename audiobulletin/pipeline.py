@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Iterator, Protocol, Sequence
 
 from .assemble import Assembly
 from .atomic import remove_leftovers
@@ -159,8 +159,12 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
         report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def read_edition(path: Path, options: StageOptions) -> Edition:
-    return parse_edition(Path(path), options.parse)
+EditionPath = Path | Sequence[Path]
+"""An edition file, or the page files of one edition (or their folder)."""
+
+
+def read_edition(path: EditionPath, options: StageOptions) -> Edition:
+    return parse_edition(path, options.parse)
 
 
 def script_for(edition: Edition, options: StageOptions) -> Script:
@@ -201,7 +205,7 @@ def _check_out_dir(out_dir: Path) -> None:
         raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
 
 
-def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
+def generate(edition_path: EditionPath, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
              progress: Progress | None = None) -> RunReport:
     """The whole run, holding the output folder's lock (LockedError if another run has it)."""
     options = stage_options(settings, date=date)
@@ -210,10 +214,10 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
     with output_lock(out_dir):
         leftovers = remove_leftovers(out_dir)  # safe under the lock: no live run owns them
         report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, leftovers=leftovers)
-        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report)
+        return _generate(edition_path, out_dir, options, progress or _Quiet(), report)
 
 
-def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress,
+def _generate(edition_path: EditionPath, out_dir: Path, options: StageOptions, progress: Progress,
               report: RunReport) -> RunReport:
     assert options.publish is not None
     with _timed(report, progress, "parse"):

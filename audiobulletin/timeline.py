@@ -37,12 +37,19 @@ class TimedSegment:
 
 @dataclass(frozen=True)
 class Chapter:
-    """A navigation point: the intro, or one article (from its headline cue to the next chapter)."""
+    """A navigation point: the intro, a section's opening, or one article (from its cue to the
+    next chapter)."""
 
     title: str
     start: float
     end: float
     article: int | None
+    section: int | None = None
+    """The section it belongs to (a section's opening has no article); None without sections."""
+
+    @property
+    def opens_section(self) -> bool:
+        return self.section is not None and self.article is None
 
 
 @dataclass(frozen=True)

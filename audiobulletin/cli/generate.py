@@ -72,18 +72,20 @@ class BarProgress:
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @pass_app
 def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_url, quiet):
-    """Voice one edition and publish it to the podcast feed.
+    """Voice one edition and publish it to the podcast feed. EDITION is the edition file, or its
+    page files in page order, or a folder holding them.
 
     \b
     Example:
       audiobulletin generate examples/taiyuan-daily-2021-06-27.txt \\
           --date 2021-06-27 --out output/ --engine offline
       AUDIOBULLETIN_AZURE_KEY=... audiobulletin generate edition.txt --engine azure --fallback offline
+      audiobulletin generate pages/page01.txt pages/page02.txt --date 2021-06-27
     """
     settings = app.settings(paper=paper, engine=engine, fallback=fallback, workers=workers, base_url=base_url)
     progress = BarProgress(quiet)
     try:
-        report = generate(Path(edition), out_dir, settings, date=date, progress=progress)
+        report = generate([Path(e) for e in edition], out_dir, settings, date=date, progress=progress)
     finally:
         progress.close()
     click.echo(f"published {report.date.isoformat()}: {report.articles} articles, "

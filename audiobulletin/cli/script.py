@@ -27,7 +27,7 @@ def command(app, edition, date, paper, as_json, changed):
       audiobulletin script examples/taiyuan-daily-2021-06-27.txt --changed
     """
     options = stage_options(app.settings(paper=paper), date=date, publishing=False)
-    script = script_for(read_edition(Path(edition), options), options)
+    script = script_for(read_edition([Path(e) for e in edition], options), options)
     rows = [s for s in script.segments if not changed or s.spoken != s.text]
     if as_json:
         click.echo(json.dumps([{"index": script.segments.index(s), "role": s.role.value, "article": s.article,

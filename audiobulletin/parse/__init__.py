@@ -1,6 +1,8 @@
 """Parse stage: an edition file -> Edition (articles with headlines, bylines, paragraphs).
 
     edition = parse_edition(Path("2021-06-27.txt"), ParseOptions(paper="太原日报"))
+    edition = parse_edition([Path("page01.txt"), Path("page02.txt")], options)   # page files
+    edition.sections                     # 要闻, 综合 ... with their articles
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence, overload
 
 from ..edition import Edition
 from ..errors import InputError
 from .articles import articles_of
 from .decode import decode_edition
 from .layout import Block, blocks_of
+from .pages import join_pages, page_files
 from .structured import edition_from_json, looks_like_json
 
 
@@ -30,11 +34,20 @@ class ParseOptions:
     """Refuse an edition whose date is nowhere to be found (publishing needs one)."""
 
 
-def parse_edition(path: Path, options: ParseOptions = ParseOptions()) -> Edition:
-    """The stage's entry: read and parse an edition file."""
-    edition = parse_file(path, paper=options.paper, date=options.date)
+def parse_edition(path: Path | Sequence[Path], options: ParseOptions = ParseOptions()) -> Edition:
+    """The stage's entry: read and parse an edition file, or the page files (or folder of
+    them) of one edition, in page order (pages.py)."""
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    if not paths:
+        raise InputError("no edition file given", hint="give the edition file, its page files or their folder")
+    files = page_files(paths)
+    if len(files) == 1:
+        edition = parse_file(files[0], paper=options.paper, date=options.date)
+    else:
+        pages = [(file, parse_file(file, paper=options.paper, allow_empty=True)) for file in files]
+        edition = join_pages(pages, paper=options.paper, date=options.date)
     if options.require_date and edition.date is None:
-        raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
+        raise InputError("has no date in its name", where=str(files[0]), hint="pass --date YYYY-MM-DD")
     return edition
 
 
@@ -52,13 +65,21 @@ def date_from_name(path: Path) -> dt.date | None:
 
 
 def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>") -> Edition:
+    edition = _parse_text(text, paper=paper, date=date, source=source)
+    if edition is None:
+        raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
+                         where=source, hint="see README: Edition format")
+    return edition
+
+
+def _parse_text(text: str, *, paper: str, date: dt.date | None, source: str) -> Edition | None:
+    """The edition in `text`, or None if it holds no article."""
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
     blocks = blocks_of(text, paper)
     articles, dropped = articles_of(blocks)
     if not articles:
-        raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
-                         where=source, hint="see README: Edition format")
+        return None
     if date is None:
         date = next((b.header.date for b in blocks if b.header and b.header.date), None)
     return Edition(paper=paper, date=date, articles=tuple(articles), source=source,
@@ -73,8 +94,16 @@ def _notes(blocks: list[Block], dropped: list[Block]) -> list[str]:
     return notes + [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
 
 
-def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> Edition:
-    """Read and parse an edition file; the date defaults to one in the file name (YYYY-MM-DD)."""
+@overload
+def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> Edition: ...
+@overload
+def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None,
+               allow_empty: bool) -> Edition | None: ...
+
+
+def parse_file(path, *, paper="", date=None, allow_empty=False):
+    """Read and parse an edition file; the date defaults to one in the file name (YYYY-MM-DD).
+    With `allow_empty`, a text file without any article gives None (a page of pictures)."""
     path = Path(path)
     where = str(path)
     try:
@@ -88,4 +117,8 @@ def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None) -> E
     text, _ = decode_edition(data, where)
     if looks_like_json(text):
         return edition_from_json(text, paper=paper, date=date or date_from_name(path), source=where)
-    return parse_text(text, paper=paper, date=date or date_from_name(path), source=where)
+    edition = _parse_text(text, paper=paper, date=date or date_from_name(path), source=where)
+    if edition is None and not allow_empty:
+        raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
+                         where=where, hint="see README: Edition format")
+    return edition
