@@ -91,7 +91,8 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
                                require_date=publishing),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
-            master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps),
+            master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps,
+                                 episodes=settings.episodes),
             publish=publish_options)
     except ConfigError as exc:
         source = settings.source_of(exc.setting) if exc.setting else None

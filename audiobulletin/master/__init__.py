@@ -24,8 +24,9 @@ from pathlib import Path
 from ..assemble import Assembled
 from ..errors import ConfigError
 from ..spool import PcmFile
-from .episode import (MP3_NAME, PODCAST_LUFS, RADIO_DIR, RADIO_LUFS, EpisodeMastering, Mastered,
-                      master_broadcast_wavs, master_episode, master_mp3)
+from .episode import (EPISODES, MP3_NAME, PODCAST_LUFS, RADIO_DIR, RADIO_LUFS, SECTION_EPISODES_MIN_SECONDS,
+                      SECTIONS_DIR, EpisodeMastering, Mastered, master_broadcast_wavs, master_episode, master_mp3,
+                      section_title)
 from .model import MP3_BITRATES, EpisodeMeta, Loudness, MasteredFile
 from .radio import wav_names
 
@@ -38,8 +39,14 @@ class MasterOptions:
     """Podcast loudness target, integrated LUFS (mono speech)."""
     bitrate_kbps: int = 64
     """MP3 bit rate, one of MP3_BITRATES."""
+    episodes: str = "auto"
+    """One MP3 for the edition ("edition"), or also one per section ("section"); "auto": per
+    section from SECTION_EPISODES_MIN_SECONDS on (the whole edition's MP3 is always made)."""
 
     def __post_init__(self):
+        if self.episodes not in EPISODES:
+            raise ConfigError(f"episodes must be one of {', '.join(EPISODES)}, got {self.episodes!r}",
+                              setting="episodes")
         if self.bitrate_kbps not in MP3_BITRATES:
             raise ConfigError(f"bitrate_kbps must be one of {', '.join(map(str, MP3_BITRATES))}, "
                               f"got {self.bitrate_kbps}", setting="bitrate_kbps")
@@ -52,7 +59,8 @@ def mastering(pcm: PcmFile, folder: Path, options: MasterOptions = MasterOptions
     WAVs (`folder`/radio/) of the episode being assembled into `pcm`, chapter by chapter."""
     folder = Path(folder)
     return EpisodeMastering(pcm, mp3_path=folder / MP3_NAME, wav_folder=folder / RADIO_DIR,
-                            target_lufs=options.target_lufs, bitrate_kbps=options.bitrate_kbps, scratch=folder)
+                            target_lufs=options.target_lufs, bitrate_kbps=options.bitrate_kbps, scratch=folder,
+                            episodes=options.episodes)
 
 
 def master(assembled: Assembled, meta: EpisodeMeta, folder: Path, options: MasterOptions = MasterOptions(),
@@ -61,7 +69,7 @@ def master(assembled: Assembled, meta: EpisodeMeta, folder: Path, options: Maste
     folder = Path(folder)
     return master_episode(assembled.pcm, assembled.timeline, meta, mp3_path=folder / MP3_NAME,
                           wav_folder=folder / RADIO_DIR, target_lufs=options.target_lufs,
-                          bitrate_kbps=options.bitrate_kbps, scratch=folder)
+                          bitrate_kbps=options.bitrate_kbps, scratch=folder, episodes=options.episodes)
 
 
 def preload() -> None:
@@ -81,6 +89,6 @@ def measure(samples, rate: int) -> Loudness:
     return _measure(samples, rate)
 
 
-__all__ = ["EpisodeMastering", "EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered",
+__all__ = ["EPISODES", "SECTIONS_DIR", "SECTION_EPISODES_MIN_SECONDS", "section_title", "EpisodeMastering", "EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered",
            "MasteredFile", "PODCAST_LUFS", "RADIO_DIR", "RADIO_LUFS", "master", "master_broadcast_wavs",
            "master_episode", "master_mp3", "mastering", "measure", "preload", "wav_names"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 import os
 import queue
 import threading
@@ -51,6 +52,12 @@ RADIO_CEILING = -1.5
 """True-peak ceiling before resampling to 48 kHz and rounding to 16 bits (R128: <= -1 dBTP)."""
 MP3_NAME = "bulletin.mp3"
 """The podcast MP3 in the episode's folder."""
+SECTIONS_DIR = "sections"
+"""Each section's own MP3 (01.mp3, 02.mp3 ...) in the episode's folder, for `episodes = "section"`."""
+EPISODES = ("auto", "edition", "section")
+"""What the feed gets per edition: one episode, or one per section; auto: one episode for an
+edition under SECTION_EPISODES_MIN_SECONDS, one per section from there on."""
+SECTION_EPISODES_MIN_SECONDS = 40 * 60
 RADIO_DIR = "radio"
 """The broadcast WAVs' folder in the episode's folder."""
 _TIMELINE_SLACK = 0.05  # seconds the Timeline may differ from the audio before it is refused
@@ -60,6 +67,13 @@ _TIMELINE_SLACK = 0.05  # seconds the Timeline may differ from the audio before 
 class Mastered:
     mp3: MasteredFile | None
     wavs: tuple[MasteredFile, ...]
+    sections: tuple[MasteredFile, ...] = ()
+    """Each section's own MP3 (cut from the same encoded stream), when episodes are per section."""
+
+
+def section_title(paper: str, date: dt.date, name: str) -> str:
+    """A section episode's title: 太原日报 6月27日 要闻."""
+    return f"{paper} {date.month}月{date.day}日 {name}"
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,7 @@ class EpisodeMastering:
                  wav_stem: str = "bulletin", target_lufs: float = PODCAST_LUFS, bitrate_kbps: int = 64,
                  sample_rate: int = 44100, quality: int = 7, ceiling_dbtp: float = PODCAST_CEILING,
                  radio_lufs: float = RADIO_LUFS, radio_ceiling_dbtp: float = RADIO_CEILING,
-                 workers: int | None = None, scratch: Path | None = None):
+                 workers: int | None = None, scratch: Path | None = None, episodes: str = "edition"):
         from .mp3 import Mp3Settings, Mp3Stream
         from .normalise import Target
         from .running import Running
@@ -112,6 +126,11 @@ class EpisodeMastering:
         self._radio = Running(self.rate)
         self._peaks = {"podcast": 0.0, "radio": 0.0}
         self._article_frames = 0
+        if episodes not in EPISODES:
+            raise ValueError(f"episodes must be one of {', '.join(EPISODES)}, got {episodes!r}")
+        self.episodes = episodes
+        self._part_starts: dict[int, int | None] = {}  # chapter -> the MP3 part it starts, if it starts one
+        self._chapter_hops: dict[int, tuple[int, int, float]] = {}  # chapter -> its podcast hops, true peak
         self._queue: queue.Queue[ChapterAudio | None] = queue.Queue()
         self._failure: BaseException | None = None
         self._stop = threading.Event()
@@ -186,6 +205,8 @@ class EpisodeMastering:
                           what=f"chapter {chapter.title}", silent_ok=True)
             if article:
                 own = solve(self.pcm, analysis, self.radio_target, what=f"article {chapter.title}")
+        if self.mp3 is not None:
+            self._part_starts[chapter.index] = self.mp3.parts if self.mp3.at_part_start else None
         applied = Applied([])
         for out_podcast, out_radio, out_own in apply(self.pcm, analysis, [podcast, radio, own], applied):
             if self._stop.is_set():
@@ -200,6 +221,8 @@ class EpisodeMastering:
             self.mp3.chapter_end()
         podcast_peak, radio_peak, own_peak = applied.true_peaks
         if podcast is not None:
+            first = self._podcast.hops
+            self._chapter_hops[chapter.index] = (first, first + len(podcast.energies), podcast_peak)
             self._podcast.append(podcast.energies)
             self._peaks["podcast"] = max(self._peaks["podcast"], podcast_peak)
         if radio is not None:
@@ -228,19 +251,64 @@ class EpisodeMastering:
         if not self.pcm.frames:
             raise AudioError("the assembled audio is empty", hint="check the script and speech stages")
         mp3 = None
+        sections: list[MasteredFile] = []
         if self.mp3 is not None:
             from . import id3
 
             loudness = stats_from_energies(self._podcast.energies, self.rate, to_db(self._peaks["podcast"]))
             if not math.isfinite(loudness.integrated):
                 raise AudioError("the episode is silent: nothing to normalise", hint="check the speech engine's output")
-            self.mp3.close(id3.tag_bytes(meta, timeline.chapters, self.pcm.duration))
             assert self.mp3_path is not None
             path = Path(self.mp3_path)
+            self.mp3.finish()
+            self.mp3.write(path, id3.tag_bytes(meta, timeline.chapters, self.pcm.duration))
             mp3 = MasteredFile(path, path.stat().st_size, self.pcm.duration, loudness.integrated,
                                loudness.true_peak, None, loudness.loudness_range)
+            sections = self._write_sections(timeline, meta)
+            self.mp3.abort()  # the parts' scratch files
         wavs = self._write_wavs(timeline, meta, created) if self.radio is not None else []
-        return Mastered(mp3, tuple(wavs))
+        return Mastered(mp3, tuple(wavs), tuple(sections))
+
+    def _write_sections(self, timeline: Timeline, meta: EpisodeMeta) -> list[MasteredFile]:
+        """Each section's own MP3, made of the encoded parts its chapters start (no second
+        encode), when episodes are per section (see EPISODES). An edition whose sections do not
+        start parts of their own gets none."""
+        from . import id3
+        from .loudness import stats_from_energies, to_db
+
+        per_section = self.episodes == "section" or (
+            self.episodes == "auto" and self.pcm.duration >= SECTION_EPISODES_MIN_SECONDS)
+        if not per_section or self.mp3 is None:
+            return []
+        firsts = [k for k, c in enumerate(timeline.chapters) if c.opens_section]
+        if not firsts or any(self._part_starts.get(k) is None for k in firsts):
+            return []
+        folder = Path(self.mp3_path or ".").parent / SECTIONS_DIR
+        energies = self._podcast.energies
+        out = []
+        for number, first in enumerate(firsts):
+            following = firsts[number + 1] if number + 1 < len(firsts) else None
+            part_first = self._part_starts[first]
+            part_last = self._part_starts[following] if following is not None else None
+            assert part_first is not None
+            start, end = self.mp3.span(part_first, part_last if part_last is not None else self.mp3.parts)
+            shifted = timeline.window(start, end).chapters
+            name = timeline.chapters[first].title
+            hops = [self._chapter_hops[k] for k in range(first, following or len(timeline.chapters))
+                    if k in self._chapter_hops]
+            loudness = stats_from_energies(energies[hops[0][0]:hops[-1][1]], self.rate,
+                                           to_db(max(peak for _, _, peak in hops)))
+            section_meta = replace(meta, title=section_title(meta.album, meta.date, name))
+            path = folder / f"{number + 1:02d}.mp3"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise AudioError(f"cannot create the folder: {exc.strerror or exc}", where=str(folder)) from None
+            self.mp3.write(path, id3.tag_bytes(section_meta, shifted, end - start),
+                           part_first, part_last)
+            out.append(MasteredFile(path, path.stat().st_size, end - start, loudness.integrated, loudness.true_peak,
+                                    first, loudness.loudness_range, None, timeline.chapters[first].section, start))
+        return out
 
     def _write_wavs(self, timeline: Timeline, meta: EpisodeMeta, created: dt.datetime | None) -> list[MasteredFile]:
         from .loudness import stats_from_energies, to_db

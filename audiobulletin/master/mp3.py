@@ -125,8 +125,9 @@ class _PaddingMismatch(AudioError):
 class _Part:
     """One encoder process fed through a pipe, writing its MP3 stream to a scratch file."""
 
-    def __init__(self, command: list[str], scratch: Path, trim: int):
-        self.scratch, self.trim, self.frames = scratch, trim, 0
+    def __init__(self, command: list[str], scratch: Path, trim: int, first: int):
+        self.scratch, self.trim, self.frames, self.first = scratch, trim, 0, first
+        self.info: InfoTag | None = None
         self._errors = tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
@@ -230,7 +231,7 @@ class Mp3Stream:
                    *_encoder_args(self.rate, scratch, bitrate_kbps=self.bitrate_kbps, sample_rate=self.sample_rate,
                                   quality=self.quality, trim=self._trim)]
         try:
-            part = _Part(command, scratch, self._trim)
+            part = _Part(command, scratch, self._trim, self._sent)
         except BaseException:
             scratch.unlink(missing_ok=True)
             raise
@@ -264,6 +265,16 @@ class Mp3Stream:
             held = held[-self._hold:]
         self._held = held
 
+    @property
+    def at_part_start(self) -> bool:
+        """Whether what is sent next starts a part of its own (nothing sent yet, or just cut)."""
+        return self._open is None
+
+    @property
+    def parts(self) -> int:
+        """Parts started so far (the index the next part gets)."""
+        return len(self._parts)
+
     def chapter_end(self) -> None:
         """A chapter ends here and the next begins: cut in its closing pause, if long enough."""
         held = self._held
@@ -282,31 +293,53 @@ class Mp3Stream:
 
     def close(self, head: bytes = b"") -> int:
         """Finish every part and write the joined MP3; returns the number of parts."""
-        self.send(self._held)
-        self._held = np.empty(0, np.float32)
-        if self._open is not None:
-            self._open.end()
         try:
-            for part in self._parts:
-                part.wait(self.target)
-            if not self._parts:
-                raise AudioError("no audio to encode", where=str(self.target))
-            streams_info = [read_info(_head_bytes(part.scratch)) for part in self._parts]
-            for part, info in zip(self._parts[:-1], streams_info):
-                samples = part.frames * self.sample_rate // self.rate - part.trim
-                if info.frames * SAMPLES_PER_FRAME != ENCODER_DELAY + samples + end_padding(samples):
-                    raise _PaddingMismatch(self.target)
-            self._write(head, streams_info)
+            self.finish()
+            self.write(self.target, head)
             return len(self._parts)
         finally:
             self.abort()
 
-    def _write(self, head: bytes, infos: list[InfoTag]) -> None:
-        first = _head_bytes(self._parts[0].scratch)[:infos[0].frame_size]
-        with atomic_path(self.target, error=AudioError) as temp, open(temp, "wb") as out:
+    def finish(self) -> None:
+        """Send what is held back, wait for every encoder, and check the parts join exactly."""
+        self.send(self._held)
+        self._held = np.empty(0, np.float32)
+        if self._open is not None:
+            self._open.end()
+        for part in self._parts:
+            part.wait(self.target)
+        if not self._parts:
+            raise AudioError("no audio to encode", where=str(self.target))
+        for part in self._parts:
+            part.info = read_info(_head_bytes(part.scratch))
+        for part in self._parts[:-1]:
+            samples = part.frames * self.sample_rate // self.rate - part.trim
+            assert part.info is not None
+            if part.info.frames * SAMPLES_PER_FRAME != ENCODER_DELAY + samples + end_padding(samples):
+                raise _PaddingMismatch(self.target)
+
+    def start_time(self, part: int) -> float:
+        """Where in the audio a file made of parts `part`.. begins: the part's first sample
+        plus what its encoder dropped (seconds)."""
+        return self._parts[part].first / self.rate + self._parts[part].trim / self.sample_rate
+
+    def span(self, first: int, last: int) -> tuple[float, float]:
+        """Start and end (seconds of the audio) of a file made of parts [first, last)."""
+        end = self._parts[last].first / self.rate if last < len(self._parts) else self._sent / self.rate
+        return self.start_time(first), end
+
+    def write(self, target: Path, head: bytes, first: int = 0, last: int | None = None) -> None:
+        """The MP3 of parts [first, last) at `target` (atomically), behind the ID3 tag `head`:
+        the whole stream, or a stretch of it that decodes on its own (a section)."""
+        parts = self._parts[first:last]
+        infos = [part.info for part in parts]
+        if not parts or any(info is None for info in infos):
+            raise ValueError("write() needs finished parts: call finish() first")
+        joined = [info for info in infos if info is not None]
+        with atomic_path(Path(target), error=AudioError) as temp, open(temp, "wb") as out:
             out.write(head)
-            out.write(joined_info(first, infos, infos[-1].padding))
-            for part, info in zip(self._parts, infos):
+            out.write(joined_info(_head_bytes(parts[0].scratch)[:joined[0].frame_size], joined, joined[-1].padding))
+            for part, info in zip(parts, joined):
                 with open(part.scratch, "rb") as stream:
                     stream.seek(info.frame_size)
                     while chunk := stream.read(1 << 20):

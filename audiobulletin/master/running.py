@@ -38,6 +38,10 @@ class Running:
         self._hops = 0
 
     @property
+    def hops(self) -> int:
+        return self._hops
+
+    @property
     def energies(self) -> np.ndarray:
         return np.concatenate(self._parts) if self._parts else np.empty(0)
 

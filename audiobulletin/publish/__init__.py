@@ -18,14 +18,14 @@ from typing import Iterator, Mapping
 
 from ..atomic import StagedFolder, staged_folder
 from ..edition import Edition
-from ..master import Mastered
+from ..master import Mastered, MasteredFile
 from ..timeline import Timeline
 from .accessible import write_accessible_edition
 from .accessible.reading import edition_title
 from .chapters_json import chapter_list
 from .episode_files import SRT_NAME, TEXT_NAME, VTT_NAME, write_episode_files
 from .lock import output_lock
-from .manifest import EpisodeRecord, RadioCut, episode_guid, publication_time
+from .manifest import EpisodeRecord, RadioCut, SectionEpisode, episode_guid, publication_time
 from .options import ARCHIVE_POLICIES, PublishOptions
 from .publication import INDEX_PAGE, publish_episode
 
@@ -100,6 +100,8 @@ def publish(out_dir: Path, staged: StagedFolder, episode: Episode, options: Publ
     def published_path(path: Path) -> str:
         return f"{iso}/{path.relative_to(folder).as_posix()}"
 
+    sections = tuple(_section_episode(folder, timeline, section, number, options.paper, edition, published_path)
+                     for number, section in enumerate(mastered.sections, start=1))
     headlines = tuple(a.headline for a in edition.articles)
     radio = tuple(RadioCut(0 if wav.article is None else wav.article + 1,
                            options.paper if wav.article is None else headlines[wav.article],
@@ -110,9 +112,29 @@ def publish(out_dir: Path, staged: StagedFolder, episode: Episode, options: Publ
         description=episode_notes(edition, timeline, episode.engine_labels), audio=published_path(mastered.mp3.path),
         audio_bytes=mastered.mp3.size, duration=mastered.mp3.duration,
         published=publication_time(edition.date).isoformat(), headlines=headlines,
-        engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio)
+        engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio, sections=sections)
     stored = publish_episode(out_dir, staged, record, options)
     return Published(stored, out_dir / stored.audio, accessible.unplaced)
+
+
+def _section_episode(folder: Path, timeline: Timeline, mp3: MasteredFile, number: int, paper: str,
+                     edition: Edition, published_path) -> SectionEpisode:
+    """A section's own episode: its MP3 (from mastering), its captions and chapters timed to it."""
+    from ..master import section_title
+    from .chapters_json import chapters_json
+    from .transcripts import webvtt
+
+    assert edition.date is not None
+    window = timeline.window(mp3.start, mp3.start + mp3.duration)
+    name = timeline.chapters[mp3.chapter].title if mp3.chapter is not None else str(number)
+    stem = mp3.path.with_suffix("")
+    transcript, chapters = stem.with_suffix(".vtt"), stem.with_name(f"{stem.name}.chapters.json")
+    transcript.write_text(webvtt(window), encoding="utf-8")
+    chapters.write_text(chapters_json(window), encoding="utf-8")
+    title = section_title(paper, edition.date, name)
+    return SectionEpisode(number=number, title=title, description=f"{title}：\n{chapter_list(window)}",
+                          file=published_path(mp3.path), bytes=mp3.size, duration=round(mp3.duration, 3),
+                          transcript=published_path(transcript), chapters=published_path(chapters))
 
 
 __all__ = ["ARCHIVE_POLICIES", "Episode", "Published", "PublishOptions", "episode_notes", "episode_title",

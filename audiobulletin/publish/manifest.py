@@ -37,6 +37,25 @@ class RadioCut:
 
 
 @dataclass(frozen=True)
+class SectionEpisode:
+    """One section of a date published as its own podcast episode (`episodes = "section"`)."""
+
+    number: int
+    """1, 2 ... in reading order within the day."""
+    title: str
+    """太原日报 6月27日 要闻."""
+    description: str
+    file: str
+    """Its MP3, relative to the output folder, e.g. 2021-06-27/sections/01.mp3."""
+    bytes: int
+    duration: float
+    transcript: str
+    """Its WebVTT captions (times in its own MP3), relative to the output folder."""
+    chapters: str
+    """Its JSON chapters, relative to the output folder."""
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     date: str
     """Edition date, ISO (the record's key)."""
@@ -57,6 +76,9 @@ class EpisodeRecord:
     """Which speech engines voiced the episode."""
     radio: tuple[RadioCut, ...] = ()
     """Broadcast WAVs of this date, bulletin first, for the radio feed."""
+    sections: tuple[SectionEpisode, ...] = ()
+    """When the date is published section by section: the feed lists these instead of the
+    whole edition's MP3 (which the accessible edition keeps)."""
     removed: bool = False
     """Archived under the "remove" policy: its folder is gone, so it never returns to a feed."""
 
@@ -70,8 +92,13 @@ class EpisodeRecord:
         return self.audio.split("/", 1)[0]
 
     def item_guid(self, name: str) -> str:
-        """A stable GUID for another item of this date (a radio cut), derived from the GUID."""
+        """A stable GUID for another item of this date (a radio cut, a section), derived from
+        the GUID."""
         return str(uuid.uuid5(uuid.UUID(self.guid), name))
+
+    def section_guid(self, section: SectionEpisode) -> str:
+        """Stable per date and section: regenerating the date keeps each section's GUID."""
+        return self.item_guid(f"section/{section.number:02d}")
 
 
 def episode_guid(paper: str, date: dt.date) -> str:
@@ -109,6 +136,7 @@ _KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false", _NUMBE
 _RECORD_TYPES = {"date": str, "guid": str, "number": int, "title": str, "description": str, "audio": str,
                  "audio_bytes": int, "duration": _NUMBER, "published": str, "removed": bool}
 _CUT_TYPES = {"number": int, "title": str, "file": str, "bytes": int, "duration": _NUMBER}
+_SECTION_TYPES = {**_CUT_TYPES, "description": str, "transcript": str, "chapters": str}
 
 
 def _check_types(what: str, values: dict, types: dict) -> None:
@@ -124,14 +152,18 @@ def _record_from_json(r: dict) -> EpisodeRecord:
     if not isinstance(r, dict):
         raise ValueError(f"{what} is not an object")
     _check_types(what, r, _RECORD_TYPES)
-    lists = {name: r.get(name, []) for name in ("headlines", "engines", "radio")}
+    lists = {name: r.get(name, []) for name in ("headlines", "engines", "radio", "sections")}
     for name, items in lists.items():
-        if not isinstance(items, list) or not all(isinstance(i, dict if name == "radio" else str) for i in items):
-            raise ValueError(f"{what}: {name} is not a list of {'objects' if name == 'radio' else 'text'}")
+        objects = name in ("radio", "sections")
+        if not isinstance(items, list) or not all(isinstance(i, dict if objects else str) for i in items):
+            raise ValueError(f"{what}: {name} is not a list of {'objects' if objects else 'text'}")
     for cut in lists["radio"]:
         _check_types(f"{what}, radio cut", cut, _CUT_TYPES)
+    for section in lists["sections"]:
+        _check_types(f"{what}, section", section, _SECTION_TYPES)
     record = EpisodeRecord(**{**r, "headlines": tuple(lists["headlines"]), "engines": tuple(lists["engines"]),
-                              "radio": tuple(RadioCut(**c) for c in lists["radio"])})
+                              "radio": tuple(RadioCut(**c) for c in lists["radio"]),
+                              "sections": tuple(SectionEpisode(**s) for s in lists["sections"])})
     for name, check, wanted in (("date", dt.date.fromisoformat, "an ISO date"), ("guid", uuid.UUID, "a UUID"),
                                 ("published", _aware_time, "an ISO date and time with its UTC offset")):
         try:
@@ -222,7 +254,7 @@ def remove_folders(out_dir: Path, folders: tuple[str, ...]) -> None:
 
 def manifest_bytes(records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> bytes:
     episodes = [{**asdict(r), "headlines": list(r.headlines), "engines": list(r.engines),
-                 "radio": [asdict(c) for c in r.radio]}
+                 "radio": [asdict(c) for c in r.radio], "sections": [asdict(s) for s in r.sections]}
                 for r in sorted(records.values(), key=lambda r: r.date)]
     head = {"version": 1, **({"podcast_guid": podcast_guid} if podcast_guid else {})}
     return json.dumps({**head, "episodes": episodes}, ensure_ascii=False, indent=2).encode()
