@@ -52,12 +52,13 @@ class Section:
 
     @property
     def title(self) -> str:
-        """What listeners hear and see: the name, else the page (第3版), else empty."""
+        """What listeners hear and see: the name, else the page (第3版), else 其他 (articles
+        printed before any page header)."""
         if self.name:
             return self.name
         if self.page:
             return f"第{int(self.page)}版" if self.page.isdigit() else f"{self.page}版"
-        return ""
+        return "其他"
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,12 @@ class Edition:
     @property
     def sections(self) -> tuple[Section, ...]:
         """The articles grouped into sections, in order: a new section starts where the section
-        name changes (or, for articles without one, the page)."""
+        name changes (or, for articles without one, the page); an article that says neither
+        stays in the section before it."""
         groups: list[tuple[str | None, str | None, list[int]]] = []
         for index, article in enumerate(self.articles):
             key = article.section or (None if article.page is None else f"page {article.page}")
-            if groups and groups[-1][0] == key:
+            if groups and (groups[-1][0] == key or key is None):
                 groups[-1][2].append(index)
             else:
                 groups.append((key, article.page, [index]))
