@@ -180,7 +180,7 @@ def _region_effect(region: _Region, analysis: Analysis, gain: float, ceiling: fl
     energies = limited_energies(x, y, rate, gain, local, analysis.energies[h0:h0 + max(0, whole)])
     out = region.x * np.float32(gain)
     out[limited.index] *= limited.gain
-    return energies, _true_peak_inside(out, rate, region.before, region.before + region.inside)
+    return energies, _true_peak_inside(out, rate, region.before, region.before + region.inside, above=ceiling)
 
 
 def solve(pcm: PcmFile, analysis: Analysis, target: Target, *, running: Running | None = None,
@@ -241,17 +241,17 @@ def _steer(running: Running, energies: np.ndarray, gain: float, own: float, lufs
     return 10.0 ** (((low + high) / 2) / 20.0)
 
 
-def _true_peak_inside(x: np.ndarray, rate: int, lo: int, hi: int) -> float:
-    """True peak of x[lo:hi] (lo a multiple of BLOCK), the samples around it read as context."""
+def _true_peak_inside(x: np.ndarray, rate: int, lo: int, hi: int, above: float = 0.0) -> float:
+    """True peak of x[lo:hi], the samples around it read as context. With `above`, only where it
+    may exceed that (the limiter's check): the sample peak stands for it where it cannot."""
     if hi <= lo:
         return 0.0
     peaks = block_peaks(x)
     b0, b1 = lo // BLOCK, -(-hi // BLOCK)
-    inner = peaks[b0:b1]
-    sample_peak = float(inner.max())
+    sample_peak = float(np.abs(x[lo:hi]).max())
     if sample_peak == 0.0:
         return 0.0
-    hot = hot_blocks(x, rate, sample_peak, peaks)
+    hot = hot_blocks(x, rate, max(sample_peak, above), peaks)
     hot = hot[(hot >= b0) & (hot < b1)]
     if not len(hot):
         return sample_peak
