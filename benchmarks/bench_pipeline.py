@@ -42,25 +42,34 @@ ARTICLES_PER_SECTION = 6
 ARTICLE_CHARS = 980  # about 3 h of the offline voice for 48 articles
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
+def tree_memory(pid: int) -> tuple[int, int, dict[str, int]]:
     """Resident memory (RSS) and proportional set size (PSS: shared pages divided among the
-    processes that share them) of a process and all its descendants, bytes (Linux /proc)."""
+    processes that share them) of a process and all its descendants, bytes (Linux /proc); and
+    the RSS by kind of process (this one, the voice workers, ffmpeg, others)."""
     rss = pss = 0
+    kinds: dict[str, int] = {}
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
+            here = 0
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
                     if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) * 1024
+                        here = int(line.split()[1]) * 1024
+                        rss += here
                     elif line.startswith("Pss:"):
                         pss += int(line.split()[1]) * 1024
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                command = f.read()
+            kind = ("run" if p == pid else "voice workers" if b"spawn_main" in command
+                    else "ffmpeg" if b"ffmpeg" in command else "other")
+            kinds[kind] = kinds.get(kind, 0) + here
             with open(f"/proc/{p}/task/{p}/children") as f:
                 stack += [int(c) for c in f.read().split()]
         except (FileNotFoundError, ProcessLookupError, ValueError, PermissionError):
             pass
-    return rss, pss
+    return rss, pss, kinds
 
 
 def scaled_edition(times: int, folder: Path) -> Path:
@@ -137,12 +146,15 @@ def run_once(case: str, workers: int | None) -> dict:
     from audiobulletin.pipeline import generate
 
     peak = {"rss": 0, "pss": 0}
+    kinds: dict[str, int] = {}
     done = threading.Event()
 
     def sample():
         while not done.wait(0.1):
-            rss, pss = tree_memory(os.getpid())
+            rss, pss, by_kind = tree_memory(os.getpid())
             peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            for kind, size in by_kind.items():
+                kinds[kind] = max(kinds.get(kind, 0), size)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -158,7 +170,7 @@ def run_once(case: str, workers: int | None) -> dict:
     sampler.join()
     return {"case": case, "duration": report.duration, "wall": wall, "timings": report.timings,
             "peak_rss": peak["rss"], "peak_pss": peak["pss"], "segments": report.segments,
-            "articles": report.articles, "busy": report.mastering_busy, "hidden_left": left,
+            "articles": report.articles, "busy": report.mastering_busy, "hidden_left": left, "kinds": kinds,
             "lufs": report.loudness_lufs, "dbtp": report.true_peak_dbtp}
 
 
@@ -188,6 +200,7 @@ def main() -> None:
               f"{r['wall'] / r['duration']:>6.3f} {per_hour:>9.0f} {1 - shares['speech']:>9.1%} "
               f"{r['peak_rss'] / 2**20:>7.0f}MB {r['peak_pss'] / 2**20:>7.0f}MB {r['busy']:>10.1f}s  "
               + " ".join(f"{s} {v:.1%}" for s, v in shares.items()))
+        print("       peak RSS by process: " + ", ".join(f"{k} {v / 2**20:.0f}MB" for k, v in sorted(r["kinds"].items())))
         if r["hidden_left"]:
             print(f"       left behind in the output: {r['hidden_left']}")
     for r in results[1:]:
