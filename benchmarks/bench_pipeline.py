@@ -200,7 +200,8 @@ def main() -> None:
               f"{r['wall'] / r['duration']:>6.3f} {per_hour:>9.0f} {1 - shares['speech']:>9.1%} "
               f"{r['peak_rss'] / 2**20:>7.0f}MB {r['peak_pss'] / 2**20:>7.0f}MB {r['busy']:>10.1f}s  "
               + " ".join(f"{s} {v:.1%}" for s, v in shares.items()))
-        print("       peak RSS by process: " + ", ".join(f"{k} {v / 2**20:.0f}MB" for k, v in sorted(r["kinds"].items())))
+        kinds = ", ".join(f"{k} {v / 2**20:.0f}MB" for k, v in sorted(r["kinds"].items()))
+        print(f"       peak RSS by kind of process: {kinds}")
         if r["hidden_left"]:
             print(f"       left behind in the output: {r['hidden_left']}")
     for r in results[1:]:

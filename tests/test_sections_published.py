@@ -4,6 +4,7 @@ web page's and the EPUB's headings, the feed through podcastparser and gPodder."
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -195,6 +196,11 @@ def test_gpodder_subscribes_and_downloads_every_section_episode(published, tmp_p
     assert sorted(p.read_bytes() for p in downloads) == sorted(p.read_bytes() for p in sections)
 
 
+def _mastering(out: Path) -> bool:
+    """A run has begun mastering: an MP3 part is being encoded in its staged folder."""
+    return any(".part" in p.name for d in out.glob(".*.staging-*") for p in d.rglob("*"))
+
+
 def test_a_whole_edition_run_stopped_while_mastering_leaves_no_spooled_audio_and_the_output_as_it_was(
         published, tmp_path):
     """SIGTERM while chapters are being mastered: the run exits 143, every file it had (the
@@ -208,8 +214,7 @@ def test_a_whole_edition_run_stopped_while_mastering_leaves_no_spooled_audio_and
         before = tree(target)
         run, children = Run.start(command(folder, target, cache)), []
         try:
-            mastering = lambda: any(".part" in p.name for d in target.glob(".*.staging-*") for p in d.rglob("*"))
-            assert run.wait_for(mastering), run.errors
+            assert run.wait_for(functools.partial(_mastering, target)), run.errors
             children = descendants(run.process.pid)
             spooled = [os.readlink(f"/proc/{run.process.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{run.process.pid}/fd")]
             run.process.send_signal(signum)

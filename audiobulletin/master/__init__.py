@@ -89,6 +89,7 @@ def measure(samples, rate: int) -> Loudness:
     return _measure(samples, rate)
 
 
-__all__ = ["EPISODES", "SECTIONS_DIR", "SECTION_EPISODES_MIN_SECONDS", "section_title", "EpisodeMastering", "EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered",
+__all__ = ["EPISODES", "SECTIONS_DIR", "SECTION_EPISODES_MIN_SECONDS", "section_title",
+           "EpisodeMastering", "EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered",
            "MasteredFile", "PODCAST_LUFS", "RADIO_DIR", "RADIO_LUFS", "master", "master_broadcast_wavs",
            "master_episode", "master_mp3", "mastering", "measure", "preload", "wav_names"]

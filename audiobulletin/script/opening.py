@@ -1,6 +1,7 @@
 """The episode's spoken frame: the intro (paper, date, the day's headlines, or for an edition in
 sections the sections and how many articles each holds), each section's opening (its name and
-its headlines), and the outro. Lines are written text; the reader (normaliser) turns 2021年6月27日 into 二零二一年六月二十七日."""
+its headlines), and the outro.
+Lines are written text; the reader (normaliser) turns 2021年6月27日 into 二零二一年六月二十七日."""
 
 from __future__ import annotations
 
