@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # System packages the publishing tests use: gPodder's command-line client (`gpo`) to subscribe to
-# the served feed, a CJK font so generated channel artwork shows the paper's name, and DejaVu (the
-# Latin font artwork falls back to without one).
+# the served feed, a CJK font so generated channel artwork shows the paper's name, DejaVu (the
+# Latin font artwork falls back to without one), and systemd for `systemd-analyze verify` of the
+# shipped unit files (nothing is started), and curl for the station script of docs/publishing.md.
 # Idempotent: installs only what is missing. Needs root (CI runs as root) or sudo.
 set -euo pipefail
 
-packages=(gpodder fonts-wqy-microhei fonts-dejavu-core)
+packages=(gpodder fonts-wqy-microhei fonts-dejavu-core systemd curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

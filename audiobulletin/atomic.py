@@ -23,16 +23,16 @@ def atomic_path(target: Path, *, error: type[AudioBulletinError] = PublishError)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp_path = scratch_path(target, "part")
     except OSError as exc:
-        raise _write_error(target, exc, error) from None
+        raise write_error(target, exc, error) from None
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as handle:
             os.fsync(handle.fileno())
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except OSError as exc:
-        raise _write_error(target, exc, error) from None
+        raise write_error(target, exc, error) from None
     finally:
         tmp_path.unlink(missing_ok=True)
 
@@ -58,10 +58,10 @@ class StagedFolder:
                 os.replace(self.target, old)
             os.replace(self.path, self.target)
         except OSError as exc:
-            raise _write_error(self.target, exc, self.error) from None
+            raise write_error(self.target, exc, self.error) from None
         self.committed = True
         shutil.rmtree(old, ignore_errors=True)
-        _fsync_dir(self.target.parent)
+        fsync_dir(self.target.parent)
 
 
 @contextlib.contextmanager
@@ -75,13 +75,13 @@ def staged_folder(target: Path, *, error: type[AudioBulletinError] = PublishErro
         target.parent.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix=f".{target.name}{STAGING_MARK}", dir=target.parent))
     except OSError as exc:
-        raise _write_error(target, exc, error) from None
+        raise write_error(target, exc, error) from None
     staged = StagedFolder(path, target, error)
     try:
         try:
             yield staged
         except OSError as exc:  # filling it failed: the disk, not a bug
-            raise _write_error(target, exc, error) from None
+            raise write_error(target, exc, error) from None
         if commit and not staged.committed:
             staged.commit()
     finally:
@@ -153,12 +153,12 @@ def write_if_changed(target: Path, data: bytes | str) -> bool:
     return True
 
 
-def _write_error(target: Path, exc: OSError, error: type[AudioBulletinError] = PublishError) -> AudioBulletinError:
+def write_error(target: Path, exc: OSError, error: type[AudioBulletinError] = PublishError) -> AudioBulletinError:
     return error(f"cannot write {target.name}: {exc.strerror or exc}", where=str(target.parent),
                  hint="check free space and permissions of the output folder")
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

@@ -1,7 +1,9 @@
 """Every way the project writes a time or a length, from whole milliseconds so sums stay exact.
 
 One place, so the transcripts, chapters, show notes, accessible edition and run summary can never
-disagree about how long something is.
+disagree about how long something is. A length a listener sees is in whole seconds, cut down as
+every player does (a 807.6 s episode is 13:27 in the browser's player, so it is 13分27秒 on the
+page and 807 in the feed's itunes:duration): `listener_seconds` is that one rule.
 """
 
 from __future__ import annotations
@@ -31,9 +33,14 @@ def full_clock(ms: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
+def listener_seconds(ms: int) -> int:
+    """A length in the whole seconds a player shows: cut down, never rounded up."""
+    return ms // 1000
+
+
 def hms(ms: int) -> str:
-    """hh:mm:ss, rounded to the second (DAISY ncc:totalTime)."""
-    hours, minutes, seconds, _ = _parts((ms + 500) // 1000 * 1000)
+    """hh:mm:ss of a length, in a listener's whole seconds (DAISY ncc:totalTime)."""
+    hours, minutes, seconds, _ = _parts(listener_seconds(ms) * 1000)
     return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
@@ -48,8 +55,9 @@ def seconds_text(ms: int) -> str:
 
 
 def spoken_length(ms: int) -> str:
-    """A length for people, in Chinese: 3分05秒 or 1小时02分."""
-    hours, minutes, seconds, _ = _parts((ms + 500) // 1000 * 1000)
+    """A length in prose, in Chinese: 3分05秒 or 1小时02分 (a screen reader reads "13:27" as a
+    time of day, so prose spells the units; the seconds are a listener's, as in `player_time`)."""
+    hours, minutes, seconds, _ = _parts(listener_seconds(ms) * 1000)
     if hours:
         return f"{hours}小时{minutes:02d}分"
     return f"{minutes}分{seconds:02d}秒"

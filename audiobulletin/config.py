@@ -3,6 +3,15 @@
 Settings only gathers and types the values. Each stage validates its own options (ParseOptions,
 SpeechOptions, MasterOptions, PublishOptions ...), which `pipeline.stage_options` builds from
 Settings before any speech; no stage imports this module.
+
+The config file in use (`find_config`): `--config FILE`, else $AUDIOBULLETIN_CONFIG, else
+./audiobulletin.toml, else audiobulletin.toml in the user config folder (platformdirs:
+~/.config/audiobulletin/ on Linux); none of them is fine (defaults). Paths in a config file are
+relative to that file.
+
+The voice profile and lexicon, unless set (`voices_file`): voices/default.toml and
+voices/lexicon.toml beside the config file in use, else in the working folder, else the ones
+shipped in the package (audiobulletin/voices/, the repository's top-level voices/ folder).
 """
 
 from __future__ import annotations
@@ -13,24 +22,60 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import ConfigError
-from .tomlfile import read_toml
+from .parse import MAX_EDITION_BYTES
+from .tomlfile import located, read_toml
 
 CONFIG_NAME = "audiobulletin.toml"
+PROFILE_NAME, LEXICON_NAME = "default.toml", "lexicon.toml"
 
 
-def _in_voices(name: str) -> Path:
-    """voices/<name> of the working folder, else the one next to the package (a source checkout)."""
-    here = Path("voices") / name
-    return here if here.exists() else Path(__file__).resolve().parent.parent / "voices" / name
+def user_config_file() -> Path:
+    """audiobulletin.toml in the user config folder (e.g. ~/.config/audiobulletin/ on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("audiobulletin")) / CONFIG_NAME
 
 
-def _default_profile() -> Path:
-    return _in_voices("default.toml")
+def find_config(config: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    """The config file in use: `config` (--config), else $AUDIOBULLETIN_CONFIG, else
+    ./audiobulletin.toml, else the user config folder's; None when there is none. An explicit
+    file is returned even if missing (reading it then says so)."""
+    env = os.environ if env is None else env
+    if config is not None:
+        return Path(config)
+    if env.get("AUDIOBULLETIN_CONFIG"):
+        return Path(env["AUDIOBULLETIN_CONFIG"])
+    for candidate in (Path(CONFIG_NAME), user_config_file()):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def _default_lexicon() -> Path | None:
-    path = _in_voices("lexicon.toml")
-    return path if path.exists() else None
+def packaged_voices_file(name: str) -> Path:
+    """voices/<name> as shipped in the package."""
+    from importlib.resources import files
+
+    return Path(str(files("audiobulletin.voices").joinpath(name)))
+
+
+def voices_file(name: str, config_file: Path | None = None) -> Path | None:
+    """voices/<name> beside `config_file`, else in the working folder, else the packaged one;
+    None if none exists. Local files win, so a newsroom's own profile replaces the shipped one."""
+    local = [Path(config_file).resolve().parent / "voices"] if config_file else []
+    for folder in (*local, Path.cwd() / "voices"):
+        if (folder / name).is_file():
+            return folder / name
+    packaged = packaged_voices_file(name)
+    return packaged if packaged.is_file() else None
+
+
+def _default_profile(config_file: Path | None = None) -> Path:
+    # never None: a missing file is reported where the profile is loaded
+    return voices_file(PROFILE_NAME, config_file) or packaged_voices_file(PROFILE_NAME)
+
+
+def _default_lexicon(config_file: Path | None = None) -> Path | None:
+    return voices_file(LEXICON_NAME, config_file)
 
 
 @dataclass(frozen=True)
@@ -56,9 +101,9 @@ class Settings:
     image: str = ""
     """Channel artwork (square PNG/JPEG, 1400-3000 px); generated from the paper's name if empty."""
     profile: Path = field(default_factory=_default_profile)
-    """Voice profile (TOML) mapping roles to voices."""
+    """Voice profile (TOML) mapping roles to voices; default voices/default.toml (`voices_file`)."""
     lexicon: Path | None = field(default_factory=_default_lexicon)
-    """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
+    """Pronunciation lexicon (TOML); default voices/lexicon.toml (`voices_file`); "" for none."""
     engine: str = "auto"
     """Speech engine: auto (edge, with the offline voice for any part it fails), or a registered
     engine's name: offline, edge, azure, kokoro, a plug-in's (`audiobulletin voices`)."""
@@ -89,6 +134,12 @@ class Settings:
     """Websocket URL for the online voices (…/edge/v1); empty = Microsoft's service."""
     edge_concurrency: int = 4
     """Parallel requests to the online voice service (more invites HTTP 429 and blocks)."""
+    max_edition_bytes: int = MAX_EDITION_BYTES
+    """Largest edition file read (a day's paper is 50-300 KB of text); a larger one is refused."""
+    earliest_year: int = 1900
+    """Edition dates before this year are refused as typos."""
+    max_days_ahead: int = 366
+    """Edition dates more than this many days after today are refused as typos."""
     azure_key: str = field(default="", repr=False)
     """Azure AI Speech resource key (better in $AUDIOBULLETIN_AZURE_KEY than in a file)."""
     azure_region: str = ""
@@ -105,7 +156,7 @@ class Settings:
 
     origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Setting name -> where its value came from (a flag, an environment variable, the config
-    file), for error messages; filled by `load_settings`."""
+    file and line), for error messages; filled by `load_settings`."""
 
     def source_of(self, name: str) -> str | None:
         return self.origin.get(name)
@@ -136,28 +187,28 @@ def _coerce(name: str, raw: Any, where: str) -> Any:
 
 def load_settings(config: Path | None = None, env: Mapping[str, str] | None = None,
                   **flags: Any) -> Settings:
-    """Build settings from the config file (explicit, $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml),
-    the environment, then flags (None means "not given")."""
+    """Build settings from the config file (`find_config`), the environment, then flags (None
+    means "not given"). With a config file, the default profile and lexicon are looked up beside
+    it first (`voices_file`)."""
     env = os.environ if env is None else env
     names = {f.name for f in fields(Settings)} - {"origin", "engine_env"}
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    path = config or (Path(env["AUDIOBULLETIN_CONFIG"]) if env.get("AUDIOBULLETIN_CONFIG") else None)
-    if path is None and Path(CONFIG_NAME).exists():
-        path = Path(CONFIG_NAME)
+    path = find_config(config, env)
     if path is not None:
+        values["profile"], values["lexicon"] = _default_profile(path), _default_lexicon(path)
         data = read_toml(path, "config file")
-        unknown = set(data) - names
+        unknown = sorted(set(data) - names)
         if unknown:
-            raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}", where=str(path),
+            raise ConfigError(f"unknown setting(s) {', '.join(unknown)}", where=located(path, unknown[0]),
                               hint="see README: Configuration")
         base = Path(path).resolve().parent
         for key, raw in data.items():
-            value = _coerce(key, raw, str(path))
+            origin[key] = located(path, key)  # file:line, for messages
+            value = _coerce(key, raw, origin[key])
             if isinstance(value, Path) and not value.is_absolute():
                 value = base / value  # paths in a config file are relative to that file
             values[key] = value
-            origin[key] = str(path)
     for key in names:
         raw = env.get(f"AUDIOBULLETIN_{key.upper()}")
         if raw is not None:

@@ -25,6 +25,12 @@ class InputError(AudioBulletinError):
     exit_code = 2
 
 
+class NoEditionError(InputError):
+    """The drop folder holds no edition for the date yet: nothing to do, not a failure."""
+
+    exit_code = 9
+
+
 class ConfigError(AudioBulletinError):
     """Settings or a voice profile are invalid. `setting` names the setting at fault, so the
     command line can say where its value came from (a flag, the environment, the config file)."""
@@ -59,3 +65,9 @@ class LockedError(PublishError):
     """Another `generate` run holds the output folder."""
 
     exit_code = 7
+
+
+class EngineNotReady(AudioBulletinError):
+    """`doctor` found that the configured engine cannot run (its hint is the fix)."""
+
+    exit_code = 8

@@ -10,9 +10,11 @@ after the last clip: the tail, and writing the files. Memory stays bounded by a 
 whatever the edition's length: every stage hands audio on in unnamed files (spool.py).
 
 This is the one place where `Settings` become each stage's own options (`stage_options`), all
-validated before any speech starts. Nothing in the output folder changes until the episode is
-complete: it is built in a staged folder, swapped in with renames, then the manifest and feeds
-are replaced atomically (publish/).
+validated before any speech starts. Then, holding the output folder's lock and still before any
+speech, the published record is checked (publish.check_output: manifest, feeds and files agree;
+what an interrupted run left is repaired). Nothing published changes until the episode is
+complete: it is built as a new version of its date, then the manifest and the feeds are switched
+over to it, each atomically (publish/).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
@@ -29,32 +30,57 @@ from .assemble import Assembly
 from .atomic import remove_leftovers
 from .config import Settings
 from .edition import Edition
-from .errors import ConfigError, InputError, SpeechError
+from .errors import AudioBulletinError, ConfigError, InputError, NoEditionError, SpeechError
+from .inbox import edition_for, is_drop_folder
 from .master import EpisodeMeta, MasterOptions, mastering
-from .parse import ParseOptions, parse_edition
-from .publish import Episode, PublishOptions, episode_notes, output_lock, publish, staged_episode
+from .parse import DateWindow, ParseOptions, parse_edition
+from .publish.artwork import cover_picture
+from .publish.manifest import EpisodeRecord
+from .publish import (Episode, PublishOptions, check_output, episode_notes, output_lock, publish, published_files,
+                      repair,
+                      staged_episode)
 from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
+from .script.reading.lexicon_check import LexiconReport, check_lexicon
 from .script.segment import Part, Script
 from .speech import ClipSpool, Speech, SpeechOptions, load_profile, speak
 from .speech.builtin import BUILTIN
 from .speech.voice import Clip
 from .spool import PcmFile
+from .timeline import Timeline
 
 SAMPLE_RATE = 24000
 """The episode's assembled rate (the offline voice's own; other engines' clips are resampled)."""
 
 
+@dataclass(frozen=True)
+class SpeechWork:
+    """What the speech stage is about to do, for a progress display."""
+
+    articles: tuple[int | None, ...]
+    """Per segment, in reading order: its article's index (None: intro or outro)."""
+    characters: tuple[int, ...]
+    """Per segment: the characters an engine reads (the measure of the work)."""
+    headlines: tuple[str, ...]
+    """The edition's headlines, by article index."""
+    fallback: str = ""
+    """The engine that takes over parts the first one fails ("" for none)."""
+
+
 class Progress(Protocol):
     def stage(self, name: str) -> None: ...
-    def speech_started(self, per_article: dict[int | None, int]) -> None: ...
-    def segment_done(self, index: int, article: int | None, ok: bool) -> None: ...
+    def stage_done(self, name: str, seconds: float) -> None: ...
+    def speech_started(self, work: SpeechWork) -> None: ...
+    def segment_done(self, index: int, cached: bool, ok: bool) -> None: ...
+    def fallback(self, part: Part, reason: str, engine: str) -> None: ...
 
 
 class _Quiet:
     def stage(self, name): pass
-    def speech_started(self, per_article): pass
-    def segment_done(self, index, article, ok): pass
+    def stage_done(self, name, seconds): pass
+    def speech_started(self, work): pass
+    def segment_done(self, index, cached, ok): pass
+    def fallback(self, part, reason, engine): pass
 
 
 @dataclass(frozen=True)
@@ -79,26 +105,45 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
                                workers=settings.workers, cache_dir=settings.cache_dir,
                                edge_endpoint=settings.edge_endpoint, edge_concurrency=settings.edge_concurrency,
                                engine_options=engine_options(settings))
-        publish_options = PublishOptions(
-            paper=settings.paper, base_url=settings.base_url, feed_title=settings.feed_title,
-            feed_description=settings.feed_description, author=settings.author,
-            owner_email=settings.owner_email, category=settings.category, language=settings.language,
-            explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
-            archive_policy=settings.archive_policy, locked=settings.locked) if publishing else None
+        publishing_options = _publish_options(settings) if publishing else None
         return StageOptions(
             # no paper configured: a JSON edition's own name, else the script's 本报
-            parse=ParseOptions(paper=settings.paper, date=date,
-                               require_date=publishing),
+            parse=ParseOptions(paper=settings.paper, date=date, require_date=publishing,
+                               max_bytes=settings.max_edition_bytes,
+                               dates=DateWindow.around(dt.date.today(), settings.earliest_year,
+                                                       settings.max_days_ahead)),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
             master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps,
                                  episodes=settings.episodes),
-            publish=publish_options)
+            publish=publishing_options)
     except ConfigError as exc:
-        source = settings.source_of(exc.setting) if exc.setting else None
-        if source and exc.where is None:
-            raise ConfigError(exc.message, where=source, hint=exc.hint, setting=exc.setting) from None
-        raise
+        raise _with_source(exc, settings) from None
+
+
+def publish_options(settings: Settings) -> PublishOptions:
+    """The publish stage's options alone (`episodes withdraw`, `rebuild`: no speech, no edition)."""
+    try:
+        return _publish_options(settings)
+    except ConfigError as exc:
+        raise _with_source(exc, settings) from None
+
+
+def _publish_options(settings: Settings) -> PublishOptions:
+    return PublishOptions(
+        paper=settings.paper, base_url=settings.base_url, feed_title=settings.feed_title,
+        feed_description=settings.feed_description, author=settings.author,
+        owner_email=settings.owner_email, category=settings.category, language=settings.language,
+        explicit=settings.explicit, image=settings.image, keep_episodes=settings.keep_episodes,
+        archive_policy=settings.archive_policy, locked=settings.locked)
+
+
+def _with_source(exc: ConfigError, settings: Settings) -> ConfigError:
+    """`exc` naming where the setting at fault came from (flag, environment, config file)."""
+    source = settings.source_of(exc.setting) if exc.setting else None
+    if source and exc.where is None:
+        return ConfigError(exc.message, where=source, hint=exc.hint, setting=exc.setting)
+    return exc
 
 
 def engine_options(settings: Settings) -> dict[str, dict[str, object]]:
@@ -127,6 +172,12 @@ class RunReport:
     headlines: tuple[str, ...] = ()
     """The edition's headlines, by article index."""
     segments: int = 0
+    synthesised: int = 0
+    """Segments spoken by an engine in this run."""
+    from_cache: int = 0
+    """Segments taken from the speech cache."""
+    lexicon_warnings: tuple[str, ...] = ()
+    """Lexicon entries that change readings they were not written for, or never match."""
     failures: dict[int, str] = field(default_factory=dict)
     """Segment index -> why it was not spoken."""
     skipped: list[str] = field(default_factory=list)
@@ -138,6 +189,20 @@ class RunReport:
     """Part (article, intro, outro) -> why the online voice gave it up."""
     timings: dict[str, float] = field(default_factory=dict)
     """Stage name -> seconds of wall time."""
+    voices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Engine -> the voices it read with in this episode."""
+    edition: Path | None = None
+    """The edition file that was read (found in the drop folder when one was given)."""
+    number: int = 0
+    """The episode's number in the feed (0: none)."""
+    status: str = "published"
+    """published, corrected (the date again with other audio) or unchanged (nothing changed)."""
+    outputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    """What was published, by kind: feed, episode, transcripts, radio, accessible, index."""
+    repairs: list[str] = field(default_factory=list)
+    """What the startup check put right in the output folder (an interrupted run's leftovers)."""
+    warnings: list[str] = field(default_factory=list)
+    """What the startup check found a person should know (dates deleted by hand)."""
     discarded: list[str] = field(default_factory=list)
     """Damaged speech cache entries thrown away and spoken again: "path: reason"."""
     leftovers: list[Path] = field(default_factory=list)
@@ -149,6 +214,11 @@ class RunReport:
     def articles(self) -> int:
         return len(self.headlines)
 
+    @property
+    def seconds(self) -> float:
+        """Wall time of the whole run."""
+        return sum(self.timings.values())
+
 
 @contextlib.contextmanager
 def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
@@ -157,7 +227,9 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        report.timings[name] = report.timings.get(name, 0.0) + seconds
+    progress.stage_done(name, seconds)
 
 
 EditionPath = Path | Sequence[Path]
@@ -172,17 +244,42 @@ def script_for(edition: Edition, options: StageOptions) -> Script:
     return build_script(edition, options.script)
 
 
-def synthesise(script: Script, options: SpeechOptions, progress: Progress, store: ClipSpool | None = None,
-               on_settled=None) -> Speech:
-    """Speak the script; each clip goes into `store`, then `on_settled(index)` hears of it."""
-    progress.speech_started(dict(Counter(s.article for s in script.segments)))
+def lexicon_report(script: Script, options: StageOptions) -> LexiconReport:
+    """The lexicon's entries checked against this script's segments and the normaliser's table."""
+    lexicon = options.script.lexicon
+    if lexicon is None:
+        return LexiconReport((), ())
+    samples = [(f"segment {i}", s.text, s.spoken) for i, s in enumerate(script.segments)]
+    return check_lexicon(lexicon, samples, for_offline=options.script.for_offline)
+
+
+def synthesise(script: Script, options: SpeechOptions, progress: Progress,
+               headlines: tuple[str, ...] = (), store: ClipSpool | None = None, on_settled=None) -> Speech:
+    """Speak the script; each clip goes into `store` (a dict if None), then `on_settled(index)`
+    hears of it (the assembly, laying it out)."""
+    chain = options.chain
+    progress.speech_started(SpeechWork(tuple(s.article for s in script.segments),
+                                       tuple(len(s.spoken) for s in script.segments), headlines, chain.fallback))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
         if on_settled is not None:
             on_settled(index)
-        progress.segment_done(index, script.segments[index].article, isinstance(result, Clip))
+        progress.segment_done(index, isinstance(result, Clip) and result.cached, isinstance(result, Clip))
 
-    return speak(script, options, on_progress, store)
+    def on_fallback(part: Part, error: AudioBulletinError) -> None:
+        progress.fallback(part, error.message, chain.fallback)
+
+    return speak(script, options, on_progress, on_fallback, store)
+
+
+def voices_used(timeline: Timeline, options: SpeechOptions) -> dict[str, tuple[str, ...]]:
+    """Engine -> the profile's voices it read the episode's segments with (those heard)."""
+    used: dict[str, set[str]] = {}
+    for timed in timeline.segments:
+        if timed.engine and timed.end > timed.start:
+            voice = options.profile.voice_for(timed.engine, timed.role)
+            used.setdefault(timed.engine, set()).add(voice.name)
+    return {engine: tuple(sorted(names)) for engine, names in sorted(used.items())}
 
 
 def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
@@ -201,6 +298,26 @@ def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
                       if strict else first.hint)
 
 
+def _edition_files(paths: EditionPath, date: dt.date | None) -> EditionPath:
+    """What to read: a drop folder's file (or pages folder) for `date`; else what was given (an
+    edition file, page files, or a folder of one edition's pages)."""
+    if not isinstance(paths, Path):
+        paths = [Path(p) for p in paths]
+        if len(paths) != 1:
+            return paths
+        paths = paths[0]
+    return _edition_file(paths, date)
+
+
+def _edition_file(path: Path, date: dt.date | None) -> Path:
+    if not path.is_dir() or not is_drop_folder(path):
+        return path
+    if date is None:
+        raise InputError("is a folder: which date's edition?", where=str(path),
+                         hint="pass --date YYYY-MM-DD (or today, yesterday) to read that date's file from it")
+    return edition_for(path, date)
+
+
 def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
@@ -208,47 +325,64 @@ def _check_out_dir(out_dir: Path) -> None:
 
 def generate(edition_path: EditionPath, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
              progress: Progress | None = None) -> RunReport:
-    """The whole run, holding the output folder's lock (LockedError if another run has it)."""
+    """The whole run, holding the output folder's lock (LockedError if another run has it).
+    `edition_path` is an edition file, the page files of one edition (or their folder), or a
+    drop folder: then the file (or pages folder) for `date` in it is read (NoEditionError,
+    exit 9, when there is none yet)."""
+    edition_path = _edition_files(edition_path, date)
     options = stage_options(settings, date=date)
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
+    assert options.publish is not None
     with output_lock(out_dir):
         leftovers = remove_leftovers(out_dir)  # safe under the lock: no live run owns them
-        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, leftovers=leftovers)
-        return _generate(edition_path, out_dir, options, progress or _Quiet(), report)
+        audit = check_output(out_dir)
+        warnings = audit.warnings()  # dates deleted by hand: left out of the feeds, not linked dead
+        repairs = repair(audit, options.publish)  # PublishError: history at risk
+        report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, repairs=repairs,
+                           edition=edition_path if isinstance(edition_path, Path) else Path(edition_path[0]),
+                           warnings=warnings, leftovers=leftovers)
+        return _generate(edition_path, out_dir, options, progress or _Quiet(), report, audit.records)
 
 
 def _generate(edition_path: EditionPath, out_dir: Path, options: StageOptions, progress: Progress,
-              report: RunReport) -> RunReport:
+              report: RunReport, on_record: dict[str, EpisodeRecord]) -> RunReport:
     assert options.publish is not None
     with _timed(report, progress, "parse"):
         edition = read_edition(edition_path, options)
     assert edition.date is not None  # ParseOptions.require_date
+    _refuse_withdrawn(on_record.get(edition.date.isoformat()), out_dir)
     report.date, report.headlines = edition.date, tuple(a.headline for a in edition.articles)
     with _timed(report, progress, "script"):
         script = script_for(edition, options)
+        cover = cover_picture(options.publish.paper, options.publish.image)  # a bad image stops us before speech
     report.segments = len(script.segments)
+    report.lexicon_warnings = tuple(w.one_line() for w in lexicon_report(script, options).warnings)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # the date's folder is built beside the published one from the first clip on; the audio in
-    # between lives in unnamed files inside it, which vanish with the process whatever happens
+    # the date's version is built from the first clip on; the audio in between lives in unnamed
+    # files inside it, which vanish with the process whatever ends it
     with (staged_episode(out_dir, edition.date) as staged, ClipSpool(staged.path) as clips,
           PcmFile(SAMPLE_RATE, staged.path) as pcm, mastering(pcm, staged.path, options.master) as job):
         assembly = Assembly(script, clips, pcm, on_chapter=job.add)
         with _timed(report, progress, "speech"):
             _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
-            speech = synthesise(script, options.speech, progress, clips, assembly.settle)
+            speech = synthesise(script, options.speech, progress, report.headlines, clips, assembly.settle)
         _refuse_holes(speech, len(script.segments), options.speech)
         report.failures = {i: e.one_line() for i, e in speech.failures.items()}
+        report.from_cache = speech.from_cache
+        report.synthesised = len(speech.clips) - speech.from_cache
         report.skipped = speech.skipped_text()
         report.fallbacks = dict(speech.fallbacks)
         report.discarded = [entry.one_line() for entry in speech.discarded]
         with _timed(report, progress, "assemble"):
             assembled = assembly.finish()
+        report.voices = voices_used(assembled.timeline, options.speech)
         engines = assembled.timeline.engines_by_article()
         report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
         meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
                            artist=options.publish.publisher, date=edition.date,
-                           description=episode_notes(edition, assembled.timeline, options.speech.labels()))
+                           description=episode_notes(edition, assembled.timeline, options.speech.labels()),
+                           picture=cover.data, picture_mime=cover.mime)
         with _timed(report, progress, "master"):
             mastered = job.finish(assembled.timeline, meta)
         report.mastering_busy = job.busy_seconds
@@ -257,10 +391,21 @@ def _generate(edition_path: EditionPath, out_dir: Path, options: StageOptions, p
                                                           options.speech.labels()), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
+    report.number, report.status = published.record.number, published.status
+    report.outputs = published_files(out_dir, published.audio)
     assert mastered.mp3 is not None
     report.duration = mastered.mp3.duration
     report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp
     return report
+
+
+def _refuse_withdrawn(record: EpisodeRecord | None, out_dir: Path) -> None:
+    """A withdrawn date is an editor's decision: a scheduled rerun must not undo it."""
+    if record is not None and record.withdrawn:
+        raise NoEditionError(f"{record.date} was withdrawn ({record.withdrawn}): not publishing it again",
+                             where=str(out_dir),
+                             hint=f"`audiobulletin episodes withdraw {record.date} --undo --out {out_dir}` lets "
+                                  "generate publish it again")
 
 
 def _preload_mastering() -> None:

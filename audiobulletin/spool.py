@@ -69,6 +69,18 @@ class SpoolFile:
             out.write(chunk)
             offset += len(chunk)
 
+    def sha256(self, offset: int = 0, length: int | None = None, block: int = 1 << 22) -> str:
+        """Hex sha256 of bytes [offset, offset + length)."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        end = self._size if length is None else offset + length
+        while offset < end:
+            chunk = self.read_bytes(offset, min(block, end - offset))
+            digest.update(chunk)
+            offset += len(chunk)
+        return digest.hexdigest()
+
     def close(self) -> None:
         self._file.close()
 

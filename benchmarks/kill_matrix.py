@@ -41,10 +41,10 @@ def visible(files: dict[str, str]) -> dict[str, str]:
 
 def published_whole(out: Path) -> bool:
     """The date's episode is on record, its MP3 has the recorded size, and the feed lists it."""
-    from audiobulletin.publish.manifest import load_manifest
+    from audiobulletin.publish.manifest_file import load
 
     try:
-        record = load_manifest(out)[DATE]
+        record = (load(out) or ({}, None))[0][DATE]
         feed = ET.parse(out / "feed.xml")
     except Exception:
         return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -104,15 +105,15 @@ class Run:
 
 def stage_reached(run: Run, out: Path, cache: Path, stage: str):
     """A predicate that holds once the run is inside `stage`: speech (a new cache entry: the
-    workers are speaking), master (a scratch file in the staged date folder), publish (its
-    progress line)."""
+    workers are speaking), master (a scratch file in the version being built, a hidden folder in
+    the date's folder), publish (mastering's line, printed as it ends)."""
     if stage == "speech":
         before = set(cache.rglob("*.clip"))
         return lambda: bool(set(cache.rglob("*.clip")) - before)
     if stage == "master":
-        return lambda: any(".part" in p.name for d in out.glob(".*.staging-*") for p in d.rglob("*"))
-    if stage == "publish":
-        return lambda: "publish…" in run.errors
+        return lambda: any(".part" in p.name for d in out.glob("*/.*.staging-*") for p in d.rglob("*"))
+    if stage == "publish":  # mastering's line is printed as it ends
+        return lambda: re.search(r"(^|\n)master +\d", run.errors) is not None
     raise ValueError(stage)
 
 
@@ -183,3 +184,10 @@ def leftovers(folder: Path) -> list[str]:
 def copy(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, symlinks=True)
     return target
+
+
+def published_mp3(out: Path) -> Path:
+    """The MP3 of DATE as the manifest records it (output/<date>/<version>/bulletin.mp3)."""
+    from audiobulletin.publish.manifest_file import load
+
+    return out / (load(out) or ({}, None))[0][DATE].audio

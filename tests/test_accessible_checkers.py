@@ -14,6 +14,7 @@ import pytest
 
 from accessible_fixtures import publish_sample, sectioned_sample
 from audiobulletin.publish.accessible import write_index
+from audiobulletin.clock import spoken_length
 from audiobulletin.publish.server import serving
 from needs import need_file, need_program
 
@@ -73,6 +74,8 @@ def test_pages_pass_axe_at_normal_and_200_percent_zoom(site, output_root):
     sync = edition["sync"]
     assert sync["highlighted"] == [sync["expected"]]
     assert abs(sync["afterJump"] - sync["jumpStart"]) < 0.05
+    # the page says the length the player shows: whole seconds, cut down (13:27 is 13分27秒, not 13分28秒)
+    assert f"（{spoken_length(int(sync['duration'] * 1000))}）" in sync["downloadText"], sync
 
 
 def test_epubcheck_reports_nothing(output_root, tmp_path):

@@ -18,7 +18,7 @@ def test_generated_artwork_is_a_square_png_in_apple_range(tmp_path):
     assert name == "artwork.png"
     with Image.open(tmp_path / name) as img:
         assert img.format == "PNG" and img.size[0] == img.size[1]
-        assert 1400 <= img.size[0] <= 3000
+        assert img.size[0] == 3000  # Apple's recommended size
         assert len(img.convert("RGB").getcolors(1 << 24)) > 2  # something is written on it
     first = (tmp_path / name).stat().st_mtime_ns
     assert channel_artwork(tmp_path, "太原日报") == name
@@ -41,7 +41,7 @@ def test_without_a_cjk_font_the_name_is_written_in_pinyin():
     assert artwork._pinyin("太原日报") == "TAI YUAN RI BAO"
     png = artwork.generated_artwork("太原日报", font_path="")
     with Image.open(io.BytesIO(png)) as img:
-        assert img.size == (1400, 1400)
+        assert img.size == (3000, 3000)
     need(CJK_FONT, "a CJK font", FONTS_HINT)
     assert png != artwork.generated_artwork("太原日报")  # with the font: the characters, not pinyin
 
@@ -70,3 +70,15 @@ def test_bad_user_artwork_is_a_config_error(tmp_path, size, fmt, message):
         channel_artwork(tmp_path / "out", "太原日报", bad)
     assert message in str(info.value) and str(bad) in str(info.value)
     assert info.value.exit_code == 3
+
+
+def test_the_mp3_cover_is_the_artwork_as_a_1400_px_jpeg(tmp_path):
+    picture = artwork.cover_picture("太原日报")
+    assert picture.mime == "image/jpeg" and picture == artwork.cover_picture("太原日报")
+    with Image.open(io.BytesIO(picture.data)) as img:
+        assert img.format == "JPEG" and img.size == (1400, 1400)
+    user = _image(tmp_path / "cover.png", (2000, 2000), "PNG")
+    with Image.open(io.BytesIO(artwork.cover_picture("太原日报", user).data)) as img:
+        assert img.size == (1400, 1400) and img.getpixel((700, 700)) == pytest.approx((10, 20, 30), abs=2)
+    with pytest.raises(ConfigError):
+        artwork.cover_picture("太原日报", _image(tmp_path / "small.png", (800, 800), "PNG"))

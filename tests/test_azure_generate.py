@@ -55,10 +55,11 @@ def test_the_sample_is_voiced_by_azure_with_one_article_read_offline(sample_run)
     out, result, stats = sample_run
     assert result.exit_code == 0, result.output + result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("published 2021-06-27: ")
-    by_engine = {line.split()[0] for line in lines[1:]}
+    assert lines[0].startswith("published 2021-06-27, episode 1: 3 articles")
+    articles = [line for line in lines if line.startswith("  article ")]
+    by_engine = {line.split()[2] for line in articles}
     assert by_engine == {"azure", "offline"}
-    (offline_article,) = [line for line in lines[1:] if line.split()[0] == "offline"]
+    (offline_article,) = [line for line in articles if line.split()[2] == "offline"]
     assert "疫苗" in offline_article
     assert "the fallback engine read 1 part(s)" in result.stderr and "HTTP 400" in result.stderr
     received = [r for r in stats.received]
@@ -91,7 +92,7 @@ def test_the_key_is_written_nowhere(sample_run):
 def test_commercial_allows_azure_alone(azure_server, tmp_path):
     result = run(tmp_path, "--engine", "azure", **azure_env(azure_server, AUDIOBULLETIN_COMMERCIAL="true"))
     assert result.exit_code == 0, result.output + result.stderr
-    assert {line.split()[0] for line in result.stdout.splitlines()[1:]} == {"azure"}
+    assert {line.split()[2] for line in result.stdout.splitlines() if line.startswith("  article ")} == {"azure"}
 
 
 @pytest.mark.parametrize("engine, fallback, named", [

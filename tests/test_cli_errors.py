@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiobulletin.cli import cli
+from test_publication import publish
 
 
 def _snapshot(folder):
@@ -15,10 +16,9 @@ def _snapshot(folder):
 
 @pytest.fixture
 def published(tmp_path):
+    """An output folder holding one published episode (feeds, manifest, a version of 2021-06-26)."""
     out = tmp_path / "out"
-    (out / "2021-06-26").mkdir(parents=True)
-    (out / "feed.xml").write_text("<rss>previous</rss>", encoding="utf-8")
-    (out / "2021-06-26" / "bulletin.mp3").write_bytes(b"ID3 previous episode")
+    publish(out, 26)
     return out
 
 
@@ -42,7 +42,7 @@ def test_bad_edition_fails_cleanly_and_leaves_output_alone(tmp_path, published, 
     assert len(lines) == 1 and message in lines[0] and str(edition) in lines[0]
     assert "Traceback" not in result.output + result.stderr
     assert _snapshot(published) == before
-    assert sorted(p.name for p in published.iterdir()) == ["2021-06-26", "feed.xml"]
+    assert sorted(p.name for p in published.rglob("*") if p.name.startswith(".")) == []
 
 
 def test_out_that_is_a_file_is_an_input_error(tmp_path, sample_path, newsroom_config):

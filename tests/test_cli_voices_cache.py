@@ -114,11 +114,35 @@ def test_cache_info_and_prune(tmp_path):
     assert f"folder: {tmp_path}" in info.output
     assert "entries: 4 (" in info.output and "by engine: edge 1, tone 3" in info.output
 
+    planned = invoke(["cache", "prune", "--older-than", "30d", "--dry-run"], audiobulletin_cache_dir=tmp_path)
+    assert planned.exit_code == 0 and planned.output.startswith("would remove 2 entries, freeing ")
+    assert planned.output.rstrip().endswith("2 stay") and len(list(tmp_path.rglob("*.clip"))) == 4
     pruned = invoke(["cache", "prune", "--older-than", "30d"], audiobulletin_cache_dir=tmp_path)
     assert pruned.exit_code == 0 and pruned.output.startswith("removed 2 entries, freed ")
     assert len(list(tmp_path.rglob("*.clip"))) == 2
     assert invoke(["cache", "prune", "--older-than", "5w"], audiobulletin_cache_dir=tmp_path).output.startswith(
         "removed 0 entries")
+
+
+def test_emptying_the_whole_cache_asks_first(tmp_path):
+    CachedEngine(RecordingToneEngine(), tmp_path).render(
+        [SpeechRequest(i, "缓存里的一句话。", Voice("offline", "tone", rate=i)) for i in range(3)],
+        lambda r, res: None)
+    refused = CliRunner().invoke(cli, ["cache", "prune", "--older-than", "0d"], input="n\n",
+                                 env={"AUDIOBULLETIN_CACHE_DIR": str(tmp_path)})
+    assert refused.exit_code == 1 and "remove all 3 entries" in refused.stderr
+    assert len(list(tmp_path.rglob("*.clip"))) == 3
+    no_answer = CliRunner().invoke(cli, ["cache", "prune", "--older-than", "0d"], input="",
+                                   env={"AUDIOBULLETIN_CACHE_DIR": str(tmp_path)})
+    assert no_answer.exit_code == 1 and len(list(tmp_path.rglob("*.clip"))) == 3  # cron: never empties unasked
+    agreed = CliRunner().invoke(cli, ["cache", "prune", "--older-than", "0d"], input="y\n",
+                                env={"AUDIOBULLETIN_CACHE_DIR": str(tmp_path)})
+    assert agreed.exit_code == 0 and agreed.stdout.startswith("removed 3 entries")
+    assert not list(tmp_path.rglob("*.clip"))
+    CachedEngine(RecordingToneEngine(), tmp_path).render(
+        [SpeechRequest(0, "又一句。", Voice("offline", "tone"))], lambda r, res: None)
+    assert invoke(["cache", "prune", "--older-than", "0d", "--yes"], audiobulletin_cache_dir=tmp_path).exit_code == 0
+    assert not list(tmp_path.rglob("*.clip"))
 
 
 def test_cache_prune_rejects_a_bad_age(tmp_path):

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import wave
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from PIL import Image
 
 from audiobulletin.cli import cli
+from audiobulletin.publish.manifest_file import load
 from readback import chapters as ffmpeg_chapters
 from readback import ebur128, stream_info
 
@@ -26,6 +29,11 @@ EDITION = """\
 
 本报讯（记者 刘洋）6月26日，全市最高气温达到31℃。各景区接待游客12,468人次。
 """
+
+
+def version_of(out: Path) -> Path:
+    """The published version folder of 2021-06-27 (output/2021-06-27/<version>/)."""
+    return out / load(out)[0]["2021-06-27"].version_folder
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +54,10 @@ def published(tmp_path_factory):
 
 def test_summary_names_the_episode(published):
     out, result = published
-    assert "published 2021-06-27: 2 articles" in result.stdout
-    assert str(out / "2021-06-27" / "bulletin.mp3") in result.stdout
+    assert "published 2021-06-27, episode 1: 2 articles" in result.stdout
+    segments = int(re.search(r"2 articles, (\d+) segments", result.stdout).group(1))
+    assert f"{segments} segments ({segments} synthesised, 0 from the cache)" in result.stdout
+    assert str(version_of(out) / "bulletin.mp3") in result.stdout
     assert "warning" not in result.stderr
 
 
@@ -55,9 +65,10 @@ def test_feed_lists_the_episode_with_exact_enclosure(published):
     out, _ = published
     feed = podcastparser.parse("https://radio.example.org/pod/feed.xml", io.BytesIO((out / "feed.xml").read_bytes()))
     [episode] = feed["episodes"]
-    mp3 = out / "2021-06-27" / "bulletin.mp3"
+    mp3 = version_of(out) / "bulletin.mp3"
     [enclosure] = episode["enclosures"]
-    assert enclosure["url"] == "https://radio.example.org/pod/2021-06-27/bulletin.mp3"
+    assert enclosure["url"] == "https://radio.example.org/pod/" + mp3.relative_to(out).as_posix()
+    assert re.fullmatch(r"2021-06-27/[0-9a-f]{8}/bulletin\.mp3", mp3.relative_to(out).as_posix())
     assert enclosure["file_size"] == mp3.stat().st_size and enclosure["mime_type"] == "audio/mpeg"
     assert "我市新建城市书房二十座" in episode["description"] and "气温回升，市民出游增多" in episode["description"]
     assert abs(episode["total_time"] - MP3(mp3).info.length) <= 1
@@ -65,7 +76,7 @@ def test_feed_lists_the_episode_with_exact_enclosure(published):
 
 def test_mp3_is_podcast_ready(published):
     out, _ = published
-    mp3 = out / "2021-06-27" / "bulletin.mp3"
+    mp3 = version_of(out) / "bulletin.mp3"
     info = stream_info(mp3)
     assert (info["codec"], info["channels"], info["sample_rate"]) == ("mp3", "mono", "44100")
     assert 64_000 <= MP3(mp3).info.bitrate <= 96_000
@@ -74,12 +85,18 @@ def test_mp3_is_podcast_ready(published):
     tags = ID3(mp3)
     assert tags.version[:2] == (2, 3)
     assert tags["TALB"].text == ["太原日报"] and "2021-06-27" in tags["TIT2"].text[0]
+    [cover] = tags.getall("APIC")
+    assert cover.type == 3 and cover.mime == "image/jpeg"  # the front cover, for players showing the file
+    with Image.open(io.BytesIO(cover.data)) as img:
+        assert img.format == "JPEG" and img.size == (1400, 1400)
+    with Image.open(out / "artwork.png") as img:
+        assert img.size == (3000, 3000)
 
 
 def test_chapters_read_back_with_mutagen_and_ffmpeg(published):
     out, _ = published
-    mp3 = out / "2021-06-27" / "bulletin.mp3"
-    timeline = json.loads((out / "2021-06-27" / "chapters.json").read_text(encoding="utf-8"))
+    mp3 = version_of(out) / "bulletin.mp3"
+    timeline = json.loads((version_of(out) / "chapters.json").read_text(encoding="utf-8"))
     titles = ["本期要目", "我市新建城市书房二十座", "气温回升，市民出游增多"]
     assert [c["title"] for c in timeline["chapters"]] == titles
     tags = ID3(mp3)
@@ -97,7 +114,7 @@ def test_chapters_read_back_with_mutagen_and_ffmpeg(published):
 
 def test_every_sentence_is_in_the_transcript_in_order(published):
     out, _ = published
-    vtt = (out / "2021-06-27" / "transcript.vtt").read_text(encoding="utf-8").replace("\n", "")
+    vtt = (version_of(out) / "transcript.vtt").read_text(encoding="utf-8").replace("\n", "")
     sentences = ["记者从市文旅局获悉，今年我市新建城市书房20座。", "市民可以就近借阅图书。",
                  "6月26日，全市最高气温达到31℃。", "各景区接待游客12,468人次。"]
     positions = [vtt.find(s) for s in sentences]
@@ -106,17 +123,25 @@ def test_every_sentence_is_in_the_transcript_in_order(published):
 
 def test_accessible_edition_and_radio_files_exist(published):
     out, _ = published
-    day = out / "2021-06-27"
+    day = version_of(out)
     assert (day / "accessible" / "index.html").exists() and (out / "index.html").exists()
     assert (day / "accessible" / "2021-06-27.epub").stat().st_size > 10_000
-    for name in ("bulletin.wav", "01.wav", "02.wav"):
-        with wave.open(str(day / "radio" / name)) as wav:
+    cuts = sorted((day / "radio").glob("*.wav"))
+    assert [p.name.rsplit("-", 1)[0] for p in cuts] == ["01", "02", "bulletin"]
+    for path in cuts:
+        with wave.open(str(path)) as wav:
             assert (wav.getframerate(), wav.getsampwidth()) == (48000, 2)
 
 
+def _tree(folder: Path) -> dict:
+    return {p.relative_to(folder): (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
 def test_regenerating_keeps_guid_and_is_served_from_cache(published, tmp_path):
+    """An unchanged rerun publishes nothing new: every file keeps its bytes and its mtime (ETag)."""
     out, _ = published
     before = podcastparser.parse("x", io.BytesIO((out / "feed.xml").read_bytes()))["episodes"][0]["guid"]
+    tree = _tree(out)
     config = next(out.parent.glob("audiobulletin.toml"))
     edition = next(out.parent.glob("short-*.txt"))
     result = CliRunner().invoke(cli, ["--config", str(config), "generate", str(edition), "--out", str(out),
@@ -124,3 +149,4 @@ def test_regenerating_keeps_guid_and_is_served_from_cache(published, tmp_path):
     assert result.exit_code == 0, result.stderr
     feed = podcastparser.parse("x", io.BytesIO((out / "feed.xml").read_bytes()))
     assert [e["guid"] for e in feed["episodes"]] == [before]
+    assert _tree(out) == tree

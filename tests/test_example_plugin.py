@@ -64,7 +64,9 @@ def test_it_voices_a_segment(beep_installed, tmp_path):
                                 env={"AUDIOBULLETIN_PROFILE": str(profile),
                                      "AUDIOBULLETIN_CACHE_DIR": str(tmp_path / "cache")})
     assert result.exit_code == 0, result.output
-    spoken = result.stdout.strip()  # what the engine was given: a beep per character
+    said = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    spoken = said["spoken"]  # what the engine was given: a beep per character
+    assert said["beep"] == spoken  # its engine input: the text as given (Engine.engine_input's default)
     assert spoken.startswith("本报讯") and f"({0.2 * len(spoken):.1f} s, beep)" in result.stderr
     with wave.open(str(out)) as wav:
         assert wav.getframerate() == 24000 and wav.getnframes() == len(spoken) * 4800

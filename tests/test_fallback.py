@@ -79,7 +79,7 @@ def test_an_unreachable_service_sends_every_article_offline():
     assert set(report.engines.values()) == {"offline"}
     assert all(isinstance(result, Clip) and result.engine == "offline" for _, result in delivered)
     assert offline.renders == [list(range(len(SCRIPT)))]
-    assert all("connection failed" in reason or "not calling it again" in reason
+    assert all("connection refused" in reason or "not calling it again" in reason
                for reason in report.reasons.values())
 
 

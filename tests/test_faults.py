@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from audiobulletin.speech.cache_entry import MAGIC
-from fault_runs import (DATE, Run, Workspace, alive, copy, descendants, kill_all, leftovers,
+from fault_runs import (Run, Workspace, alive, copy, descendants, kill_all, leftovers, published_mp3,
                         stage_reached, tree)
 
 pytestmark = [pytest.mark.slow,  # the real offline voice, several whole (short) runs
@@ -65,8 +65,7 @@ def test_damaged_cache_entries_give_the_same_episode_and_are_reported(clean, tmp
     out = tmp_path / "out"
     result = subprocess.run(ws.command(out, cache), capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr
-    episode = f"{DATE}/bulletin.mp3"
-    assert (out / episode).read_bytes() == (clean_out / episode).read_bytes()
+    assert published_mp3(out).read_bytes() == published_mp3(clean_out).read_bytes()
     assert f"discarded {len(damaged)} damaged speech cache entry(ies)" in result.stderr
     for path in damaged:
         assert str(path) in result.stderr
@@ -110,7 +109,7 @@ def test_sigkill_during_mastering_then_a_rerun_clears_what_it_left_and_publishes
     assert rerun.returncode == 0, rerun.stderr
     assert leftovers(out) == []
     assert "leftover(s) of an interrupted run" in rerun.stderr
-    assert (out / DATE / "bulletin.mp3").read_bytes() == (clean_out / DATE / "bulletin.mp3").read_bytes()
+    assert published_mp3(out).read_bytes() == published_mp3(clean_out).read_bytes()
 
 
 @pytest.mark.parametrize("signum,stage,code", [(signal.SIGINT, "speech", 130), (signal.SIGTERM, "master", 143)],
@@ -167,8 +166,8 @@ def test_a_read_only_output_folder_is_exit_6_in_one_line_and_nothing_changes(cle
 
 
 @pytest.mark.parametrize("change,words", [
-    ({"number": "2"}, 'number is "2", not a whole number'),
-    ({"published": "27 June, 6 am"}, "published '27 June, 6 am' is not an ISO date and time"),
+    ({"number": "2"}, "episodes[0].number: must be a whole number >= 0, got '2'"),
+    ({"published": "27 June, 6 am"}, "episodes[0].published: must be a time with its offset"),
 ], ids=["number-as-text", "unparsable-published"])
 def test_a_malformed_manifest_is_exit_6_with_the_path_and_nothing_changes(clean, tmp_path, change, words):
     ws, clean_out, clean_cache = clean
@@ -181,7 +180,7 @@ def test_a_malformed_manifest_is_exit_6_with_the_path_and_nothing_changes(clean,
     result = subprocess.run(ws.command(out, cache, "-q"), capture_output=True, text=True, timeout=900)
     assert result.returncode == 6, result.stderr
     (line,) = result.stderr.strip().splitlines()
-    assert f"{manifest}: the episode manifest is unreadable" in line and words in line and "restore it" in line
+    assert line.startswith(f"audiobulletin: error: {manifest}: ") and words in line and "episodes recover" in line
     assert tree(out) == before
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from audiobulletin.publish import PublishOptions
 from audiobulletin.publish.feed import feed_xml
-from audiobulletin.publish.manifest import (EpisodeRecord, episode_guid, load_manifest, publication_time,
-                                            save_manifest, upsert)
+from audiobulletin.publish.manifest import EpisodeRecord, episode_guid, publication_time, upsert
+from audiobulletin.publish.manifest_file import load, save
 
 
 def _record(day: int, title="第一期", size=12345) -> EpisodeRecord:
@@ -50,10 +50,10 @@ def test_feed_channel_fields_with_feedparser(settings):
 
 def test_regenerating_a_date_keeps_guid_and_number_and_other_dates(tmp_path, settings):
     records = upsert(upsert({}, _record(26)), _record(27))
-    save_manifest(tmp_path, records)
-    before = feed_xml(settings, load_manifest(tmp_path))
-    again = upsert(load_manifest(tmp_path), _record(27, size=4242))
+    save(tmp_path, records)
+    before = feed_xml(settings, load(tmp_path)[0])
+    again = upsert(load(tmp_path)[0], _record(27, size=4242))
     assert again["2021-06-27"].number == 2 and again["2021-06-26"] == records["2021-06-26"]
     assert again["2021-06-27"].guid == records["2021-06-27"].guid
     # same data -> byte-identical feed (no build timestamps)
-    assert feed_xml(settings, load_manifest(tmp_path)) == before
+    assert feed_xml(settings, load(tmp_path)[0]) == before

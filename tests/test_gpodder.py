@@ -50,3 +50,46 @@ def test_gpodder_subscribes_and_downloads_complete_episodes(tmp_path):
     downloads = sorted(p for p in (tmp_path / "downloads").rglob("*") if p.is_file())
     assert len(downloads) == 2, downloads
     assert sorted(p.read_bytes() for p in downloads) == sorted([mp3[:len(mp3) // 2], mp3])
+
+
+def test_a_withdrawn_episode_leaves_gpodder_and_the_others_keep_number_and_guid(tmp_path):
+    """`episodes withdraw`, then `gpo update`: gPodder drops the (not downloaded) episode the feed no
+    longer lists; the others keep the numbers and GUIDs it knows them by."""
+    import io
+
+    import podcastparser
+
+    from audiobulletin.publish.manage import withdraw
+    from test_corrections import options
+    from test_corrections import publish as publish_take
+
+    gpo_program = need_program("gpo", "gPodder's command-line client", ".ci/install-publish.sh")
+    out = tmp_path / "output"
+    out.mkdir()
+    mp3 = real_mp3(tmp_path / "episode.mp3")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
+               GPODDER_DOWNLOAD_DIR=str(tmp_path / "downloads"))
+
+    def gpo(*args: str) -> str:
+        done = subprocess.run([gpo_program, *args], env=env, capture_output=True, text=True, timeout=300,
+                              stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    with serving(out) as url:
+        s = options(base_url=url)
+        for day in (25, 26, 27):
+            publish_take(out, day, mp3=mp3, s=s)
+        feed = url + "feed.xml"
+        before = podcastparser.parse(feed, io.BytesIO((out / "feed.xml").read_bytes()))["episodes"]
+        gpo("subscribe", feed)
+        assert all(f"太原日报 2021-06-{day}" in gpo("episodes", feed) for day in (25, 26, 27))
+        withdraw(out, "2021-06-26", s)
+        gpo("update", feed)
+        listing = gpo("episodes", "--guid", feed)
+    assert "太原日报 2021-06-26" not in listing
+    after = podcastparser.parse(feed, io.BytesIO((out / "feed.xml").read_bytes()))["episodes"]
+    kept = [(e["guid"], e["number"]) for e in before if not e["title"].endswith("06-26")]
+    assert [(e["guid"], e["number"]) for e in after] == kept == [(kept[0][0], 3), (kept[1][0], 1)]
+    assert all(guid in listing for guid, _ in kept)

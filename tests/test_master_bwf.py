@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import struct
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from audiobulletin.errors import AudioError
 import readback
 from audiobulletin.master import RADIO_LUFS, master_broadcast_wavs
-from audiobulletin.master.bwf import Bext, Cart, PostTimer, ascii_text, header
+from audiobulletin.master.bwf import Bext, Cart, PostTimer, ascii_text, fit, header
 from bwf_reader import read
 
 from master_audio import episode, meta, segment_of
@@ -28,10 +30,16 @@ def wavs(tmp_path_factory):
     return files, samples, timeline, folder
 
 
-def test_one_file_for_the_bulletin_and_one_per_article(wavs):
+def _pcm_hash(path) -> str:
+    info = read(path)
+    return hashlib.sha256(path.read_bytes()[-info.data_size:]).hexdigest()[:8]
+
+
+def test_one_file_for_the_bulletin_and_one_per_article_named_by_its_audio(wavs):
     files, _, timeline, folder = wavs
     articles = [c for c in timeline.chapters if c.article is not None]
-    assert [f.name for f in files] == ["bulletin.wav"] + [f"{c.article + 1:02d}.wav" for c in articles]
+    assert [f.name.rsplit("-", 1)[0] for f in files] == ["bulletin"] + [f"{c.article + 1:02d}" for c in articles]
+    assert all(f.name == f"{f.name.rsplit('-', 1)[0]}-{_pcm_hash(f.path)}.wav" for f in files)
     assert sorted(p.name for p in folder.iterdir()) == sorted(f.name for f in files)  # no temp files left
     assert [f.chapter for f in files] == [None] + [timeline.chapters.index(c) for c in articles]
 
@@ -62,11 +70,12 @@ def test_pcm_format_and_lengths(wavs):
 def test_bext_fields(wavs):
     files, _, timeline, _ = wavs
     whole, article = read(files[0].path).bext, read(files[1].path).bext
-    assert whole.description.startswith("tai yuan ri bao 2021 nian 6 yue 27 ri")
+    assert whole.description.startswith("tai4 yuan2 ri4 bao4 2021 nian2 6 yue4 27 ri4")
     assert whole.description.isascii() and article.description.isascii()
     assert article.description.startswith(ascii_text(timeline.chapters[files[1].chapter].title))
-    assert whole.originator == "tai yuan ri bao she"
-    assert (whole.originator_reference, article.originator_reference) == ("20210627-bulletin", "20210627-01")
+    assert whole.originator == "tai4 yuan2 ri4 bao4 she4"
+    assert (whole.originator_reference, article.originator_reference) == (
+        f"20210627-bulletin-{_pcm_hash(files[0].path)}", f"20210627-01-{_pcm_hash(files[1].path)}")
     assert whole.origination == CREATED and whole.time_reference == 0
     assert whole.loudness_value == pytest.approx(-23.0, abs=0.01)
     assert whole.max_true_peak == pytest.approx(files[0].true_peak_dbtp, abs=0.01) and whole.max_true_peak <= -1.5
@@ -110,20 +119,48 @@ def test_cart_fields(wavs):
     cart = read(files[1].path).cart
     assert cart.version == "0101"
     assert cart.title == ascii_text(timeline.chapters[files[1].chapter].title)
-    assert cart.artist == "tai yuan ri bao she" and cart.client_id == "tai yuan ri bao"
+    assert cart.artist == "tai4 yuan2 ri4 bao4 she4" and cart.client_id == "tai4 yuan2 ri4 bao4"
     assert cart.cut_id == "20210627-01" and cart.category == "NEWS"
     assert cart.start == dt.datetime(2021, 6, 27) and cart.end == dt.datetime(2021, 6, 27, 23, 59, 59)
     assert cart.producer_app_id == "audiobulletin" and cart.level_reference == 32768
     starts = {t.usage: t.value for t in cart.post_timers}
     info = read(files[1].path)
     assert 0 <= starts["AUDs"] < starts["AUDe"] <= info.frames
-    assert read(files[0].path).cart.title.startswith("tai yuan ri bao")
+    assert read(files[0].path).cart.title.startswith("tai4 yuan2 ri4 bao4")
 
 
-def test_ascii_text_transliterates_and_folds_punctuation():
-    assert ascii_text("太原日报") == "tai yuan ri bao"
-    assert ascii_text("“十四五”规划，2021年") == '" shi si wu " gui hua ,2021 nian'
+def test_ascii_text_transliterates_with_tone_numbers_and_folds_punctuation():
+    assert ascii_text("太原日报") == "tai4 yuan2 ri4 bao4"
+    assert ascii_text("“十四五”规划，2021年") == '" shi2 si4 wu3 " gui1 hua4 ,2021 nian2'
+    assert ascii_text("他的书") == "ta1 de5 shu1"
     assert ascii_text("GDP增长6%").isascii()
+
+
+def test_long_titles_are_cut_between_syllables(tmp_path, wavs):
+    _, samples, timeline, _ = wavs
+    long = "我市提前完成新冠病毒疫苗第二剂次接种目标任务暨全面推进重点人群加强免疫工作"
+    assert len(ascii_text(long)) > 64
+    chapters = tuple(replace(c, title=long) for c in timeline.chapters)
+    files = master_broadcast_wavs(segment_of(samples, RATE), replace(timeline, chapters=chapters), meta(),
+                                  tmp_path, "bulletin")
+    title = read(files[1].path).cart.title
+    assert len(title) <= 64 and ascii_text(long).startswith(title + " ")
+    assert fit("tai4 yuan2 ri4 bao4", 12) == "tai4 yuan2" and fit("tai4", 64) == "tai4"
+
+
+def test_the_same_audio_gives_the_same_bytes_and_stamp(tmp_path, wavs):
+    """No wall clock in a WAV: a rerun of the same audio writes identical files; the origination
+    stamp is the edition's date with a time of day from the audio's hash."""
+    files, samples, timeline, _ = wavs
+    first = master_broadcast_wavs(segment_of(samples, RATE), timeline, meta(), tmp_path / "a", "bulletin")
+    again = master_broadcast_wavs(segment_of(samples, RATE), timeline, meta(), tmp_path / "b", "bulletin")
+    assert [f.path.read_bytes() for f in first] == [f.path.read_bytes() for f in again]
+    stamps = {read(f.path).bext.origination for f in first}
+    assert all(s.date() == dt.date(2021, 6, 27) and s.hour == 0 for s in stamps)
+    assert len(stamps) == len(first)  # each cut's own audio, its own stamp
+    quieter = master_broadcast_wavs(segment_of(samples * 0.5, RATE), timeline, meta(), tmp_path / "c", "bulletin",
+                                    target_lufs=-24.0)
+    assert {f.name for f in quieter}.isdisjoint({f.name for f in first})
 
 
 def _tiny(path, history="A=PCM\r\n", tag_text=""):  # odd-sized chunks exercise the pad bytes
@@ -177,3 +214,17 @@ def test_stem_must_be_ascii(tmp_path, wavs):
     _, samples, timeline, _ = wavs
     with pytest.raises(AudioError, match="stem"):
         master_broadcast_wavs(segment_of(samples, RATE), timeline, meta(), tmp_path, "公报")
+
+
+def test_an_article_whose_audio_did_not_change_keeps_its_file_name(tmp_path):
+    """A correction of article 1 (longer, other audio) renames its cut and the whole bulletin's; the
+    next article, shifted in time but with the same audio, keeps its bytes and so its name."""
+    before, timeline = episode(RATE)
+    after, corrected = episode(RATE, sentence_seconds=(1.6, 2.2, 1.9, 2.0, 1.8, 1.5))
+    first = master_broadcast_wavs(segment_of(before, RATE), timeline, meta(), tmp_path / "a", "bulletin")
+    again = master_broadcast_wavs(segment_of(after, RATE), corrected, meta(), tmp_path / "b", "bulletin")
+    assert corrected.chapters[2].start > timeline.chapters[2].start  # article 2 moved
+    names = [(f.name, g.name) for f, g in zip(first, again)]
+    assert names[0][0] != names[0][1] and names[1][0] != names[1][1]  # the bulletin, article 1: corrected
+    assert names[2][0] == names[2][1]  # article 2: untouched
+    assert first[2].path.read_bytes() == again[2].path.read_bytes()

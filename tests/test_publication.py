@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 import wave
 from pathlib import Path
 from urllib.parse import unquote
@@ -12,14 +13,15 @@ import pytest
 from lxml import etree
 from timelines import sample_timeline
 
-from audiobulletin.atomic import StagedFolder
 from audiobulletin.errors import ConfigError, PublishError
 from audiobulletin.publish import PublishOptions
+from audiobulletin.publish.checkpoints import Steps
 from audiobulletin.publish.episode_files import write_episode_files
-from audiobulletin.publish.manifest import (EpisodeRecord, RadioCut, episode_guid, load_manifest,
-                                            podcast_guid, publication_time)
+from audiobulletin.publish.manifest import EpisodeRecord, RadioCut, episode_guid, podcast_guid, publication_time
+from audiobulletin.publish.manifest_file import load
 from audiobulletin.publish.podcast_ns import ITUNES_NS, PODCAST_NS
 from audiobulletin.publish.publication import publish_episode
+from audiobulletin.publish.versions import StagedEpisode, staged_episode
 
 BASE = "https://news.example.org/audio/"
 NS = {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
@@ -38,29 +40,35 @@ def write_wav(path: Path, seconds: float, level: int = 1000) -> None:
         w.writeframes(int(level).to_bytes(2, "little", signed=True) * int(48000 * seconds))
 
 
-def stage(out_dir: Path, day: int, mp3: bytes = b"ID3 fake mp3 " * 100) -> tuple[StagedFolder, EpisodeRecord]:
-    """A complete date folder as the pipeline stages it (mastering wrote the MP3 and WAVs), and its record."""
+def fill(folder: Path, mp3: bytes) -> None:
+    """A complete episode folder as mastering and the publish stage leave it (MP3, transcripts, WAVs)."""
+    (folder / "bulletin.mp3").write_bytes(mp3)
+    write_episode_files(folder, sample_timeline())
+    for number in range(3):
+        name = "radio/bulletin.wav" if number == 0 else f"radio/{number:02d}.wav"
+        write_wav(folder / name, 0.1 * (number + 1))
+
+
+def record_for(staged: StagedEpisode, day: int) -> EpisodeRecord:
     date = dt.date(2021, 6, day)
-    iso = date.isoformat()
-    staging = out_dir / f".{iso}.staging-test"
-    staging.mkdir(parents=True)
-    (staging / "bulletin.mp3").write_bytes(mp3)
-    write_episode_files(staging, sample_timeline())
+    iso, at = date.isoformat(), staged.published_folder
     cuts = []
     for number, title in enumerate(("太原日报", "我市老旧小区改造全面提速", "晋阳湖公园开园")):
         name = "radio/bulletin.wav" if number == 0 else f"radio/{number:02d}.wav"
-        write_wav(staging / name, 0.1 * (number + 1))
-        cuts.append(RadioCut(number, title, f"{iso}/{name}", (staging / name).stat().st_size, 0.1 * (number + 1)))
-    record = EpisodeRecord(date=iso, guid=episode_guid("太原日报", date), number=0, title=f"太原日报 {iso}",
-                           description="要目：\n00:00 导语", audio=f"{iso}/bulletin.mp3", audio_bytes=len(mp3),
-                           duration=62.55, published=publication_time(date).isoformat(),
-                           radio=tuple(cuts))
-    return StagedFolder(staging, out_dir / iso, PublishError), record
+        cuts.append(RadioCut(number, title, f"{at}/{name}", (staged.path / name).stat().st_size, 0.1 * (number + 1)))
+    return EpisodeRecord(date=iso, guid=episode_guid("太原日报", date), number=0, title=f"太原日报 {iso}",
+                         description="要目：\n00:00 导语", audio=f"{at}/bulletin.mp3",
+                         audio_bytes=(staged.path / "bulletin.mp3").stat().st_size, duration=62.55,
+                         published=publication_time(date).isoformat(), radio=tuple(cuts))
 
 
-def publish(out_dir: Path, day: int, s: PublishOptions | None = None, **kw) -> EpisodeRecord:
-    staged, record = stage(out_dir, day, **kw)
-    return publish_episode(out_dir, staged, record, s or settings())
+def publish(out_dir: Path, day: int, s: PublishOptions | None = None, mp3: bytes = b"ID3 fake mp3 " * 100,
+            steps: Steps | None = None) -> EpisodeRecord:
+    """Publish a date as the pipeline does, without speech: a staged version, sealed, then switched in."""
+    with staged_episode(out_dir, dt.date(2021, 6, day)) as staged:
+        fill(staged.path, mp3)
+        staged.seal()
+        return publish_episode(out_dir, staged, record_for(staged, day), s or settings(), steps)
 
 
 def local(out_dir: Path, url: str) -> Path:
@@ -70,7 +78,7 @@ def local(out_dir: Path, url: str) -> Path:
 
 def test_feed_lists_newest_dates_with_all_their_files(tmp_path):
     for day in (25, 26, 27):
-        publish(tmp_path, day)
+        newest = publish(tmp_path, day)
     xml = (tmp_path / "feed.xml").read_bytes()
     parsed = podcastparser.parse(BASE + "feed.xml", io.BytesIO(xml))
     assert [(e["title"], e["number"]) for e in parsed["episodes"]] == [
@@ -93,18 +101,19 @@ def test_feed_lists_newest_dates_with_all_their_files(tmp_path):
     assert '"version": "1.2.0"' in local(tmp_path, chapters.get("url")).read_text(encoding="utf-8")
     feed = feedparser.parse(xml)
     assert not feed.bozo and len(feed.entries) == 2
-    assert feed.entries[0].enclosures[0].href == BASE + "2021-06-27/bulletin.mp3"
+    assert feed.entries[0].enclosures[0].href == BASE + newest.audio
+    assert re.fullmatch(r"2021-06-27/[0-9a-f]{8}/bulletin\.mp3", newest.audio)
 
 
 def test_regenerating_a_date_is_idempotent(tmp_path):
     publish(tmp_path, 26)
     publish(tmp_path, 27)
-    files = ("feed.xml", "radio.xml", "episodes.json", "artwork.png")
-    before = {name: (tmp_path / name).read_bytes() for name in files}
+    files = ("feed.xml", "radio.xml", "episodes.json", "episodes.json.1", "artwork.png", "index.html")
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file()}
     again = publish(tmp_path, 27)
     assert again.number == 2
-    assert {name: (tmp_path / name).read_bytes() for name in files} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2021-06-26", "2021-06-27", "index.html", *files])
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in tmp_path.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2021-06-26", "2021-06-27", *files])
 
 
 def test_retention_removes_old_folders_but_never_renumbers(tmp_path):
@@ -112,7 +121,7 @@ def test_retention_removes_old_folders_but_never_renumbers(tmp_path):
     for day in (25, 26, 27, 28):
         publish(tmp_path, day, s)
     assert not (tmp_path / "2021-06-25").exists() and not (tmp_path / "2021-06-26").exists()
-    records = load_manifest(tmp_path)
+    records = load(tmp_path)[0]
     assert [(r.number, r.removed) for _, r in sorted(records.items())] == [
         (1, True), (2, True), (3, False), (4, False)]
     parsed = podcastparser.parse(BASE, io.BytesIO((tmp_path / "feed.xml").read_bytes()))
@@ -120,9 +129,10 @@ def test_retention_removes_old_folders_but_never_renumbers(tmp_path):
 
 
 def test_archived_files_stay_under_the_keep_policy(tmp_path):
-    for day in (25, 26, 27):
+    oldest = publish(tmp_path, 25)
+    for day in (26, 27):
         publish(tmp_path, day)
-    assert (tmp_path / "2021-06-25" / "bulletin.mp3").exists()
+    assert (tmp_path / oldest.audio).exists()
     xml = (tmp_path / "feed.xml").read_text(encoding="utf-8")
     assert "2021-06-25" not in xml
 
@@ -146,8 +156,8 @@ def test_radio_feed_lists_stable_cuts(tmp_path):
     xml = (tmp_path / "radio.xml").read_bytes()
     parsed = podcastparser.parse(BASE + "radio.xml", io.BytesIO(xml))
     urls = [e["enclosures"][0]["url"] for e in parsed["episodes"]]
-    assert urls[:3] == [BASE + "2021-06-27/radio/bulletin.wav", BASE + "2021-06-27/radio/01.wav",
-                        BASE + "2021-06-27/radio/02.wav"]
+    at = BASE + first.version_folder
+    assert urls[:3] == [at + "/radio/bulletin.wav", at + "/radio/01.wav", at + "/radio/02.wav"]
     assert len(urls) == 6
     for episode in parsed["episodes"]:
         [enclosure] = episode["enclosures"]
@@ -167,7 +177,7 @@ def test_radio_feed_lists_stable_cuts(tmp_path):
     assert feed.entries[0].title == "2021-06-27 整期 太原日报"
     assert feed.entries[1].title == "2021-06-27 01 我市老旧小区改造全面提速"
     assert feed.entries[1].tags[0].term == "NEWS"
-    durations = [c.duration for c in load_manifest(tmp_path)["2021-06-27"].radio]
+    durations = [c.duration for c in load(tmp_path)[0]["2021-06-27"].radio]
     assert durations == pytest.approx([0.1, 0.2, 0.3])  # as mastering reported them
     publish(tmp_path, 27)  # regenerated: same GUIDs
     regenerated = podcastparser.parse(BASE, io.BytesIO((tmp_path / "radio.xml").read_bytes()))
@@ -183,8 +193,8 @@ def test_podcast_guid_survives_a_new_base_url(tmp_path):
 
 def test_an_unreadable_edition_in_the_index_fails_before_anything_is_replaced(tmp_path):
     """The index of editions is rendered before the swap: exit 6 leaves the previous feed as it was."""
-    publish(tmp_path, 26)
-    broken = tmp_path / "2021-06-26" / "accessible" / "accessible-edition.json"
+    first = publish(tmp_path, 26)
+    broken = tmp_path / first.version_folder / "accessible" / "accessible-edition.json"
     broken.parent.mkdir()
     broken.write_text("{not json", encoding="utf-8")
     snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
@@ -193,3 +203,26 @@ def test_an_unreadable_edition_in_the_index_fails_before_anything_is_replaced(tm
     assert info.value.exit_code == 6 and "accessible-edition.json" in str(info.value)
     after = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".staging" not in str(p)}
     assert after == snapshot and not (tmp_path / "2021-06-27").exists()
+
+
+def test_a_rerun_completes_a_damaged_version_in_place(tmp_path):
+    """Same content, same version name: the missing file comes back, file by file, while the
+    folder the feeds point to never goes away."""
+    first = publish(tmp_path, 27)
+    folder = tmp_path / first.version_folder
+    (folder / "transcript.srt").unlink()
+    again = publish(tmp_path, 27)
+    assert again == first and (folder / "transcript.srt").is_file()
+    assert sorted(p.name for p in folder.parent.iterdir()) == [first.version]
+
+
+def test_a_corrected_episode_gets_a_new_version_and_keeps_guid_and_number(tmp_path):
+    publish(tmp_path, 26)
+    first = publish(tmp_path, 27)
+    corrected = publish(tmp_path, 27, mp3=b"ID3 corrected " * 90)
+    assert (corrected.guid, corrected.number) == (first.guid, first.number)
+    assert corrected.version != first.version and not (tmp_path / first.version_folder).exists()
+    parsed = podcastparser.parse(BASE + "feed.xml", io.BytesIO((tmp_path / "feed.xml").read_bytes()))
+    assert parsed["episodes"][0]["enclosures"][0]["url"] == BASE + corrected.audio
+    assert (tmp_path / "episodes.json.1").exists()
+    assert load(tmp_path)[0]["2021-06-27"] == corrected

@@ -5,9 +5,10 @@ import uuid
 import pytest
 
 from audiobulletin.publish.manifest import (
-    MANIFEST, EpisodeRecord, RadioCut, archived, episode_guid, in_feed, load_manifest,
-    load_podcast_guid, podcast_guid, publication_time, remove_folders, retain, save_manifest, upsert,
+    EpisodeRecord, RadioCut, archived, episode_guid, in_feed, podcast_guid, publication_time, remove_folders, retain,
+    upsert,
 )
+from audiobulletin.publish.manifest_file import MANIFEST, load, save
 
 FEED_URL = "https://news.example.com/podcast/feed.xml"
 DAYS = (25, 26, 27, 28)
@@ -29,11 +30,10 @@ def test_podcast_guid_follows_the_podcasting_2_0_rule():
 
 
 def test_podcast_guid_and_radio_cuts_survive_a_round_trip(tmp_path):
-    assert load_podcast_guid(tmp_path, FEED_URL) == podcast_guid(FEED_URL)
+    assert load(tmp_path) is None
     records = upsert({}, record(27))
-    save_manifest(tmp_path, records, podcast_guid(FEED_URL))
-    assert load_podcast_guid(tmp_path, "https://moved.example.org/feed.xml") == podcast_guid(FEED_URL)
-    assert load_manifest(tmp_path) == records
+    save(tmp_path, records, podcast_guid(FEED_URL))
+    assert load(tmp_path) == (records, podcast_guid(FEED_URL))
     assert json.loads((tmp_path / MANIFEST).read_text())["episodes"][0]["radio"][0]["file"] == "2021-06-27/radio/01.wav"
 
 
@@ -43,12 +43,16 @@ def test_item_guids_are_stable_and_distinct():
     assert uuid.UUID(r.item_guid("radio/01")).version == 5
 
 
-def test_backfilled_dates_take_the_next_number():
+def test_numbers_follow_the_date_and_a_backfill_is_unnumbered():
+    """26 then 28 are 1 and 2; 27 backfilled after them cannot be 3 (3 before 2 by date) and no
+    number lies between 1 and 2: it gets none. 29 is 3; 28 published again keeps 2."""
     records = {}
-    for day in (26, 25, 27):
+    for day in (26, 28, 27, 29, 28):
         records = upsert(records, record(day))
     assert [(d, r.number) for d, r in sorted(records.items())] == [
-        ("2021-06-25", 2), ("2021-06-26", 1), ("2021-06-27", 3)]
+        ("2021-06-26", 1), ("2021-06-27", 0), ("2021-06-28", 2), ("2021-06-29", 3)]
+    numbered = [r.number for _, r in sorted(records.items()) if r.number]
+    assert numbered == sorted(numbered)
 
 
 def _published(tmp_path, days=DAYS):

@@ -196,3 +196,52 @@ def test_cli_serves_on_127_0_0_1_by_default(tmp_path):
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
     assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("spec,status", [
+    ("bytes=-0", 416),                  # a suffix of nothing is unsatisfiable (RFC 9110 14.1.2)
+    ("bytes=0-1,5-6", 200),             # several ranges: the whole file, as RFC 9110 allows
+    ("bytes=0-9, 20-29", 200),
+    ("items=0-9", 200),                 # a unit we do not know: ignored
+    ("bytes=abc", 200), ("bytes=9-2", 200), ("bytes=", 200),  # invalid range-specs: ignored
+])
+def test_range_edge_cases_follow_rfc_9110(site, spec, status):
+    got, headers, body = request(site, "GET", "/2021-06-27/bulletin.mp3", {"Range": spec})
+    assert got == status
+    if status == 200:
+        assert body == AUDIO and "Content-Range" not in headers
+    else:
+        assert headers["Content-Range"] == f"bytes */{len(AUDIO)}"
+
+
+MALFORMED = [
+    b"GARBAGE\r\n\r\n",
+    b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+    b"GET /feed.xml HTTP/9.9\r\nHost: x\r\n\r\n",
+    b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + os.urandom(64),  # a TLS hello on the plain port
+    b"GET /feed.xml HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+]
+
+
+def test_malformed_requests_are_one_line_each_without_traceback(tmp_path):
+    (tmp_path / "feed.xml").write_bytes(b"<rss/>")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    code = "from audiobulletin.cli import main; main()"
+    proc = subprocess.Popen([sys.executable, "-c", code, "serve", str(tmp_path), "--port", "0"],
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        match = re.search(r"at http://([\d.]+):(\d+)/", proc.stderr.readline())
+        address = (match.group(1), int(match.group(2)))
+        for raw in MALFORMED:
+            with socket.create_connection(address, timeout=30) as sock:
+                sock.sendall(raw)
+                assert sock.recv(100).split(b" ", 2)[1] == b"400"
+        assert request(address, "GET", "/feed.xml")[0] == 200  # still serving
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, log = proc.communicate(timeout=30)
+    lines = log.splitlines()
+    assert "Traceback" not in log and not any(line.startswith(" ") for line in lines), log
+    bad = [line for line in lines if '" 400 ' in line]
+    assert len(bad) == len(MALFORMED), log
+    assert len(lines) == len(MALFORMED) + 1, log  # one line each, and the good request's

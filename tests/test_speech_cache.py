@@ -161,3 +161,22 @@ def test_a_killed_run_resumes_with_only_the_missing_segments(edge_server, tmp_pa
     assert len(edge_server.texts()) == count - kept  # only the missing ones were synthesised
     assert (engine.hits, engine.misses) == (kept, count - kept)
     assert len(entries(tmp_path)) == count
+
+
+class ReadingToneEngine(RecordingToneEngine):
+    """A tone engine with a reading of its own (〇 -> 零), as the offline voice has its pinyin."""
+
+    def engine_input(self, request):
+        return request.text.replace("〇", "零")
+
+
+def test_the_key_is_what_the_engine_will_say_not_the_text(tmp_path):
+    tone = ReadingToneEngine()
+    cached = CachedEngine(tone, tmp_path)
+    first = collect(cached, [SpeechRequest(0, "二〇二一年。", TONE)])
+    assert not first[0].cached
+    again = collect(cached, [SpeechRequest(3, "二零二一年。", TONE)])  # another text, the same reading
+    assert again[3].cached and again[3] == first[0] and tone.renders == [[0]]
+    assert cache_key("tone", "tone-1", SpeechRequest(0, "二〇二一年。", TONE), "er4 ling2") != \
+        cache_key("tone", "tone-1", SpeechRequest(0, "二〇二一年。", TONE), "er4 ling2 er4")
+    assert cached.engine_input(SpeechRequest(0, "〇", TONE)) == "零"

@@ -84,16 +84,26 @@ class Cart:
 # --- text fields --------------------------------------------------------------------------------
 
 def ascii_text(text: str) -> str:
-    """ASCII rendering of Chinese text for the ASCII-only fields: pinyin syllables, full-width
-    punctuation folded to ASCII, anything else dropped."""
+    """ASCII rendering of Chinese text for the ASCII-only fields (bext, AES46 cart): pinyin with
+    tone numbers (tai4 yuan2 ri4 bao4, so a presenter can read it), full-width punctuation folded
+    to ASCII, anything else dropped. Cut it with `fit`, never mid-syllable."""
     from pypinyin import Style, lazy_pinyin
 
-    pieces = [unicodedata.normalize("NFKC", piece).strip() for piece in lazy_pinyin(text, style=Style.NORMAL)]
+    syllables = lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+    pieces = [unicodedata.normalize("NFKC", piece).strip() for piece in syllables]
     joined = " ".join(piece for piece in pieces if piece)
     folding: dict[str, str | int | None] = {"“": '"', "”": '"', "‘": "'", "’": "'", "、": ",", "。": ".",
                                             "《": '"', "》": '"', "—": "-", "…": "..."}
     folded = joined.translate(str.maketrans(folding))
     return " ".join(folded.encode("ascii", "ignore").decode("ascii").split())
+
+
+def fit(text: str, size: int) -> str:
+    """`text` cut to `size` characters at a space (a syllable's end), never inside a syllable."""
+    if len(text) <= size:
+        return text
+    cut = text[:size + 1].rfind(" ")
+    return text[:cut].rstrip() if cut > 0 else text[:size]
 
 
 def _fixed(text: str, size: int, encoding: str = "ascii") -> bytes:

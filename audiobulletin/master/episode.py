@@ -37,6 +37,7 @@ from ..spool import PcmFile, SpoolFile
 from ..timeline import Timeline
 from .model import EpisodeMeta, Loudness, MasteredFile
 from .radio import RADIO_RATE, ResampledStream, wav_names
+from .radio import audio_hash, origination, wav_file_name  # noqa: F401  (cuts are named by them)
 
 if TYPE_CHECKING:  # numpy and scipy load when mastering starts, not when the package is imported
     from .mp3 import Mp3Stream
@@ -84,7 +85,8 @@ class _Done:
     chapter: ChapterAudio
     article_loudness: Loudness | None
     article_first: int = 0
-    """Frame (at the chapter's rate) where it starts in the articles' stream."""
+    """Frame (at RADIO_RATE) where its own WAV's samples start in the articles' spool."""
+    article_frames: int = 0
 
 
 def chapter_spans(timeline: Timeline, rate: int, frames: int) -> list[ChapterAudio]:
@@ -125,7 +127,8 @@ class EpisodeMastering:
         self._podcast = Running(self.rate)  # the episode so far, as mastered for each deliverable
         self._radio = Running(self.rate)
         self._peaks = {"podcast": 0.0, "radio": 0.0}
-        self._article_frames = 0
+        self._alone: ResampledStream | None = None  # the resampler of the article being mastered
+        self._scratch: Path | None = scratch
         if episodes not in EPISODES:
             raise ValueError(f"episodes must be one of {', '.join(EPISODES)}, got {episodes!r}")
         self.episodes = episodes
@@ -140,8 +143,9 @@ class EpisodeMastering:
         self.mp3: Mp3Stream | None = None
         self.radio: ResampledStream | None = None
         """The whole bulletin at 48 kHz."""
-        self.radio_articles: ResampledStream | None = None
-        """Each article normalised on its own, one after the other, at 48 kHz."""
+        self.radio_articles: SpoolFile | None = None
+        """Each article normalised on its own and resampled on its own, one after the other, at
+        48 kHz."""
         try:
             if wav_folder is not None:
                 try:
@@ -150,7 +154,8 @@ class EpisodeMastering:
                     raise AudioError(f"cannot create the folder: {exc.strerror or exc}",
                                      where=str(wav_folder)) from None
                 self.radio = ResampledStream(self.rate, scratch or Path(wav_folder), RADIO_RATE)
-                self.radio_articles = ResampledStream(self.rate, scratch or Path(wav_folder), RADIO_RATE)
+                self.radio_articles = SpoolFile(scratch or Path(wav_folder))
+                self._scratch = scratch or Path(wav_folder)
             if mp3_path is not None:
                 self.mp3 = Mp3Stream(Path(mp3_path), self.rate, bitrate_kbps=bitrate_kbps, sample_rate=sample_rate,
                                      quality=quality, running=workers or os.cpu_count() or 1)
@@ -207,6 +212,11 @@ class EpisodeMastering:
                 own = solve(self.pcm, analysis, self.radio_target, what=f"article {chapter.title}")
         if self.mp3 is not None:
             self._part_starts[chapter.index] = self.mp3.parts if self.mp3.at_part_start else None
+        # the article's own WAV: its own resampler run, so its bytes depend on its audio alone
+        alone = (ResampledStream(self.rate, self._scratch, RADIO_RATE, data=self.radio_articles)
+                 if own is not None and self.radio_articles is not None else None)
+        self._alone = alone
+        before = self.radio_articles.size // 2 if self.radio_articles is not None else 0
         applied = Applied([])
         for out_podcast, out_radio, out_own in apply(self.pcm, analysis, [podcast, radio, own], applied):
             if self._stop.is_set():
@@ -215,8 +225,11 @@ class EpisodeMastering:
                 self.mp3.feed(out_podcast)
             if out_radio is not None and self.radio is not None:
                 self.radio.send(out_radio)
-            if out_own is not None and self.radio_articles is not None:
-                self.radio_articles.send(out_own)
+            if out_own is not None and alone is not None:
+                alone.send(out_own)
+        if alone is not None:
+            alone.close()
+            self._alone = None
         if self.mp3 is not None:
             self.mp3.chapter_end()
         podcast_peak, radio_peak, own_peak = applied.true_peaks
@@ -228,10 +241,8 @@ class EpisodeMastering:
         if radio is not None:
             self._radio.append(radio.energies)
             self._peaks["radio"] = max(self._peaks["radio"], radio_peak)
-        done = _Done(chapter, own.loudness(self.rate, own_peak) if own else None, self._article_frames)
-        if own is not None:
-            self._article_frames += chapter.frames
-        return done
+        after = self.radio_articles.size // 2 if self.radio_articles is not None else 0
+        return _Done(chapter, own.loudness(self.rate, own_peak) if own else None, before, after - before)
 
     # --- the files ------------------------------------------------------------------------------
 
@@ -319,33 +330,26 @@ class EpisodeMastering:
         articles_data: SpoolFile | None = None
         try:
             whole_data, self.radio = self.radio.close(), None
-            articles_data, self.radio_articles = self.radio_articles.close(), None
+            articles_data, self.radio_articles = self.radio_articles, None
             scale = RADIO_RATE / self.rate
             total = whole_data.size // 2
-            for data, frames in ((whole_data, self.pcm.frames), (articles_data, self._article_frames)):
-                if abs(data.size // 2 - round(frames * scale)) > 1:
-                    raise AudioError(f"the resampler returned {data.size // 2} samples, "
-                                     f"expected {round(frames * scale)}")
+            if abs(total - round(self.pcm.frames * scale)) > 1:
+                raise AudioError(f"the resampler returned {total} samples, expected {round(self.pcm.frames * scale)}")
             whole = stats_from_energies(self._radio.energies, self.rate, to_db(self._peaks["radio"]))
             if not math.isfinite(whole.integrated):
                 raise AudioError("the episode is silent: nothing to normalise", hint="check the speech engine's output")
             names = wav_names(self.wav_stem, timeline.chapters)
             texts = Texts(meta, timeline.chapters)  # pinyin for the ASCII fields
-            created = (created or dt.datetime.now()).replace(microsecond=0)
             day = f"{meta.date:%Y%m%d}"
             folder = Path(self.wav_folder)
-            results = [write_wav(folder / names[None], whole_data, 0, total, texts, None, whole,
-                                 f"{day}-{self.wav_stem}", created)]
-            available = articles_data.size // 2
+            results = [write_wav(folder, whole_data, 0, total, texts, None, whole, names[None],
+                                 f"{day}-{names[None]}", created)]
             for done in self._done:
                 index = done.chapter.index
                 if index not in names or done.article_loudness is None:
                     continue
-                first = min(available, round(done.article_first * scale))
-                last = min(available, round((done.article_first + done.chapter.frames) * scale))
-                reference = f"{day}-{names[index].removesuffix('.wav')}"
-                results.append(write_wav(folder / names[index], articles_data, first, last - first, texts, index,
-                                         done.article_loudness, reference, created))
+                results.append(write_wav(folder, articles_data, done.article_first, done.article_frames, texts, index,
+                                         done.article_loudness, names[index], f"{day}-{names[index]}", created))
             return results
         finally:
             for spooled in (whole_data, articles_data):
@@ -355,12 +359,14 @@ class EpisodeMastering:
     # --- stopping -------------------------------------------------------------------------------
 
     def _streams(self) -> list:
-        return [stream for stream in (self.mp3, self.radio, self.radio_articles) if stream is not None]
+        return [stream for stream in (self.mp3, self.radio, self._alone) if stream is not None]
 
     def _release(self) -> None:
         for stream in self._streams():
             stream.abort()
-        self.mp3 = self.radio = self.radio_articles = None
+        if self.radio_articles is not None:
+            self.radio_articles.close()
+        self.mp3 = self.radio = self._alone = self.radio_articles = None
 
     def close(self) -> None:
         """Stop the work (if `finish` did not complete it) and remove every scratch file."""

@@ -27,7 +27,7 @@ def section_toc_id(section: int) -> str:
 
 def tag_bytes(meta: EpisodeMeta, chapters: tuple[Chapter, ...], duration: float) -> bytes:
     """The complete ID3v2.3 tag (header, frames, a little padding) to put before the MP3 frames."""
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, CTOCFlags, Encoding
+    from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TDRC, TIT2, TLAN, TPE1, CTOCFlags, Encoding, PictureType
 
     utf16 = Encoding.UTF16
     tags = ID3()
@@ -38,6 +38,9 @@ def tag_bytes(meta: EpisodeMeta, chapters: tuple[Chapter, ...], duration: float)
     tags.add(TLAN(encoding=utf16, text=[meta.language]))
     if meta.description:
         tags.add(COMM(encoding=utf16, lang=meta.language, desc="", text=[meta.description]))
+    if meta.picture:
+        tags.add(APIC(encoding=Encoding.LATIN1, mime=meta.picture_mime, type=PictureType.COVER_FRONT, desc="",
+                      data=meta.picture))
     end_ms = round(duration * 1000)
     for index, chapter in enumerate(chapters):
         tags.add(CHAP(element_id=chapter_id(index),

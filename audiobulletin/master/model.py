@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -28,6 +28,9 @@ class EpisodeMeta:
     """Longer text: the day's headlines (ID3 COMM, bext/ubxt description)."""
     language: str = "chi"
     """ISO 639-2 code for ID3 TLAN: "chi" (bibliographic) or "zho" (terminological)."""
+    picture: bytes = field(default=b"", repr=False)
+    """Cover image for the MP3's ID3 APIC frame (front cover); empty: none."""
+    picture_mime: str = "image/jpeg"
 
     def __post_init__(self):
         if not self.title.strip() or not self.album.strip():

@@ -1,9 +1,11 @@
 """The broadcast WAVs: 48 kHz 16-bit PCM with bext, ubxt and cart chunks, written from a stream.
 
-The radio version of every chapter (each normalised on its own to -23 LUFS) goes through one
-resampler process as it is mastered and lands in an unnamed spool file at 48 kHz. That file is
-the whole bulletin's audio; each article's WAV is its slice. At the end the headers, which name
-the chapters and their loudness, are written in front of the copied samples.
+The whole bulletin's radio version goes through one resampler process, chapter by chapter as
+each is mastered, into an unnamed spool file at 48 kHz. Each article's own WAV (normalised on
+its own) goes through a resampler run of its own, so its bytes depend on its own audio only,
+into a second spool file. At the end the headers, which name the chapters and their loudness,
+are written in front of the copied samples. Each file is named after its audio
+(`01-3f2a9c1b.wav`): a correction renames only the cuts whose audio changed.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ class ResampledStream:
     """Float32 mono samples at `rate` in, 16-bit PCM at `out_rate` out, into a spool file in
     `folder` (soxr through ffmpeg: ~40% less CPU than its default resampler)."""
 
-    def __init__(self, rate: int, folder: Path | None = None, out_rate: int = RADIO_RATE):
+    def __init__(self, rate: int, folder: Path | None = None, out_rate: int = RADIO_RATE,
+                 data: SpoolFile | None = None):
+        """`data`: a spool file to append to (this stream then leaves it open); else a new one."""
         self.rate, self.out_rate, self.folder = rate, out_rate, folder
-        self.data = SpoolFile(folder)
+        self._owns_data = data is None
+        self.data = SpoolFile(folder) if data is None else data
         self._errors = tempfile.TemporaryFile()
         self._failure: BaseException | None = None
         command = [ffmpeg.ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "error",
@@ -40,7 +45,8 @@ class ResampledStream:
         try:
             self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors)
         except OSError as exc:
-            self.data.close()
+            if self._owns_data:
+                self.data.close()
             self._errors.close()
             raise AudioError(f"resampler could not start: {exc}", hint="reinstall imageio-ffmpeg") from exc
         assert self.proc.stdin is not None and self.proc.stdout is not None  # both PIPE
@@ -84,7 +90,8 @@ class ResampledStream:
         try:
             self._finish()
         except BaseException:
-            self.data.close()
+            if self._owns_data:
+                self.data.close()
             raise
         finally:
             self._errors.close()
@@ -101,19 +108,42 @@ class ResampledStream:
             self._stdin.close()
         self.proc.wait()
         self._reader.join()
-        self.data.close()
+        if self._owns_data:
+            self.data.close()
         self._errors.close()
 
 
 def wav_names(stem: str, chapters: tuple[Chapter, ...]) -> dict[int | None, str]:
-    """File names by chapter index (None: the whole bulletin): `{stem}.wav`, then `01.wav`,
-    `02.wav` ... by article number (radio/bulletin.wav, radio/01.wav in the episode's folder).
-    Chapters without an article (the intro) get no file of their own."""
-    names: dict[int | None, str] = {None: f"{stem}.wav"}
+    """Cut names by chapter index (None: the whole bulletin): `{stem}`, then `01`, `02` ... by
+    article number. Chapters without an article (the intro) get no file of their own. Each file
+    is named `<cut>-<audio hash>.wav` (`wav_file_name`)."""
+    names: dict[int | None, str] = {None: stem}
     for index, chapter in enumerate(chapters):
         if chapter.article is not None:
-            names[index] = f"{chapter.article + 1:02d}.wav"
+            names[index] = f"{chapter.article + 1:02d}"
     return names
+
+
+def audio_hash(pcm) -> str:
+    """The first 8 hex digits of the sha256 of a cut's samples: the same audio always gets the
+    same hash, whatever its tags say."""
+    import hashlib
+
+    return hashlib.sha256(memoryview(pcm).cast("B")).hexdigest()[:8]
+
+
+def wav_file_name(cut: str, digest: str) -> str:
+    """`01-3f2a9c1b.wav`: a corrected cut gets a new name, an unchanged one keeps its name, so a
+    station fetches exactly the cuts whose audio changed (docs/publishing.md)."""
+    return f"{cut}-{digest}.wav"
+
+
+def origination(date: dt.date, digest: str) -> dt.datetime:
+    """bext/ubxt origination date and time, never the wall clock (a rerun of the same audio
+    writes the same bytes): the edition's date, and a time of day taken from the audio's hash
+    within its first hour, so a corrected cut carries another stamp than the one it replaces."""
+    seconds = int(digest, 16) % 3600
+    return dt.datetime.combine(date, dt.time(0, seconds // 60, seconds % 60))
 
 
 class Texts:
@@ -140,12 +170,17 @@ class Texts:
         return self.ascii_titles[0 if chapter is None else chapter + 1]
 
 
-def write_wav(path: Path, data: SpoolFile, first: int, frames: int, texts: Texts, chapter: int | None,
-              loudness: Loudness, reference: str, created: dt.datetime) -> MasteredFile:
-    """The Broadcast WAV at `path` (atomically): frames [first, first + frames) of `data`
-    (16-bit PCM at RADIO_RATE) behind bext, ubxt and cart chunks."""
+def write_wav(folder: Path, data: SpoolFile, first: int, frames: int, texts: Texts, chapter: int | None,
+              loudness: Loudness, cut: str, cut_id: str, created: dt.datetime | None) -> MasteredFile:
+    """The Broadcast WAV of cut `cut` in `folder` (atomically), named after its audio: frames
+    [first, first + frames) of `data` (16-bit PCM at RADIO_RATE) behind bext, ubxt and cart
+    chunks. `created`: the origination stamp; None: one taken from the audio (`origination`)."""
     from ..atomic import atomic_path
     from . import bwf
+
+    digest = data.sha256(2 * first, 2 * frames)[:8]
+    path = Path(folder) / wav_file_name(cut, digest)
+    created = (created or origination(texts.meta.date, digest)).replace(microsecond=0)
 
     meta = texts.meta
     if chapter is None:
@@ -156,16 +191,18 @@ def write_wav(path: Path, data: SpoolFile, first: int, frames: int, texts: Texts
         ascii_description = f"{texts.ascii_title(chapter)}. {texts.ascii_episode}"
     history = (f"A=PCM,F={RADIO_RATE},W=16,M=mono,T=audiobulletin {__version__};"
                f"EBU R128 {loudness.integrated:.1f} LUFS\r\n")
-    bext = bwf.Bext(description=ascii_description[:256], originator=texts.ascii_artist[:32],
-                    originator_reference=reference[:32], origination=created,
+    # the cut id names the slot (the same every version); the reference names this audio
+    bext = bwf.Bext(description=bwf.fit(ascii_description, 256), originator=bwf.fit(texts.ascii_artist, 32),
+                    originator_reference=f"{cut_id}-{digest}"[:32], origination=created,
                     loudness_value=loudness.integrated, loudness_range=loudness.loudness_range,
                     max_true_peak=loudness.true_peak, max_momentary=loudness.max_momentary,
                     max_short_term=loudness.max_short_term, coding_history=history)
     ubxt = dataclasses.replace(bext, description=description, originator=meta.artist)
     day = dt.datetime.combine(meta.date, dt.time())
     sound = sound_span(data, first, frames)
-    cart = bwf.Cart(title=texts.ascii_title(chapter)[:64], artist=texts.ascii_artist[:64], cut_id=reference[:64],
-                    client_id=texts.ascii_album[:64], start=day, end=day.replace(hour=23, minute=59, second=59),
+    cart = bwf.Cart(title=bwf.fit(texts.ascii_title(chapter), 64), artist=bwf.fit(texts.ascii_artist, 64),
+                    cut_id=cut_id[:64], client_id=bwf.fit(texts.ascii_album, 64), start=day,
+                    end=day.replace(hour=23, minute=59, second=59),
                     producer_app_id="audiobulletin", producer_app_version=__version__,
                     post_timers=(bwf.PostTimer("AUDs", sound[0]), bwf.PostTimer("AUDe", sound[1])))
     head = bwf.header(sample_rate=RADIO_RATE, frames=frames, bext=bext, ubxt=ubxt, cart=cart)

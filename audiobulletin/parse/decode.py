@@ -38,22 +38,23 @@ def decode_edition(data: bytes, where: str) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise InputError(f"starts with a {codec} byte-order mark but is not valid {codec} "
                                  f"(byte {exc.start + len(bom)})", where=where) from None
-    candidates = [("utf-8", None)]
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is not None and not _CONTROL.search(text):
             return text, "utf-16"
-        raise InputError("is a binary file, not edition text", where=where,
-                         hint="give a plain-text (UTF-8, GB18030 or UTF-16) export of the edition")
-    candidates.append(("gb18030", None))
-    for codec, _ in candidates:
+    for codec in ("utf-8", "gb18030"):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        if len(_CONTROL.findall(text)) > max(2, len(text) // 1000):
+        # A stray control character or NUL in text is cleaned at parse (with a note); binary
+        # data has them everywhere (about one byte in eight).
+        if len(_CONTROL.findall(text)) > max(8, len(text) // 100):
             raise InputError("is a binary file, not edition text", where=where,
                              hint="give a plain-text (UTF-8, GB18030 or UTF-16) export of the edition")
         return text, codec
+    if b"\x00" in data:
+        raise InputError("is a binary file, not edition text", where=where,
+                         hint="give a plain-text (UTF-8, GB18030 or UTF-16) export of the edition")
     raise InputError("cannot be decoded as UTF-8, GB18030 or UTF-16", where=where,
                      hint="save the edition as UTF-8 text")

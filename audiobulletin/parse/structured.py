@@ -23,10 +23,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from ..cleantext import clean_field, clean_text
 from ..edition import Article, Edition
 from ..errors import InputError
 from .byline import reporters_of
 from .captions import is_photo_credit, split_caption
+from .dates import ANY_DATE, DateWindow
 from .furniture import leftover, strip_inline, strip_markup
 from .layout import clean_line, tidy_heading
 
@@ -39,23 +41,30 @@ def looks_like_json(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("{")
 
 
-def _strings(value, path: str, where: str, *, required: bool) -> tuple[str, ...]:
+def _clean(value: str, path: str, notes: list[str]) -> str:
+    value, note = clean_field(value, path)
+    if note:
+        notes.append(note)
+    return value.strip()
+
+
+def _strings(value, path: str, where: str, notes: list[str], *, required: bool) -> tuple[str, ...]:
     if value is None and not required:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InputError(f"{path} must be a list of strings", where=where)
-    items = tuple(v.strip() for v in value if v.strip())
+    items = tuple(text for n, v in enumerate(value) for text in [_clean(v, f"{path}[{n}]", notes)] if text)
     if required and not items:
         raise InputError(f"{path} must not be empty", where=where)
     return items
 
 
-def _optional_text(value, path: str, where: str) -> str | None:
+def _optional_text(value, path: str, where: str, notes: list[str]) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise InputError(f"{path} must be a string or null", where=where)
-    return value.strip() or None
+    return _clean(value, path, notes) or None
 
 
 def _paragraphs(items: tuple[str, ...], path: str, notes: list[str]) -> tuple[str, ...]:
@@ -91,13 +100,15 @@ def _heading(value: str) -> str:
     return tidy_heading(strip_markup(clean_line(value))[0])
 
 
-def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: str) -> Edition:
+def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: str,
+                      dates: DateWindow = ANY_DATE) -> Edition:
+    text, cleaned = clean_text(text)
+    notes = list(cleaned)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                          where=source) from None
-    notes: list[str] = []
     if isinstance(data, dict) and "sections" in data:
         data = {**data, "articles": _flatten_sections(data, source, notes)}
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list) or not data["articles"]:
@@ -108,6 +119,7 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
             date = dt.date.fromisoformat(str(data["date"]))
         except ValueError:
             raise InputError(f"date {data['date']!r} is not like 2021-06-27", where=source) from None
+        dates.check(date, f'{source} (its "date" field)')
     articles: list[Article] = []
     for n, raw in enumerate(data["articles"]):
         path = raw.pop("_path", f"articles[{n}]") if isinstance(raw, dict) else f"articles[{n}]"
@@ -117,13 +129,15 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
         if unknown:
             raise InputError(f"{path} has unknown field(s) {', '.join(sorted(unknown))}", where=source)
         headline = raw.get("headline")
-        if not isinstance(headline, str) or not headline.strip():
+        if isinstance(headline, str):
+            headline = _clean(headline, f"{path}.headline", notes)
+        if not isinstance(headline, str) or not headline:
             raise InputError(f"{path}.headline must be a non-empty string", where=source)
-        byline = _optional_text(raw.get("byline"), f"{path}.byline", source)
-        credit = _optional_text(raw.get("credit"), f"{path}.credit", source)
-        captions = _captions(_strings(raw.get("captions"), f"{path}.captions", source, required=False),
+        byline = _optional_text(raw.get("byline"), f"{path}.byline", source, notes)
+        credit = _optional_text(raw.get("credit"), f"{path}.credit", source, notes)
+        captions = _captions(_strings(raw.get("captions"), f"{path}.captions", source, notes, required=False),
                              f"{path}.captions", notes)
-        paragraphs = _paragraphs(_strings(raw.get("paragraphs"), f"{path}.paragraphs", source,
+        paragraphs = _paragraphs(_strings(raw.get("paragraphs"), f"{path}.paragraphs", source, notes,
                                           required=not captions), f"{path}.paragraphs", notes)
         if not paragraphs and not captions:
             raise InputError(f"{path}.paragraphs hold only page furniture or CMS leftovers, nothing to read",
@@ -131,13 +145,13 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
         articles.append(Article(
             headline=_heading(headline), byline=byline, credit=credit,
             subheadings=tuple(_heading(s) for s in _strings(raw.get("subheadings"), f"{path}.subheadings", source,
-                                                             required=False)),
+                                                             notes, required=False)),
             paragraphs=paragraphs, captions=captions,
             reporters=reporters_of(byline or "") or reporters_of(credit or ""), line=n + 1,
-            section=_optional_text(raw.get("section"), f"{path}.section", source),
-            page=_optional_text(raw.get("page"), f"{path}.page", source)))
-    return Edition(paper=paper or str(data.get("paper") or ""), date=date, articles=tuple(articles), source=source,
-                   notes=tuple(notes))
+            section=_optional_text(raw.get("section"), f"{path}.section", source, notes),
+            page=_optional_text(raw.get("page"), f"{path}.page", source, notes)))
+    paper = paper or _clean(str(data.get("paper") or ""), "paper", notes)
+    return Edition(paper=paper, date=date, articles=tuple(articles), source=source, notes=tuple(notes))
 
 
 def _flatten_sections(data: dict, source: str, notes: list[str]) -> list:
@@ -154,8 +168,8 @@ def _flatten_sections(data: dict, source: str, notes: list[str]) -> list:
         path = f"sections[{k}]"
         if not isinstance(section, dict) or set(section) - {"name", "page", "articles"}:
             raise InputError(f"{path} must be an object with name, page and articles", where=source)
-        name = _optional_text(section.get("name"), f"{path}.name", source)
-        page = _optional_text(section.get("page"), f"{path}.page", source)
+        name = _optional_text(section.get("name"), f"{path}.name", source, notes)
+        page = _optional_text(section.get("page"), f"{path}.page", source, notes)
         items = section.get("articles") or []
         if not isinstance(items, list):
             raise InputError(f"{path}.articles must be a list", where=source)

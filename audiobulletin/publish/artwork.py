@@ -1,22 +1,29 @@
 """Channel artwork: the user's square image, checked, or a plain one made from the paper's name.
 
-Apple wants a square JPEG or PNG of 1400-3000 px. The generated image writes the name in a CJK
-font when one is installed (.ci/install-publish.sh installs fonts-wqy-microhei); without one it
-writes the name in pinyin, so a missing font never shows as boxes ("tofu").
+Apple wants a square JPEG or PNG of 1400-3000 px and recommends 3000: the generated image is
+3000 px. It writes the name in a CJK font when one is installed (.ci/install-publish.sh installs
+fonts-wqy-microhei); without one it writes the name in pinyin, so a missing font never shows as
+boxes ("tofu"). `cover_picture` is the same image, 1400 px JPEG, for the MP3's own APIC frame
+(players that show the file, not the feed).
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
 from ..atomic import write_if_changed
 
 MIN_SIDE, MAX_SIDE = 1400, 3000
-GENERATED_SIDE = 1400
+GENERATED_SIDE = 3000
+COVER_SIDE = 1400
+"""The picture inside each MP3: Apple's minimum side, a JPEG of ~60 KB (the feed's image is 3000)."""
 BACKGROUND, INK, ACCENT = (150, 24, 24), (255, 255, 255), (235, 200, 120)
+CAPTION = "有声版"
 
 # Common places of CJK fonts on Debian/Ubuntu, Fedora, macOS; fc-match is asked first.
 CJK_FONT_CANDIDATES = (
@@ -50,6 +57,30 @@ def channel_artwork(out_dir: Path, paper: str, image: str | Path | None = None) 
     return "artwork.png"
 
 
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    mime: str
+
+
+def cover_picture(paper: str, image: str | Path | None = None) -> Picture:
+    """The channel artwork (the configured image, checked, or the generated one) as a
+    COVER_SIDE px JPEG for the MP3's APIC frame; the same inputs give the same bytes."""
+    import io
+
+    from PIL import Image
+
+    source = Path(image) if image else None
+    if source is not None:
+        _check_user_image(source)
+    data = source.read_bytes() if source is not None else generated_artwork(paper)
+    with Image.open(io.BytesIO(data)) as img:
+        small = img.convert("RGB").resize((COVER_SIDE, COVER_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=85, optimize=True)
+    return Picture(out.getvalue(), "image/jpeg")
+
+
 def _check_user_image(path: Path) -> str:
     from PIL import Image, UnidentifiedImageError
 
@@ -68,6 +99,7 @@ def _check_user_image(path: Path) -> str:
     return ".jpg" if kind == "JPEG" else ".png"
 
 
+@functools.lru_cache(maxsize=4)  # a run asks twice (feed artwork, MP3 cover): draw it once
 def generated_artwork(paper: str, font_path: str | None = None) -> bytes:
     """A square PNG: the paper's name large on a plain background, "有声版" (or "AUDIO") below.
 
@@ -77,8 +109,8 @@ def generated_artwork(paper: str, font_path: str | None = None) -> bytes:
 
     from PIL import Image, ImageDraw
 
-    name, caption = paper.strip() or "audiobulletin", "有声版"
-    font_file = find_cjk_font(name + caption) if font_path is None else (font_path or None)
+    name, caption = paper.strip() or "audiobulletin", CAPTION
+    font_file = artwork_font(paper) if font_path is None else (font_path or None)
     if font_file is None:  # no CJK font: pinyin in a Latin font, never boxes
         name, caption = _pinyin(name), "AUDIO"
         font_file = next((p for p in LATIN_FONT_CANDIDATES if Path(p).exists()), None)
@@ -93,6 +125,11 @@ def generated_artwork(paper: str, font_path: str | None = None) -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def artwork_font(paper: str) -> str | None:
+    """The CJK font the generated artwork writes `paper` with; None: it falls back to pinyin."""
+    return find_cjk_font((paper.strip() or "audiobulletin") + CAPTION)
 
 
 def find_cjk_font(text: str) -> str | None:

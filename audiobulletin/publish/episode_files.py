@@ -5,8 +5,8 @@
     2021-06-27/transcript.srt      the same cues as SubRip (application/x-subrip)
     2021-06-27/transcript.txt      plain text: headlines and paragraphs
     2021-06-27/chapters.json       Podcasting 2.0 chapters 1.2.0 (podcast:chapters)
-    2021-06-27/radio/bulletin.wav  broadcast WAV of the whole bulletin (mastering's too)
-    2021-06-27/radio/01.wav        broadcast WAV of article 1, 02.wav of article 2, ...
+    2021-06-27/radio/bulletin-<hash>.wav  broadcast WAV of the whole bulletin (mastering's too)
+    2021-06-27/radio/01-<hash>.wav        broadcast WAV of article 1 (named by its audio), 02-… of article 2, ...
 
 Everything of a date lives in its folder, so the pipeline's staging-folder swap publishes (and
 retention removes) a date as a whole.

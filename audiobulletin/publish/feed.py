@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ..clock import listener_seconds, to_ms
 from .options import PublishOptions
 from .episode_files import CHAPTERS_NAME, SRT_NAME, VTT_NAME
-from .manifest import EpisodeRecord, in_feed, podcast_guid
+from .manifest import EpisodeRecord, in_feed, last_change, podcast_guid
 
 FEED = "feed.xml"
 
@@ -69,22 +70,28 @@ def feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *, guid
         entry.id(record.guid)
         entry.guid(record.guid, permalink=False)
         entry.title(record.title)
-        entry.description(record.description)
+        entry.description(record.notes)
+        # a correction: the same GUID and pubDate (one episode, in its place), a new enclosure URL
+        # (the version folder is named after the content), so apps fetch the corrected file
         entry.enclosure(public_url(options, record.audio), str(record.audio_bytes), "audio/mpeg")
         entry.published(record.published_at)
-        entry.podcast.itunes_duration(round(record.duration))
-        entry.podcast.itunes_summary(record.description)
-        entry.podcast.itunes_episode(record.number)
+        if record.updated:
+            entry.podcastindex.updated(record.updated_at)
+        entry.podcast.itunes_duration(listener_seconds(to_ms(record.duration)))
+        entry.podcast.itunes_summary(record.notes)
+        if record.number:  # a backfill has none (manifest.py)
+            entry.podcast.itunes_episode(record.number)
         entry.podcast.itunes_episode_type("full")
         entry.podcastindex.explicit(options.explicit)
-        folder = f"{record.folder}/"
+        folder = f"{record.version_folder}/"
         entry.podcastindex.transcript(public_url(options, folder + VTT_NAME), "text/vtt",
                                       language=options.language, rel="captions")
         entry.podcastindex.transcript(public_url(options, folder + SRT_NAME), "application/x-subrip",
                                       language=options.language, rel="captions")
         entry.podcastindex.chapters(public_url(options, folder + CHAPTERS_NAME))
-    if newest:
-        fg.lastBuildDate(newest[0].published_at)  # a rebuild of unchanged data gives identical bytes
+    changed = last_change(records)
+    if changed:
+        fg.lastBuildDate(changed)  # the last change on record: a rebuild of unchanged data gives identical bytes
     return fg.rss_str(pretty=True)
 
 
@@ -105,9 +112,12 @@ def _section_items(fg, options: PublishOptions, record: EpisodeRecord) -> None:
         entry.description(section.description)
         entry.enclosure(public_url(options, section.file), str(section.bytes), "audio/mpeg")
         entry.published(record.published_at + dt.timedelta(minutes=section.number - 1))
-        entry.podcast.itunes_duration(round(section.duration))
+        if record.updated:
+            entry.podcastindex.updated(record.updated_at)
+        entry.podcast.itunes_duration(listener_seconds(to_ms(section.duration)))
         entry.podcast.itunes_summary(section.description)
-        entry.podcast.itunes_season(record.number)
+        if record.number:  # a backfill has none (manifest.py)
+            entry.podcast.itunes_season(record.number)
         entry.podcast.itunes_episode(section.number)
         entry.podcast.itunes_episode_type("full")
         entry.podcastindex.explicit(options.explicit)

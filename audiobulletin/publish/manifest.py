@@ -1,24 +1,27 @@
 """What has been published: one record per edition date, kept in output/episodes.json.
 
-The feed is rebuilt from this file on every run, so regenerating a date replaces only that
+The feed is rebuilt from the records on every run, so regenerating a date replaces only that
 date's record and never renumbers or re-GUIDs another. Retention hides (and, by policy, removes)
-old dates; their numbers and GUIDs stay reserved.
+old dates; withdrawing takes one date out of the feeds; either way their numbers and GUIDs stay
+reserved. The file itself (checks, checksum, the previous generation) is manifest_file.py.
+
+Episode numbers follow the edition date: a date later than every numbered date gets the next
+number; a backfilled date (earlier than a numbered one) gets none (0: the feed gives it no
+itunes:episode and apps place it by its date), because every number between its neighbours is
+taken and a number, once given, never changes. So numbers always rise with the date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..atomic import write_atomic
 from .options import ARCHIVE_POLICIES
 from ..errors import PublishError
 
-MANIFEST = "episodes.json"
 _GUID_NAMESPACE = uuid.UUID("6f0d5a8e-3c1b-5d7e-9a42-0b1c2d3e4f50")
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0: podcast:guid is the UUIDv5 of the feed URL (scheme stripped) in this namespace."""
@@ -34,6 +37,8 @@ class RadioCut:
     """Path relative to the output folder, e.g. 2021-06-27/radio/01.wav."""
     bytes: int
     duration: float
+    updated: str = ""
+    """RFC 3339 time this cut's audio last changed by a correction; "" while it is the first."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class SectionEpisode:
     """太原日报 6月27日 要闻."""
     description: str
     file: str
-    """Its MP3, relative to the output folder, e.g. 2021-06-27/sections/01.mp3."""
+    """Its MP3, relative to the output folder, e.g. 2021-06-27/3f2a9c1b/sections/01.mp3."""
     bytes: int
     duration: float
     transcript: str
@@ -56,13 +61,25 @@ class SectionEpisode:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """One republication of a date whose audio changed."""
+
+    at: str
+    """RFC 3339 time the correction was published."""
+    articles: tuple[int, ...] = ()
+    """Article numbers (1..n) whose audio changed; empty when only the rest did (intro, tags)."""
+    note: str = ""
+    """What listeners are told, in the episode notes: 更正（…）：…"""
+
+
+@dataclass(frozen=True)
 class EpisodeRecord:
     date: str
     """Edition date, ISO (the record's key)."""
     guid: str
     """Stable identifier: assigned once, never changed."""
     number: int
-    """Episode number, assigned once in publication order."""
+    """Episode number, assigned once by date (see the module doc); 0: a backfill, unnumbered."""
     title: str
     description: str
     audio: str
@@ -81,15 +98,49 @@ class EpisodeRecord:
     whole edition's MP3 (which the accessible edition keeps)."""
     removed: bool = False
     """Archived under the "remove" policy: its folder is gone, so it never returns to a feed."""
+    updated: str = ""
+    """RFC 3339 time of the last correction ("" if none): the item's updated time."""
+    corrections: tuple[Correction, ...] = ()
+    """Every correction, oldest first."""
+    withdrawn: str = ""
+    """RFC 3339 time `episodes withdraw` took the date out of the feeds ("" if it is in them)."""
 
     @property
     def published_at(self) -> dt.datetime:
         return dt.datetime.fromisoformat(self.published)
 
     @property
+    def updated_at(self) -> dt.datetime:
+        """When the episode last changed: its last correction, else its publication."""
+        return dt.datetime.fromisoformat(self.updated or self.published)
+
+    @property
+    def notes(self) -> str:
+        """The show notes as listeners see them: the notes, then the corrections, newest first."""
+        return "\n".join([self.description, *(c.note for c in reversed(self.corrections) if c.note)])
+
+    @property
+    def live(self) -> bool:
+        """Whether the feeds may list it: its files are there and it was not withdrawn."""
+        return not self.removed and not self.withdrawn
+
+    @property
     def folder(self) -> str:
-        """The date's folder in the output, holding all of its published files."""
+        """The date's folder in the output, holding every version of the date."""
         return self.audio.split("/", 1)[0]
+
+    @property
+    def version_folder(self) -> str:
+        """The folder of the published version (2021-06-27/3f2a9c1b), holding the MP3, the
+        transcripts, the chapters, radio/ and accessible/; the date's folder itself for dates
+        published before versions existed."""
+        return self.audio.rsplit("/", 1)[0]
+
+    @property
+    def version(self) -> str | None:
+        """The version's content name, None for the layout before versions."""
+        parts = self.audio.split("/")
+        return parts[1] if len(parts) > 2 else None
 
     def item_guid(self, name: str) -> str:
         """A stable GUID for another item of this date (a radio cut, a section), derived from
@@ -112,93 +163,20 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
 def publication_time(date: dt.date) -> dt.datetime:
-    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return dt.datetime.combine(date, dt.time(6, 0), tzinfo=BEIJING)
 
 
-def _read(out_dir: Path) -> dict | None:
-    path = Path(out_dir) / MANIFEST
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise _damaged(path, exc) from None
-
-
-def _damaged(path: Path, exc: Exception) -> PublishError:
-    return PublishError(f"the episode manifest is unreadable ({exc})", where=str(path),
-                        hint="restore it from a backup; it is never rewritten on a failed run")
-
-
-_NUMBER = (int, float)
-_KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false", _NUMBER: "a number"}
-_RECORD_TYPES = {"date": str, "guid": str, "number": int, "title": str, "description": str, "audio": str,
-                 "audio_bytes": int, "duration": _NUMBER, "published": str, "removed": bool}
-_CUT_TYPES = {"number": int, "title": str, "file": str, "bytes": int, "duration": _NUMBER}
-_SECTION_TYPES = {**_CUT_TYPES, "description": str, "transcript": str, "chapters": str}
-
-
-def _check_types(what: str, values: dict, types: dict) -> None:
-    """Fields present in `values` must be of their type in `types` (a missing one fails later)."""
-    for name, kind in types.items():
-        value = values.get(name)
-        if name in values and (not isinstance(value, kind) or (kind is not bool and isinstance(value, bool))):
-            raise ValueError(f"{what}: {name} is {json.dumps(value, ensure_ascii=False)}, not {_KIND_NAMES[kind]}")
-
-
-def _record_from_json(r: dict) -> EpisodeRecord:
-    what = f"episode {r.get('date')!r}" if isinstance(r, dict) else "an episode"
-    if not isinstance(r, dict):
-        raise ValueError(f"{what} is not an object")
-    _check_types(what, r, _RECORD_TYPES)
-    lists = {name: r.get(name, []) for name in ("headlines", "engines", "radio", "sections")}
-    for name, items in lists.items():
-        objects = name in ("radio", "sections")
-        if not isinstance(items, list) or not all(isinstance(i, dict if objects else str) for i in items):
-            raise ValueError(f"{what}: {name} is not a list of {'objects' if objects else 'text'}")
-    for cut in lists["radio"]:
-        _check_types(f"{what}, radio cut", cut, _CUT_TYPES)
-    for section in lists["sections"]:
-        _check_types(f"{what}, section", section, _SECTION_TYPES)
-    record = EpisodeRecord(**{**r, "headlines": tuple(lists["headlines"]), "engines": tuple(lists["engines"]),
-                              "radio": tuple(RadioCut(**c) for c in lists["radio"]),
-                              "sections": tuple(SectionEpisode(**s) for s in lists["sections"])})
-    for name, check, wanted in (("date", dt.date.fromisoformat, "an ISO date"), ("guid", uuid.UUID, "a UUID"),
-                                ("published", _aware_time, "an ISO date and time with its UTC offset")):
-        try:
-            check(getattr(record, name))
-        except ValueError:
-            raise ValueError(f"{what}: {name} {getattr(record, name)!r} is not {wanted}") from None
-    return record
-
-
-def _aware_time(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("no UTC offset")
-    return moment
-
-
-def load_manifest(out_dir: Path) -> dict[str, EpisodeRecord]:
-    raw = _read(out_dir)
-    if raw is None:
-        return {}
-    try:
-        if not isinstance(raw, dict) or not isinstance(raw.get("episodes"), list):
-            raise ValueError("no list of episodes in it")
-        records = [_record_from_json(r) for r in raw["episodes"]]
-        return {r.date: r for r in records}
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _damaged(Path(out_dir) / MANIFEST, exc) from None
-
-
-def load_podcast_guid(out_dir: Path, feed_url: str) -> str:
-    """The podcast:guid fixed at the first run (so moving the feed keeps it), else a new one."""
-    raw = _read(out_dir) or {}
-    if not isinstance(raw, dict):
-        raise _damaged(Path(out_dir) / MANIFEST, ValueError("not a JSON object"))
-    return str(raw.get("podcast_guid") or podcast_guid(feed_url))
+def next_number(records: dict[str, EpisodeRecord], date: str) -> int:
+    """The number a new date gets: one more than the highest, if no numbered date is later than
+    it; else 0 (a backfill: see the module doc)."""
+    numbered = [r for r in records.values() if r.number > 0]
+    if any(r.date > date for r in numbered):
+        return 0
+    return max((r.number for r in numbered), default=0) + 1
 
 
 def upsert(records: dict[str, EpisodeRecord], record: EpisodeRecord) -> dict[str, EpisodeRecord]:
@@ -207,21 +185,29 @@ def upsert(records: dict[str, EpisodeRecord], record: EpisodeRecord) -> dict[str
     if previous:
         record = replace(record, guid=previous.guid, number=previous.number)
     else:
-        record = replace(record, number=max((r.number for r in records.values()), default=0) + 1)
+        record = replace(record, number=next_number(records, record.date))
     return {**records, record.date: record}
 
 
 def in_feed(records: dict[str, EpisodeRecord], keep: int) -> list[EpisodeRecord]:
-    """The newest `keep` dates whose files are still published, newest first."""
-    live = sorted((r for r in records.values() if not r.removed), key=lambda r: r.date, reverse=True)
+    """The newest `keep` dates whose files are still published and not withdrawn, newest first."""
+    live = sorted((r for r in records.values() if r.live), key=lambda r: r.date, reverse=True)
     return live[:keep]
 
 
 def archived(records: dict[str, EpisodeRecord], keep: int) -> list[EpisodeRecord]:
     """Dates beyond the newest `keep` whose files are still there, oldest first."""
     shown = {r.date for r in in_feed(records, keep)}
-    return sorted((r for r in records.values() if r.date not in shown and not r.removed),
+    return sorted((r for r in records.values() if r.date not in shown and r.live),
                   key=lambda r: r.date)
+
+
+def last_change(records: dict[str, EpisodeRecord]) -> dt.datetime | None:
+    """When the feeds' content last changed: a publication, a correction or a withdrawal (their
+    lastBuildDate, so a rebuild of unchanged records gives identical bytes)."""
+    times = [r.updated_at for r in records.values() if r.live]
+    times += [dt.datetime.fromisoformat(r.withdrawn) for r in records.values() if r.withdrawn]
+    return max(times, default=None)
 
 
 def retain(records: dict[str, EpisodeRecord], keep: int, policy: str,
@@ -250,15 +236,3 @@ def remove_folders(out_dir: Path, folders: tuple[str, ...]) -> None:
             pass
         except OSError as exc:
             raise PublishError(f"cannot remove archived {name}: {exc.strerror}", where=str(root)) from None
-
-
-def manifest_bytes(records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> bytes:
-    episodes = [{**asdict(r), "headlines": list(r.headlines), "engines": list(r.engines),
-                 "radio": [asdict(c) for c in r.radio], "sections": [asdict(s) for s in r.sections]}
-                for r in sorted(records.values(), key=lambda r: r.date)]
-    head = {"version": 1, **({"podcast_guid": podcast_guid} if podcast_guid else {})}
-    return json.dumps({**head, "episodes": episodes}, ensure_ascii=False, indent=2).encode()
-
-
-def save_manifest(out_dir: Path, records: dict[str, EpisodeRecord], podcast_guid: str | None = None) -> None:
-    write_atomic(Path(out_dir) / MANIFEST, manifest_bytes(records, podcast_guid))

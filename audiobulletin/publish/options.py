@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..cleantext import uncarried
 from ..errors import ConfigError
 
 ARCHIVE_POLICIES = ("keep", "remove")
@@ -44,9 +45,15 @@ class PublishOptions:
         if not self.paper.strip():
             raise ConfigError("no newspaper name configured",
                               hint='set paper = "..." in the config file or pass --paper', setting="paper")
-        if not self.base_url.startswith(("http://", "https://")) or not urlsplit(self.base_url).netloc:
-            raise ConfigError(f"base_url must be an http:// or https:// URL with a host, got {self.base_url!r}",
-                              setting="base_url")
+        problem = base_url_problem(self.base_url)
+        if problem:
+            raise ConfigError(f"base_url must be an http:// or https:// URL with a host ({problem}), "
+                              f"got {self.base_url!r}", setting="base_url",
+                              hint='e.g. base_url = "https://media.example.com/podcast/"')
+        for name in ("paper", "feed_title", "feed_description", "author", "owner_email", "category", "language"):
+            bad = uncarried(getattr(self, name))
+            if bad:
+                raise ConfigError(f"{name} holds characters no feed can carry ({bad})", setting=name)
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
         if self.archive_policy not in ARCHIVE_POLICIES:
@@ -69,3 +76,21 @@ class PublishOptions:
     @property
     def publisher(self) -> str:
         return self.author or self.paper
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot prefix every published link (None if it can)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        return str(exc)
+    if parts.scheme not in ("http", "https") or not url.lower().startswith(("http://", "https://")):
+        return "the scheme is not http or https"
+    if not parts.hostname:
+        return "no host"
+    if any(c.isspace() for c in url) or uncarried(url):
+        return "spaces or control characters"
+    if parts.query or parts.fragment:
+        return "a query or fragment would end up in the middle of every link"
+    return None

@@ -15,11 +15,14 @@ in the order they are added. Then, for example:
 
 from __future__ import annotations
 
+import datetime as dt
+
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 
 from .chapters_json import CHAPTERS_MIME
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 EXTENSION_NAME = "podcastindex"
 """Attribute name on FeedGenerator / FeedEntry (feedgen's own `podcast` is the iTunes one)."""
@@ -84,19 +87,23 @@ class PodcastIndexExtension(BaseExtension):
 
 
 class PodcastIndexEntryExtension(BaseEntryExtension):
-    """Item tags: podcast:transcript (any number), podcast:chapters, itunes:explicit true/false."""
+    """Item tags: podcast:transcript (any number), podcast:chapters, itunes:explicit true/false,
+    and atom:updated (RSS has no item time of change; a corrected episode carries one)."""
 
     def __init__(self):
         self._transcripts: list[dict[str, str]] = []
         self._chapters: dict[str, str] | None = None
         self._explicit: bool | None = None
+        self._updated: dt.datetime | None = None
 
     def extend_ns(self):
-        return {"podcast": PODCAST_NS, "itunes": ITUNES_NS}
+        return {"podcast": PODCAST_NS, "itunes": ITUNES_NS, "atom": ATOM_NS}
 
     def extend_rss(self, item):
         from feedgen.util import xml_elem
 
+        if self._updated is not None:
+            xml_elem(f"{{{ATOM_NS}}}updated", item).text = self._updated.isoformat()
         for attrs in self._transcripts:
             xml_elem(f"{{{PODCAST_NS}}}transcript", item).attrib.update(attrs)
         if self._chapters:
@@ -125,6 +132,14 @@ class PodcastIndexEntryExtension(BaseEntryExtension):
         if value is not None:
             self._explicit = bool(value)
         return self._explicit
+
+    def updated(self, value: dt.datetime | None = None) -> dt.datetime | None:
+        """atom:updated: when the item last changed (RFC 3339, with its offset)."""
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("atom:updated needs a time with its offset")
+            self._updated = value
+        return self._updated
 
 
 def _write_explicit(parent, value: bool | None) -> None:

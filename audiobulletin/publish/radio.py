@@ -1,14 +1,20 @@
 """The radio feed (`radio.xml`): broadcast WAVs that a station's automation polls every morning.
 
-One item per WAV: the whole bulletin and each article, newest date first, with stable URLs
-(`<date>/radio/01.wav`) and GUIDs derived from the episode GUID, so a station downloads each cut
-once and a regenerated date replaces its cuts under the same GUIDs.
+One item per WAV: the whole bulletin and each article, newest date first, each with a GUID derived
+from the episode GUID that never changes. A cut's file is named after its audio
+(`<date>/<version>/radio/02-3f2a9c1b.wav`): a correction gives the cuts whose audio changed a new
+name, an `atom:updated` time and a 更正 note, and leaves the others' names as they were, so a
+station that keeps what it fetched by file name fetches exactly the corrected cuts
+(docs/publishing.md has the script).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from ..clock import listener_seconds, to_ms
 from .options import PublishOptions
-from .manifest import EpisodeRecord, in_feed, podcast_guid
+from .manifest import BEIJING, EpisodeRecord, in_feed, last_change, podcast_guid
 
 RADIO_FEED = "radio.xml"
 
@@ -35,11 +41,19 @@ def radio_feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *
             entry.id(item_guid)
             entry.guid(item_guid, permalink=False)
             entry.title(f"{record.date} {label} {cut.title}")
-            entry.description(cut.title)
+            entry.description(cut.title + (f"（更正 {_local(cut.updated)}）" if cut.updated else ""))
             entry.category(term="NEWS")
             entry.enclosure(public_url(options, cut.file), str(cut.bytes), "audio/wav")
             entry.published(record.published_at)
-            entry.podcast.itunes_duration(round(cut.duration))
-    if newest:
-        fg.lastBuildDate(newest[0].published_at)
+            if cut.updated:
+                entry.podcastindex.updated(dt.datetime.fromisoformat(cut.updated))
+            entry.podcast.itunes_duration(listener_seconds(to_ms(cut.duration)))
+    changed = last_change(records)
+    if changed:
+        fg.lastBuildDate(changed)
     return fg.rss_str(pretty=True)
+
+
+def _local(stamp: str) -> str:
+    """2021-06-27T06:12:00+00:00 -> 2021-06-27 14:12 (Beijing time, as the newsroom reads it)."""
+    return dt.datetime.fromisoformat(stamp).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")

@@ -4,13 +4,20 @@ aiohttp does the HTTP: its FileResponse answers HEAD, byte ranges (206, and 416 
 ETag/Last-Modified and conditional GET (304, 412). This module maps a URL path to a file inside
 the folder and refuses everything else with 404: `..` in any spelling, absolute paths, hidden
 files (locks, staging folders, temp files) and symlinks that lead out of the tree. It also fills
-one gap: aiohttp 3.x reads `If-Range` only as a date, so a resumed download carrying the ETag of
-an episode since regenerated would get a range of the new file spliced onto the old one.
+aiohttp's gaps:
+
+- `If-Range` is read only as a date, so a resumed download carrying the ETag of an episode since
+  regenerated would get a range of the new file spliced onto the old one;
+- `Range` as RFC 9110 14.2 wants it: a unit other than bytes, several ranges, or a malformed range
+  are ignored (200, the whole file); `bytes=-0` (a suffix of nothing) is unsatisfiable (416);
+- a malformed request is answered 400 and logged as one line, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -89,6 +96,9 @@ def make_app(root: Path):
             path = None
         if path is None:
             raise web.HTTPNotFound()
+        if range_verdict(request.headers.get("Range")) == "unsatisfiable" \
+                and not _stale_if_range(request.headers.get("If-Range"), path):
+            raise web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": f"bytes */{path.stat().st_size}"})
         headers = {"Content-Type": content_type(path)}
         if path.suffix.lower() in _REVALIDATE:
             headers["Cache-Control"] = "no-cache"
@@ -100,15 +110,64 @@ def make_app(root: Path):
             self.served_path = path
 
         async def prepare(self, request):
+            drop: tuple[str, ...] = ()
             if _stale_if_range(request.headers.get("If-Range"), self.served_path):
                 # RFC 9110 13.1.5: the validator does not match, so send the whole file (200).
-                kept = {k: v for k, v in request.headers.items() if k.lower() not in ("range", "if-range")}
+                drop = ("range", "if-range")
+            elif range_verdict(request.headers.get("Range")) == "ignore":
+                drop = ("range",)
+            if drop:
+                kept = {k: v for k, v in request.headers.items() if k.lower() not in drop}
                 request = request.clone(headers=kept)
             return await super().prepare(request)
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handle)  # also answers HEAD
     return app
+
+
+_BYTE_RANGE = re.compile(r"(?:(\d+)-(\d*)|-(\d+))")
+
+
+def range_verdict(value: str | None) -> str:
+    """How to answer a Range header (RFC 9110 14.2): "serve" one byte range as asked (aiohttp
+    does it, 416 past the end), "ignore" it (absent, another unit, several ranges, malformed:
+    send the whole file with 200), or "unsatisfiable" (a zero-length suffix, `bytes=-0`: 416)."""
+    if not value:
+        return "ignore"
+    unit, _, spec = value.strip().partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return "ignore"
+    found = _BYTE_RANGE.fullmatch(spec.strip())
+    if not found:
+        return "ignore"
+    first, last, suffix = found.groups()
+    if suffix is not None:
+        return "unsatisfiable" if int(suffix) == 0 else "serve"
+    if last and int(last) < int(first):
+        return "ignore"  # an invalid range-spec: the header is ignored, not refused
+    return "serve"
+
+
+class OneLineLog(logging.LoggerAdapter):
+    """aiohttp's server log without tracebacks: a malformed request (the client's fault, already
+    answered 400 and in the access log) is logged at debug level, anything else as one line."""
+
+    def log(self, level, msg, *args, **kwargs):
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        error = kwargs.pop("exc_info", None)
+        if error is True:
+            import sys
+
+            error = sys.exc_info()[1]
+        if isinstance(error, BaseException):
+            if isinstance(error, HttpProcessingError):
+                level = logging.DEBUG
+            reason = " ".join(str(getattr(error, "message", "") or error).split())
+            text = msg % args if args else str(msg)
+            msg, args = f"{text}: {type(error).__name__}: {reason}"[:300], ()  # no args: no %-formatting
+        self.logger.log(level, msg, *args, **kwargs)
 
 
 def file_etag(path: Path) -> str:
@@ -157,7 +216,7 @@ def url_of(sock: socket.socket) -> str:
 async def _serve(root: Path, sock: socket.socket, stop: asyncio.Event) -> None:
     from aiohttp import web
 
-    runner = web.AppRunner(make_app(root))
+    runner = web.AppRunner(make_app(root), logger=OneLineLog(logging.getLogger("aiohttp.server"), {}))
     await runner.setup()
     try:
         await web.SockSite(runner, sock).start()

@@ -1,7 +1,10 @@
-"""Cut paragraphs into sentences, and over-long sentences into clauses, never mid-clause."""
+"""Cut paragraphs into sentences, over-long sentences into clauses, and runs with no punctuation
+at all between words, so no segment is longer than the engines read well."""
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 
 MAX_SEGMENT_CHARS = 72
@@ -44,7 +47,7 @@ def _cut_points(text: str, marks: str) -> list[int]:
 
 def clauses(sentence: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
     """Cut a sentence longer than `limit` at the strongest clause marks that bring every piece
-    under the limit, balancing piece lengths; a clause with no mark stays whole."""
+    under the limit, balancing piece lengths; a clause with no mark is cut between words."""
     if len(sentence) <= limit:
         return [sentence]
     for marks in _CLAUSE_MARKS:
@@ -62,4 +65,64 @@ def clauses(sentence: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
         for piece in pieces:
             out.extend(clauses(piece, limit) if len(piece) > limit else [piece])
         return out
-    return [sentence]
+    return between_words(sentence, limit)
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter():
+    """jieba's word segmenter, loaded on first use (about a second, only for unpunctuated runs)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+TITLE_CAP = 4
+"""A book title (《…》) stays whole up to this many times the segment limit."""
+
+
+def _units(text: str, cap: int) -> list[str]:
+    """jieba's words, with each 《title》 of at most `cap` characters kept as one unit."""
+    units: list[str] = []
+    depth, title = 0, ""
+    for word in _segmenter().cut(text, HMM=False):
+        opens, closes = word.count("《") + word.count("〈"), word.count("》") + word.count("〉")
+        if depth or opens > closes:
+            title += word
+            depth = max(0, depth + opens - closes)
+            if depth == 0 or len(title) > cap:
+                units += [title] if depth == 0 else list(_segmenter().cut(title, HMM=False))
+                depth, title = 0, ""
+            continue
+        units.append(word)
+    return units + ([title] if title else [])
+
+
+def between_words(text: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
+    """A run longer than `limit` with nowhere to cut it by punctuation, cut between jieba's words
+    into nearly equal pieces of at most `limit` characters (a word longer than that, by characters;
+    a book title stays whole unless it is longer than TITLE_CAP times the limit)."""
+    if len(text) <= limit:
+        return [text]
+    size = math.ceil(len(text) / math.ceil(len(text) / limit))
+    pieces, current = [], ""
+    for word in _units(text, TITLE_CAP * limit):
+        if len(word) > limit and "《" in word:  # a whole title: a piece of its own
+            pieces += [current, word] if current else [word]
+            current = ""
+            continue
+        while len(word) > limit:  # no word boundary for `limit` characters: cut anyway
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(word[:size])
+            word = word[size:]
+        if current and len(current) + len(word) > size:
+            pieces.append(current)
+            current = ""
+        current += word
+    return pieces + ([current] if current else [])

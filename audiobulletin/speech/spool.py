@@ -25,6 +25,7 @@ class _Entry:
     sample_rate: int
     engine: str
     skipped: tuple[str, ...]
+    cached: bool
 
 
 class ClipSpool(MutableMapping[int, Clip]):
@@ -37,12 +38,12 @@ class ClipSpool(MutableMapping[int, Clip]):
 
     def __setitem__(self, index: int, clip: Clip) -> None:
         offset = self._file.add(clip.pcm)
-        self._entries[index] = _Entry(offset, len(clip.pcm), clip.sample_rate, clip.engine, clip.skipped)
+        self._entries[index] = _Entry(offset, len(clip.pcm), clip.sample_rate, clip.engine, clip.skipped, clip.cached)
 
     def __getitem__(self, index: int) -> Clip:
         entry = self._entries[index]
         return Clip(self._file.read_bytes(entry.offset, entry.length), entry.sample_rate, engine=entry.engine,
-                    skipped=entry.skipped)
+                    skipped=entry.skipped, cached=entry.cached)
 
     def __delitem__(self, index: int) -> None:
         del self._entries[index]  # the bytes stay in the file until it is closed

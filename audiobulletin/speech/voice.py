@@ -41,6 +41,8 @@ class Clip:
     """Which engine spoke it (shown in the run summary and episode metadata)."""
     skipped: tuple[str, ...] = field(default=())
     """Text the engine could not speak (reported, never silently lost)."""
+    cached: bool = field(default=False, compare=False)
+    """Taken from the speech cache rather than synthesised in this run."""
 
     @property
     def duration(self) -> float:

@@ -1,6 +1,7 @@
 // Checks web pages in headless Chromium the way a reader with a screen reader or zoom meets them:
 // axe-core violations, the first element Tab reaches, horizontal overflow at 200% and 400% zoom,
-// and, on an edition page, that the script highlights the sentence heard and jump links seek.
+// and, on an edition page, that the script highlights the sentence heard and jump links seek, and
+// the length written beside the MP3 link with the length the player reads from the MP3.
 // Usage: node check_pages.mjs [--screenshots DIR] URL...   Prints one JSON array on stdout.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -56,7 +57,10 @@ async function check(url, n) {
     const jump = document.querySelectorAll('article a.jump')[1] || document.querySelector('a.jump');
     jump.click();
     audio.pause();
-    return { expected: target.id, highlighted: now, jumpStart: parseFloat(jump.dataset.start), afterJump: audio.currentTime };
+    // the length the page writes next to the MP3 link, and the one the player itself knows
+    const download = document.querySelector('.listen ul a[href$=".mp3"]');
+    return { expected: target.id, highlighted: now, jumpStart: parseFloat(jump.dataset.start), afterJump: audio.currentTime,
+      duration: audio.duration, downloadText: download ? download.textContent : null };
   });
   await context.close();
 

@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
 from urllib.parse import quote
 
 from ...atomic import staged_folder, write_atomic
@@ -57,7 +57,8 @@ def write_accessible_edition(
     transcripts: label -> transcript file (absolute, or relative to the MP3's folder), e.g.
         {"WebVTT": "episode.vtt"}; the page links to each.
     index_page: the index of editions (see write_index), linked from the page when given.
-    modified: the EPUB's dcterms:modified; now by default.
+    modified: the EPUB's dcterms:modified; by default the edition's publication time (never the
+        wall clock: the same edition and audio give the same book, byte for byte).
     """
     from .daisy import write_daisy
     from .epub import write_epub
@@ -89,7 +90,7 @@ def write_accessible_edition(
     with staged_folder(out_dir, commit=True) as staged:
         staging = staged.path
         (staging / PAGE_NAME).write_text(edition_page(reading, links), encoding="utf-8")
-        write_epub(reading, episode_mp3, staging / epub_name, modified=modified or dt.datetime.now(dt.timezone.utc))
+        write_epub(reading, episode_mp3, staging / epub_name, modified=modified or _edition_time(reading.date))
         (staging / DAISY_FOLDER).mkdir()
         write_daisy(reading, episode_mp3, staging / DAISY_FOLDER)
         (staging / MANIFEST_NAME).write_text(_manifest(reading, links), encoding="utf-8")
@@ -104,30 +105,32 @@ def write_accessible_edition(
 
 
 def write_index(output_root: Path) -> Path:
-    """Write output_root/index.html listing every accessible edition below it (two levels at most)."""
+    """Write output_root/index.html listing every accessible edition found below it (three
+    levels at most: <date>/<version>/accessible/)."""
     output_root = Path(output_root)
-    write_atomic(output_root / PAGE_NAME, index_html(output_root))
+    found = {}
+    for pattern in (f"*/{MANIFEST_NAME}", f"*/*/{MANIFEST_NAME}", f"*/*/*/{MANIFEST_NAME}"):
+        for manifest in output_root.glob(pattern):
+            rel = manifest.parent.relative_to(output_root)
+            if not any(part.startswith(".") for part in rel.parts):
+                found[rel.as_posix()] = manifest.parent
+    write_atomic(output_root / PAGE_NAME, index_html(output_root, found))
     return output_root / PAGE_NAME
 
 
-def index_html(output_root: Path, staged: Mapping[str, Path] | None = None, without: Iterable[str] = ()) -> str:
-    """The index of editions as it will be once the folders in `staged` (name in `output_root`
-    -> the folder being built for it) are swapped in and those named in `without` are removed:
-    rendered before anything is replaced, so an unreadable edition fails the run while the
-    published files are still untouched."""
+def index_html(output_root: Path, folders: Mapping[str, Path], *, title: str | None = None,
+               feed_url: str | None = None) -> str:
+    """The index of the editions in `folders`: the folder as published (relative to
+    `output_root`) -> where to read it now (a folder still being built, or the same folder).
+    Each holds an accessible edition at its top or one level down. Rendered before anything is
+    replaced, so an unreadable edition fails the run while the published files are untouched.
+    `title` heads the page (the podcast's: the paper's name); `feed_url` is linked to subscribe."""
     from .html import IndexEntry, index_page
 
     output_root = Path(output_root)
-    staged = dict(staged or {})
-    skip = set(staged) | set(without)
     found: dict[Path, Path] = {}  # manifest's path as published -> where to read it now
-    for manifest in [*output_root.glob(f"*/{MANIFEST_NAME}"), *output_root.glob(f"*/*/{MANIFEST_NAME}")]:
-        rel = manifest.relative_to(output_root)
-        if any(part.startswith(".") for part in rel.parts) or rel.parts[0] in skip:
-            continue  # a folder being written or retired, or one about to be replaced
-        found[rel] = manifest
-    for name, folder in staged.items():
-        for manifest in [*folder.glob(MANIFEST_NAME), *folder.glob(f"*/{MANIFEST_NAME}")]:
+    for name, folder in folders.items():
+        for manifest in [*Path(folder).glob(MANIFEST_NAME), *Path(folder).glob(f"*/{MANIFEST_NAME}")]:
             found[Path(name) / manifest.relative_to(folder)] = manifest
     entries = []
     for rel, manifest in sorted(found.items()):
@@ -145,7 +148,13 @@ def index_html(output_root: Path, staged: Mapping[str, Path] | None = None, with
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PublishError(f"unreadable edition manifest: {exc}", where=str(output_root / rel),
                                hint="regenerate that edition or remove its folder") from exc
-    return index_page(entries)
+    return index_page(entries, title=title or "报纸有声无障碍版", feed_url=feed_url)
+
+
+def _edition_time(date: dt.date | None) -> dt.datetime:
+    from ..manifest import publication_time
+
+    return publication_time(date or dt.date(2000, 1, 1))
 
 
 def _href(target: Path, base: Path) -> str:

@@ -7,6 +7,7 @@ MP3 is stored once inside the book; every overlay points into it with clipBegin/
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .markup import E, block_paragraph, sentence_spans, xml_document
 from .reading import ReadingEdition, Section, book_identifier
 
 AUDIO_HREF = "audio/episode.mp3"
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+"""Every entry's date in the zip: the book's own date is dcterms:modified."""
 ACTIVE_CLASS = "-epub-media-overlay-active"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -49,13 +52,17 @@ def write_epub(reading: ReadingEdition, episode_mp3: Path, target: Path, *, modi
             files.append((f"EPUB/{name}.smil", _overlay(name, sections)))
     with zipfile.ZipFile(target, "w") as book:
         # The mimetype entry comes first, uncompressed, without extra fields (OCF).
-        book.writestr(zipfile.ZipInfo("mimetype", (2000, 1, 1, 0, 0, 0)), "application/epub+zip",
+        book.writestr(zipfile.ZipInfo("mimetype", ZIP_DATE), "application/epub+zip",
                       compress_type=zipfile.ZIP_STORED)
         for name, text in files:
-            book.writestr(zipfile.ZipInfo(name, (2000, 1, 1, 0, 0, 0)), text.encode("utf-8"),
+            book.writestr(zipfile.ZipInfo(name, ZIP_DATE), text.encode("utf-8"),
                           compress_type=zipfile.ZIP_DEFLATED)
-        # MP3 does not compress; storing it keeps the book seekable for readers.
-        book.write(episode_mp3, f"EPUB/{AUDIO_HREF}", compress_type=zipfile.ZIP_STORED)
+        # MP3 does not compress; storing it keeps the book seekable for readers. A fixed entry
+        # date and mode (not the file's): the same episode gives the same book, byte for byte.
+        audio = zipfile.ZipInfo(f"EPUB/{AUDIO_HREF}", ZIP_DATE)
+        audio.compress_type, audio.external_attr = zipfile.ZIP_STORED, 0o644 << 16
+        with open(episode_mp3, "rb") as source, book.open(audio, "w", force_zip64=False) as entry:
+            shutil.copyfileobj(source, entry, 1 << 20)
     return target
 
 

@@ -126,8 +126,9 @@ class IndexEntry:
     duration_ms: int
 
 
-def index_page(entries: list[IndexEntry]) -> str:
-    """All editions, newest first; undated ones last."""
+def index_page(entries: list[IndexEntry], *, title: str = "报纸有声无障碍版", feed_url: str | None = None) -> str:
+    """All editions, newest first; undated ones last. `title`: the podcast's (the paper's name);
+    `feed_url`: the podcast feed, linked for people and for feed discovery."""
     ordered = sorted(entries, key=lambda e: (e.date is not None, e.date or dt.date.min, e.title), reverse=True)
     items = [
         E(
@@ -145,25 +146,33 @@ def index_page(entries: list[IndexEntry]) -> str:
         for e in ordered
     ]
     listing = E("ol", {"class": "toc"}, items) if items else E("p", {}, "还没有已发布的期次。")
+    subscribe = (E("p", {}, "在播客应用中订阅：", E("a", {"href": feed_url, "type": "application/rss+xml"}, feed_url))
+                 if feed_url else None)
     main = E(
         "main",
         {"id": "main", "tabindex": "-1"},
-        E("h1", {}, "报纸有声无障碍版"),
+        E("h1", {}, title),
         E("p", {}, "每期报纸的全文与朗读音频，可在网页上边听边读，也可下载 EPUB 或 DAISY 有声书。"),
+        subscribe,
         E("h2", {}, "全部期次"),
         listing,
     )
     body = E("body", {}, _skip_link(), E("div", {"class": "page"}, main))
-    return html_document(E("html", {"lang": "zh-CN"}, _head("报纸有声无障碍版 · 全部期次"), body))
+    head = _head(f"{title} · 全部期次", feed=(title, feed_url) if feed_url else None)
+    return html_document(E("html", {"lang": "zh-CN"}, head, body))
 
 
-def _head(title: str):
+def _head(title: str, feed: tuple[str, str] | None = None):
+    """`feed`: (title, URL) of a feed to announce (browsers and podcast apps discover it)."""
+    link = (E("link", {"rel": "alternate", "type": "application/rss+xml", "title": feed[0], "href": feed[1]})
+            if feed else None)
     return E(
         "head",
         {},
         E("meta", {"charset": "utf-8"}),
         E("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}),
         E("title", {}, title),
+        link,
         E("style", {}, CSS),
     )
 
