@@ -42,6 +42,7 @@ def command(app, edition, date, paper, engine, lexicon, port):
     desk = Desk([Path(e) for e in edition], settings, settings.lexicon or DEFAULT_LEXICON)
     try:
         serve_review(desk, port, lambda url: click.echo(
-            f"review desk for {' '.join(edition)}: {url}\n(open it in a browser on this computer; Ctrl-C stops)", err=True))
+            f"review desk for {' '.join(edition)}: {url}\n(open it in a browser on this computer; Ctrl-C stops)",
+            err=True))
     finally:
         desk.close()

@@ -251,7 +251,8 @@ def record_from_json(entry: Any) -> EpisodeRecord:
         description=_text(fields, "description"), audio=_published_path(fields, "audio", date),
         audio_bytes=_whole(fields, "audio_bytes"), duration=_seconds(fields, "duration"), published=published,
         headlines=_texts(fields, "headlines"), engines=_texts(fields, "engines"), radio=tuple(cuts),
-        sections=tuple(parts), removed=removed, updated=_time(fields, "updated", optional=True), corrections=tuple(fixes),
+        sections=tuple(parts), removed=removed, updated=_time(fields, "updated", optional=True),
+        corrections=tuple(fixes),
         withdrawn=_time(fields, "withdrawn", optional=True))
 
 
