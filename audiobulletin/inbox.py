@@ -29,8 +29,10 @@ def _entries(folder: Path) -> list[Path]:
 
 
 def is_drop_folder(folder: Path) -> bool:
-    """Whether `folder` holds editions by date (rather than the pages of one edition)."""
-    return any(date_from_name(p) is not None for p in _entries(folder))
+    """Whether `folder` holds editions by date, or nothing yet (rather than the pages of one
+    edition: edition files none of which is named with a date)."""
+    entries = _entries(folder)
+    return not entries or any(date_from_name(p) is not None for p in entries)
 
 
 def edition_for(folder: Path, date: dt.date) -> Path:

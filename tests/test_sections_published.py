@@ -21,6 +21,7 @@ import pytest
 from lxml import etree, html
 from mutagen.id3 import ID3, CTOCFlags
 
+from audiobulletin.publish.manifest_file import load
 from audiobulletin.publish.server import serving
 from fault_runs import Run, alive, descendants, kill_all, leftovers, tree
 from needs import need_program
@@ -53,6 +54,11 @@ def generate(folder: Path, out: Path, cache: Path, episodes: str = "section", ba
     return result
 
 
+def version_of(out: Path) -> Path:
+    """The published version folder of the date (output/2021-06-27/<version>/)."""
+    return out / load(out)[0][DATE].version_folder
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sections")
@@ -63,14 +69,14 @@ def published(tmp_path_factory):
 
 def test_ffprobe_lists_the_chapters_in_order_with_their_sections(published):
     _, out, _ = published
-    found = ffmpeg_chapters(out / DATE / "bulletin.mp3")
+    found = ffmpeg_chapters(version_of(out) / "bulletin.mp3")
     assert [c.title for c in found] == TITLES
     assert all(a.end_ms == b.start_ms for a, b in zip(found, found[1:]))
 
 
 def test_mutagen_reads_a_top_table_of_contents_of_section_tables(published):
     _, out, _ = published
-    tags = ID3(out / DATE / "bulletin.mp3")
+    tags = ID3(version_of(out) / "bulletin.mp3")
     tocs = {toc.element_id: toc for toc in tags.getall("CTOC")}
     chaps = {chap.element_id: chap.sub_frames["TIT2"].text[0] for chap in tags.getall("CHAP")}
     top = tocs["toc"]
@@ -84,7 +90,7 @@ def test_mutagen_reads_a_top_table_of_contents_of_section_tables(published):
 
 def test_the_daisy_ncc_has_edition_section_article_levels_and_every_link_resolves(published):
     _, out, _ = published
-    book = out / DATE / "accessible" / "daisy"
+    book = version_of(out) / "accessible" / "daisy"
     ncc = etree.parse(str(book / "ncc.html"))
     ns = {"x": "http://www.w3.org/1999/xhtml"}
     headings = [(h.tag.split("}")[1], "".join(h.itertext()), h.find("x:a", ns).get("href"))
@@ -112,7 +118,7 @@ def test_the_daisy_ncc_has_edition_section_article_levels_and_every_link_resolve
 
 def test_the_web_page_nests_articles_in_sections(published):
     _, out, _ = published
-    page = html.parse(str(out / DATE / "accessible" / "index.html"))
+    page = html.parse(str(version_of(out) / "accessible" / "index.html"))
     sections = page.xpath("//section[contains(@class, 'paper-section')]")
     assert [s.xpath("string(h2)") for s in sections] == ["要闻", "综合", "城事"]
     assert [[a.xpath("string(.//h3)") for a in s.xpath("article")] for s in sections] == [
@@ -124,7 +130,7 @@ def test_the_web_page_nests_articles_in_sections(published):
 
 def test_the_epub_nav_nests_articles_in_sections(published):
     _, out, _ = published
-    with zipfile.ZipFile(out / DATE / "accessible" / f"{DATE}.epub") as book:
+    with zipfile.ZipFile(version_of(out) / "accessible" / f"{DATE}.epub") as book:
         nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
         smils = [n for n in book.namelist() if n.endswith(".smil")]
     ns = {"x": "http://www.w3.org/1999/xhtml"}
@@ -138,7 +144,7 @@ def test_the_epub_nav_nests_articles_in_sections(published):
 
 def test_transcripts_and_chapters_mark_where_each_section_starts(published):
     _, out, _ = published
-    day = out / DATE
+    day = version_of(out)
     chapters = json.loads((day / "chapters.json").read_text(encoding="utf-8"))["chapters"]
     assert [c["title"] for c in chapters] == TITLES
     vtt = (day / "transcript.vtt").read_text(encoding="utf-8")
@@ -153,9 +159,10 @@ def test_one_feed_item_per_section_with_stable_guids_and_each_section_mp3_on_tar
     items = sorted(feed["episodes"], key=lambda e: e["published"])
     assert [e["title"] for e in items] == ["太原日报 6月27日 要闻", "太原日报 6月27日 综合", "太原日报 6月27日 城事"]
     assert [e["number"] for e in items] == [1, 2, 3]
-    assert [e["enclosures"][0]["url"] for e in items] == [BASE + f"{DATE}/sections/0{n}.mp3" for n in (1, 2, 3)]
+    version = load(out)[0][DATE].version_folder
+    assert [e["enclosures"][0]["url"] for e in items] == [BASE + f"{version}/sections/0{n}.mp3" for n in (1, 2, 3)]
     for n, item in enumerate(items, start=1):
-        mp3 = out / DATE / "sections" / f"0{n}.mp3"
+        mp3 = version_of(out) / "sections" / f"0{n}.mp3"
         assert item["enclosures"][0]["file_size"] == mp3.stat().st_size
         meter = ebur128(mp3)
         assert abs(meter.integrated + 19.0) <= 0.5 and meter.true_peak <= -1.0
@@ -191,14 +198,14 @@ def test_gpodder_subscribes_and_downloads_every_section_episode(published, tmp_p
         assert all(f"太原日报 6月27日 {name}" in listing for name in ("要闻", "综合", "城事"))
         gpo("download", url + "feed.xml")
     downloads = sorted(p for p in (tmp_path / "downloads").rglob("*") if p.is_file())
-    sections = sorted((out / DATE / "sections").glob("*.mp3"))
+    sections = sorted((version_of(out) / "sections").glob("*.mp3"))
     assert len(downloads) == len(sections) == 3
     assert sorted(p.read_bytes() for p in downloads) == sorted(p.read_bytes() for p in sections)
 
 
 def _mastering(out: Path) -> bool:
-    """A run has begun mastering: an MP3 part is being encoded in its staged folder."""
-    return any(".part" in p.name for d in out.glob(".*.staging-*") for p in d.rglob("*"))
+    """A run has begun mastering: an MP3 part is being encoded in the version it builds."""
+    return any(".part" in p.name for d in out.glob("*/.*.staging-*") for p in d.rglob("*"))
 
 
 def test_a_whole_edition_run_stopped_while_mastering_leaves_no_spooled_audio_and_the_output_as_it_was(
@@ -241,5 +248,5 @@ def test_a_whole_edition_run_stopped_while_mastering_leaves_no_spooled_audio_and
                 {name: digest for name, digest in before.items() if not any(p.startswith(".") for p in name.split("/"))}
             left = leftovers(target)
             assert left and all(".staging-" in name for name in left)
-            files = [p for d in target.glob(".*.staging-*") for p in d.rglob("*") if p.is_file()]
+            files = [p for d in target.glob("*/.*.staging-*") for p in d.rglob("*") if p.is_file()]
             assert all(p.name.startswith(".bulletin.mp3.") and ".part" in p.name for p in files), files
