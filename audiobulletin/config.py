@@ -3,6 +3,15 @@
 Settings only gathers and types the values. Each stage validates its own options (ParseOptions,
 SpeechOptions, MasterOptions, PublishOptions ...), which `pipeline.stage_options` builds from
 Settings before any speech; no stage imports this module.
+
+The config file in use (`find_config`): `--config FILE`, else $AUDIOBULLETIN_CONFIG, else
+./audiobulletin.toml, else audiobulletin.toml in the user config folder (platformdirs:
+~/.config/audiobulletin/ on Linux); none of them is fine (defaults). Paths in a config file are
+relative to that file.
+
+The voice profile and lexicon, unless set (`voices_file`): voices/default.toml and
+voices/lexicon.toml beside the config file in use, else in the working folder, else the ones
+shipped in the package (audiobulletin/voices/, the repository's top-level voices/ folder).
 """
 
 from __future__ import annotations
@@ -17,21 +26,56 @@ from .parse import MAX_EDITION_BYTES
 from .tomlfile import located, read_toml
 
 CONFIG_NAME = "audiobulletin.toml"
+PROFILE_NAME, LEXICON_NAME = "default.toml", "lexicon.toml"
 
 
-def _in_voices(name: str) -> Path:
-    """voices/<name> of the working folder, else the one next to the package (a source checkout)."""
-    here = Path("voices") / name
-    return here if here.exists() else Path(__file__).resolve().parent.parent / "voices" / name
+def user_config_file() -> Path:
+    """audiobulletin.toml in the user config folder (e.g. ~/.config/audiobulletin/ on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("audiobulletin")) / CONFIG_NAME
 
 
-def _default_profile() -> Path:
-    return _in_voices("default.toml")
+def find_config(config: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    """The config file in use: `config` (--config), else $AUDIOBULLETIN_CONFIG, else
+    ./audiobulletin.toml, else the user config folder's; None when there is none. An explicit
+    file is returned even if missing (reading it then says so)."""
+    env = os.environ if env is None else env
+    if config is not None:
+        return Path(config)
+    if env.get("AUDIOBULLETIN_CONFIG"):
+        return Path(env["AUDIOBULLETIN_CONFIG"])
+    for candidate in (Path(CONFIG_NAME), user_config_file()):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
-def _default_lexicon() -> Path | None:
-    path = _in_voices("lexicon.toml")
-    return path if path.exists() else None
+def packaged_voices_file(name: str) -> Path:
+    """voices/<name> as shipped in the package."""
+    from importlib.resources import files
+
+    return Path(str(files("audiobulletin.voices").joinpath(name)))
+
+
+def voices_file(name: str, config_file: Path | None = None) -> Path | None:
+    """voices/<name> beside `config_file`, else in the working folder, else the packaged one;
+    None if none exists. Local files win, so a newsroom's own profile replaces the shipped one."""
+    local = [Path(config_file).resolve().parent / "voices"] if config_file else []
+    for folder in (*local, Path.cwd() / "voices"):
+        if (folder / name).is_file():
+            return folder / name
+    packaged = packaged_voices_file(name)
+    return packaged if packaged.is_file() else None
+
+
+def _default_profile(config_file: Path | None = None) -> Path:
+    # never None: a missing file is reported where the profile is loaded
+    return voices_file(PROFILE_NAME, config_file) or packaged_voices_file(PROFILE_NAME)
+
+
+def _default_lexicon(config_file: Path | None = None) -> Path | None:
+    return voices_file(LEXICON_NAME, config_file)
 
 
 @dataclass(frozen=True)
@@ -57,9 +101,9 @@ class Settings:
     image: str = ""
     """Channel artwork (square PNG/JPEG, 1400-3000 px); generated from the paper's name if empty."""
     profile: Path = field(default_factory=_default_profile)
-    """Voice profile (TOML) mapping roles to voices."""
+    """Voice profile (TOML) mapping roles to voices; default voices/default.toml (`voices_file`)."""
     lexicon: Path | None = field(default_factory=_default_lexicon)
-    """Pronunciation lexicon (TOML): voices/lexicon.toml when present."""
+    """Pronunciation lexicon (TOML); default voices/lexicon.toml (`voices_file`); "" for none."""
     engine: str = "auto"
     """Speech engine: auto (edge, with the offline voice for any part it fails), or a registered
     engine's name: offline, edge, azure, kokoro, a plug-in's (`audiobulletin voices`)."""
@@ -139,16 +183,16 @@ def _coerce(name: str, raw: Any, where: str) -> Any:
 
 def load_settings(config: Path | None = None, env: Mapping[str, str] | None = None,
                   **flags: Any) -> Settings:
-    """Build settings from the config file (explicit, $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml),
-    the environment, then flags (None means "not given")."""
+    """Build settings from the config file (`find_config`), the environment, then flags (None
+    means "not given"). With a config file, the default profile and lexicon are looked up beside
+    it first (`voices_file`)."""
     env = os.environ if env is None else env
     names = {f.name for f in fields(Settings)} - {"origin", "engine_env"}
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    path = config or (Path(env["AUDIOBULLETIN_CONFIG"]) if env.get("AUDIOBULLETIN_CONFIG") else None)
-    if path is None and Path(CONFIG_NAME).exists():
-        path = Path(CONFIG_NAME)
+    path = find_config(config, env)
     if path is not None:
+        values["profile"], values["lexicon"] = _default_profile(path), _default_lexicon(path)
         data = read_toml(path, "config file")
         unknown = sorted(set(data) - names)
         if unknown:

@@ -28,7 +28,7 @@ class InputError(AudioBulletinError):
 class NoEditionError(InputError):
     """The drop folder holds no edition for the date yet: nothing to do, not a failure."""
 
-    exit_code = 8
+    exit_code = 9
 
 
 class ConfigError(AudioBulletinError):
@@ -65,3 +65,9 @@ class LockedError(PublishError):
     """Another `generate` run holds the output folder."""
 
     exit_code = 7
+
+
+class EngineNotReady(AudioBulletinError):
+    """`doctor` found that the configured engine cannot run (its hint is the fix)."""
+
+    exit_code = 8

@@ -2,7 +2,7 @@
 
 The newsroom's system drops each edition as a file named with its date (`taiyuan-2021-06-27.txt`,
 or `.json`); hidden files and files still being written (`*.part`, `*.tmp`) are not editions. No
-file for the date yet is `NoEditionError` (exit 8), so a scheduler can tell "try again later" from
+file for the date yet is `NoEditionError` (exit 9), so a scheduler can tell "try again later" from
 a failure.
 """
 
@@ -29,7 +29,7 @@ def edition_for(folder: Path, date: dt.date) -> Path:
     if not found:
         raise NoEditionError(f"no edition for {date.isoformat()} yet", where=str(folder),
                              hint=f"an edition is a .txt or .json file with the date in its name, e.g. "
-                                  f"edition-{date.isoformat()}.txt; exit 8 means: nothing to do, try later")
+                                  f"edition-{date.isoformat()}.txt; exit 9 means: nothing to do, try later")
     if len(found) > 1:
         raise InputError(f"{len(found)} editions for {date.isoformat()}: {', '.join(p.name for p in found)}",
                          where=str(folder), hint="keep one file per date in the folder, or name the file")

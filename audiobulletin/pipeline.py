@@ -293,7 +293,7 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
              progress: Progress | None = None) -> RunReport:
     """The whole run, holding the output folder's lock (LockedError if another run has it).
     `edition_path` may be a drop folder: the file for `date` in it is read (NoEditionError,
-    exit 8, when there is none yet)."""
+    exit 9, when there is none yet)."""
     edition_path = _edition_file(Path(edition_path), date)
     options = stage_options(settings, date=date)
     out_dir = Path(out_dir)

@@ -273,7 +273,7 @@ def test_generate_refuses_a_withdrawn_date_before_any_speech(tmp_path):
     result = CliRunner().invoke(cli, ["generate", str(edition), "--out", str(out), "--engine", "offline",
                                       "--paper", "太原日报", "--base-url", BASE],
                                 env={"AUDIOBULLETIN_CACHE_DIR": str(cache)})
-    assert result.exit_code == 8, result.output + result.stderr
+    assert result.exit_code == 9, result.output + result.stderr
     assert "2021-06-27 was withdrawn" in result.stderr and "--undo" in result.stderr
     assert not list(cache.rglob("*.clip"))  # stopped before any speech
 

@@ -1,5 +1,5 @@
 """The scheduled daily run: an edition found in a drop folder by date, a JSON summary for the
-monitor, exit 8 when the day's edition has not arrived, and a rerun of the same edition that
+monitor, exit 9 when the day's edition has not arrived, and a rerun of the same edition that
 changes not one published byte."""
 
 from __future__ import annotations
@@ -94,12 +94,12 @@ def test_a_rerun_of_the_same_edition_changes_no_published_byte(daily):
     assert tree_hash(folder / "out") == before
 
 
-def test_no_edition_for_the_date_yet_is_exit_8_with_one_line(daily):
+def test_no_edition_for_the_date_yet_is_exit_9_with_one_line(daily):
     folder, run, _ = daily
     before = tree_hash(folder / "out")
     result = run("--date", "2021-06-28", "--json")
-    assert result.exit_code == 8
-    assert json.loads(result.stdout) == {"status": "no-edition", "exit_code": 8, "error": json.loads(result.stdout)["error"]}
+    assert result.exit_code == 9
+    assert json.loads(result.stdout) == {"status": "no-edition", "exit_code": 9, "error": json.loads(result.stdout)["error"]}
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("audiobulletin: error: ") and "no edition for 2021-06-28 yet" in line
     assert str(folder / "inbox") in line

@@ -52,7 +52,7 @@ def test_the_timer_fires_in_the_morning_in_the_newsroom_time_zone():
 
 def test_the_service_command_exits_8_with_an_empty_inbox(tmp_path):
     service = unit("audiobulletin.service")["Service"]
-    assert service["SuccessExitStatus"] == "8" and service["Type"] == "oneshot"
+    assert service["SuccessExitStatus"] == "9" and service["Type"] == "oneshot"
     args = shlex.split(service["ExecStart"])
     assert args[0] == INSTALLED
     moved = [a.replace("/srv/audiobulletin", str(tmp_path)) for a in args[1:]]
@@ -61,6 +61,6 @@ def test_the_service_command_exits_8_with_an_empty_inbox(tmp_path):
     env.update(TZ="Asia/Shanghai", AUDIOBULLETIN_CACHE_DIR=str(tmp_path / "cache"), AUDIOBULLETIN_PAPER="太原日报")
     done = subprocess.run([str(Path(sys.executable).parent / "audiobulletin"), *moved], capture_output=True,
                           text=True, timeout=120, env=env, cwd=tmp_path)
-    assert done.returncode == 8, done.stderr
+    assert done.returncode == 9, done.stderr
     assert "no edition for" in done.stderr and "yet" in done.stderr
     assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())

@@ -1,8 +1,9 @@
 """Command line: parse options, call the library, show progress, map errors to exit codes.
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
-5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 8 no edition for the
-date in the drop folder yet, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 8 `doctor`
+found that the configured engine cannot run, 9 no edition for the date in the drop folder yet,
+130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ..errors import AudioBulletinError
 from ..interrupt import Terminated, exit_code, raise_on_sigterm
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "review", "serve", "say", "voices", "cache", "episodes")
+COMMAND_MODULES = ("generate", "parse", "script", "review", "serve", "say", "voices", "cache", "episodes", "doctor")
 
 
 @dataclass
@@ -76,7 +77,8 @@ def _say_stopped(stop: KeyboardInterrupt) -> None:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
-              help="Settings file (default: $AUDIOBULLETIN_CONFIG or ./audiobulletin.toml).")
+              help="Settings file (default: $AUDIOBULLETIN_CONFIG, else ./audiobulletin.toml, else "
+                   "audiobulletin.toml in the user config folder).")
 @click.option("--traceback", is_flag=True, help="Show the full traceback on errors.")
 @click.version_option(package_name="audiobulletin")
 @click.pass_context

@@ -24,7 +24,7 @@ class AgeParam(click.ParamType):
         return int(match[1]) * _UNITS[match[2]]
 
 
-def _size(n: float) -> str:
+def human_size(n: float) -> str:
     for unit in ("bytes", "KB", "MB"):
         if n < 1024:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
@@ -60,7 +60,7 @@ def info(app):
     cache = _cache(app)
     stats = cache.info()
     click.echo(f"folder: {stats.root}")
-    click.echo(f"entries: {stats.entries} ({_size(stats.bytes)}, {stats.seconds / 60:.1f} min of audio)")
+    click.echo(f"entries: {stats.entries} ({human_size(stats.bytes)}, {stats.seconds / 60:.1f} min of audio)")
     if stats.by_engine:
         click.echo("by engine: " + ", ".join(f"{name} {n}" for name, n in sorted(stats.by_engine.items())))
     if stats.oldest is not None:
@@ -115,11 +115,11 @@ def prune(app, age, dry_run, yes):
     cache = _cache(app)
     planned = cache.prune(age, dry_run=True)
     if dry_run:
-        click.echo(f"would remove {planned.removed} entries, freeing {_size(planned.freed_bytes)}; "
+        click.echo(f"would remove {planned.removed} entries, freeing {human_size(planned.freed_bytes)}; "
                    f"{planned.kept} stay")
         return
     if planned.removed and not planned.kept and not yes:
-        click.confirm(f"remove all {planned.removed} entries ({_size(planned.freed_bytes)}) from {cache.root}? "
+        click.confirm(f"remove all {planned.removed} entries ({human_size(planned.freed_bytes)}) from {cache.root}? "
                       "The next run speaks everything again", abort=True, err=True)
     result = cache.prune(age)
-    click.echo(f"removed {result.removed} entries, freed {_size(result.freed_bytes)}")
+    click.echo(f"removed {result.removed} entries, freed {human_size(result.freed_bytes)}")

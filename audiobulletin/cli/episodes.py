@@ -144,7 +144,7 @@ def withdraw_command(app, date, out_dir, undo):
 
     Its GUID and number stay reserved and no other episode changes; its files are kept under
     archive_policy = "keep" (old links still work) and deleted under "remove". `generate` will
-    not publish a withdrawn date again (exit 8) until `withdraw --undo`.
+    not publish a withdrawn date again (exit 9) until `withdraw --undo`.
 
     \b
     Example:

@@ -37,7 +37,7 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
     """Voice one edition and publish it to the podcast feed.
 
     EDITION is the edition file, or a drop folder: with --date, the file named with that date
-    in it (exit 8 when there is none yet).
+    in it (exit 9 when there is none yet).
 
     \b
     Example:

@@ -23,6 +23,7 @@ GENERATED_SIDE = 3000
 COVER_SIDE = 1400
 """The picture inside each MP3: Apple's minimum side, a JPEG of ~60 KB (the feed's image is 3000)."""
 BACKGROUND, INK, ACCENT = (150, 24, 24), (255, 255, 255), (235, 200, 120)
+CAPTION = "有声版"
 
 # Common places of CJK fonts on Debian/Ubuntu, Fedora, macOS; fc-match is asked first.
 CJK_FONT_CANDIDATES = (
@@ -108,8 +109,8 @@ def generated_artwork(paper: str, font_path: str | None = None) -> bytes:
 
     from PIL import Image, ImageDraw
 
-    name, caption = paper.strip() or "audiobulletin", "有声版"
-    font_file = find_cjk_font(name + caption) if font_path is None else (font_path or None)
+    name, caption = paper.strip() or "audiobulletin", CAPTION
+    font_file = artwork_font(paper) if font_path is None else (font_path or None)
     if font_file is None:  # no CJK font: pinyin in a Latin font, never boxes
         name, caption = _pinyin(name), "AUDIO"
         font_file = next((p for p in LATIN_FONT_CANDIDATES if Path(p).exists()), None)
@@ -124,6 +125,11 @@ def generated_artwork(paper: str, font_path: str | None = None) -> bytes:
     buffer = io.BytesIO()
     img.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def artwork_font(paper: str) -> str | None:
+    """The CJK font the generated artwork writes `paper` with; None: it falls back to pinyin."""
+    return find_cjk_font((paper.strip() or "audiobulletin") + CAPTION)
 
 
 def find_cjk_font(text: str) -> str | None:
