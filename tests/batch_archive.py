@@ -26,6 +26,19 @@ def write_archive(root: Path, editions: dict[tuple[str, str], str] = EDITIONS) -
     return root / "archive"
 
 
+def write_pages(root: Path, paper: str, day: str) -> list[Path]:
+    """The three-page fixture edition (tests/fixtures/pages) as `paper`'s edition of `day`, in
+    place of its one-file edition: archive/<paper>/<day>/page01.txt …"""
+    folder = root / "archive" / paper / day
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "edition.txt").unlink(missing_ok=True)
+    pages = []
+    for page in sorted((ROOT / "tests" / "fixtures" / "pages").glob("page*.txt")):
+        pages.append(folder / page.name)
+        pages[-1].write_bytes(page.read_bytes())
+    return pages
+
+
 def write_catalogue(path: Path, *, feeds: str = "feeds", cache: str = "cache", extra: str = "",
                     papers: tuple[str, ...] = tuple(FOLDERS)) -> Path:
     """papers.toml voicing the archive beside it with the offline voice into `feeds`/<title>."""

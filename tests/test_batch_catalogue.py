@@ -4,16 +4,19 @@ its documented exit code, before anything is voiced or written."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
 from audiobulletin.batch.catalogue import key_lines, load_catalogue
-from audiobulletin.batch.editions import date_range
+from audiobulletin.batch.editions import date_range, find_edition, fingerprint
+from audiobulletin.batch.plan import EditionKey, plan_edition, title_run
 from audiobulletin.cli import cli
 from audiobulletin.config import Settings
 from audiobulletin.errors import ConfigError, InputError
-from batch_archive import write_archive, write_catalogue
+from audiobulletin.pipeline import read_edition
+from batch_archive import write_archive, write_catalogue, write_pages
 
 
 def _run(*args: str):
@@ -151,11 +154,33 @@ def test_every_edition_failing_is_exit_11_and_nothing_is_published(tmp_path):
     assert not (tmp_path / "feeds" / "taiyuan-daily" / "feed.xml").exists()
 
 
-def test_several_files_for_one_date_fail_that_edition(tmp_path):
+def test_a_folder_of_page_files_is_one_edition_read_as_generate_reads_it(tmp_path):
+    """Several files matching a date are the pages of one edition: the same reader as
+    `generate page01.txt page02.txt page03.txt`, sections and all; every page is in the fingerprint."""
+    write_archive(tmp_path)
+    pages = write_pages(tmp_path, "太原日报", "20210627")
+    [daily] = load_catalogue(write_catalogue(tmp_path / "papers.toml", papers=("太原日报",)), Settings()).titles
+    day = dt.date(2021, 6, 27)
+    found = find_edition(daily, day)
+    assert found is not None and found.files == tuple(pages) and found.data is None
+    run = title_run(daily, workers=1)
+    plan = plan_edition(run, EditionKey(0, daily.name, day), found)
+    assert plan.edition == read_edition(pages, replace(run.options, parse=replace(run.options.parse, date=day)))
+    assert [(s.name, len(s.articles)) for s in plan.edition.sections] == [("要闻", 2), ("综合", 2), ("城事", 1)]
+    before = fingerprint(found, run.digest)
+    pages[2].write_text(pages[2].read_text(encoding="utf-8").replace("200部", "300部"), encoding="utf-8")
+    assert fingerprint(find_edition(daily, day), run.digest) != before  # the last page changed: voice it again
+
+
+def test_a_page_without_an_article_is_noted_and_skipped(tmp_path):
     write_archive(tmp_path)
     (tmp_path / "archive" / "太原日报" / "20210627" / "page2.txt").write_text("x", encoding="utf-8")
-    result = _run(write_catalogue(tmp_path / "papers.toml", papers=("太原日报",)), "--dates", "2021-06-27")
-    assert result.exit_code == 11 and "2 files match" in result.stdout
+    [daily] = load_catalogue(write_catalogue(tmp_path / "papers.toml", papers=("太原日报",)), Settings()).titles
+    day = dt.date(2021, 6, 27)
+    found = find_edition(daily, day)
+    assert found is not None and [f.name for f in found.files] == ["edition.txt", "page2.txt"]
+    plan = plan_edition(title_run(daily, workers=1), EditionKey(0, daily.name, day), found)
+    assert len(plan.edition.articles) == 1 and "page2.txt: no article found on this page, skipped" in plan.edition.notes
 
 
 def test_key_lines_finds_keys_tables_and_skips_multiline_strings():

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from audiobulletin.cli import cli
-from batch_archive import FOLDERS, write_archive, write_catalogue
+from batch_archive import FOLDERS, write_archive, write_catalogue, write_pages
 from dask_cluster import DaskCluster
 
 pytestmark = pytest.mark.slow  # a cluster, the real voice on four short editions
@@ -37,9 +37,11 @@ def _files(root: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    """The same archive published by the local executor and by a two-worker Dask cluster."""
+    """The same archive published by the local executor and by a two-worker Dask cluster; one
+    of its editions is a folder of page files (a whole edition in sections)."""
     root = tmp_path_factory.mktemp("batch")
     write_archive(root)
+    write_pages(root, "太原晚报", "20210628")
     local = _batch(write_catalogue(root / "local.toml", feeds="local", cache="cache-local"), "--workers", "2")
     with DaskCluster(root / "cluster", workers=2) as cluster:
         remote = _batch(write_catalogue(root / "dask.toml", feeds="dask", cache="cache-dask"),

@@ -83,13 +83,16 @@ def test_a_wheel_installed_in_a_fresh_venv_publishes_the_sample_from_an_empty_fo
 
     result = run([venv / "bin" / "audiobulletin", "generate", SAMPLE, "--date", "2021-06-27",
                   "--out", "out", "--engine", "offline", "--quiet"], cwd=folder, env=env)
-    mp3 = folder / "out" / "2021-06-27" / "bulletin.mp3"
-    assert mp3.stat().st_size > 100_000 and str(Path("out") / "2021-06-27" / "bulletin.mp3") in result.stdout
     feed = podcastparser.parse(BASE_URL + "feed.xml", io.BytesIO((folder / "out" / "feed.xml").read_bytes()))
     assert feed["title"] == "太原日报 有声版"  # the config file in the working folder was read
     [episode] = feed["episodes"]
     [enclosure] = episode["enclosures"]
-    assert enclosure["url"] == BASE_URL + "2021-06-27/bulletin.mp3" and enclosure["file_size"] == mp3.stat().st_size
+    # episodes live in a content-versioned folder: out/<date>/<version>/bulletin.mp3
+    relative = enclosure["url"].removeprefix(BASE_URL)
+    assert relative.startswith("2021-06-27/") and relative.endswith("/bulletin.mp3"), enclosure["url"]
+    mp3 = folder / "out" / relative
+    assert mp3.stat().st_size > 100_000 and enclosure["file_size"] == mp3.stat().st_size
+    assert str(Path("out") / relative) in result.stdout
 
     doctor = subprocess.run([venv / "bin" / "audiobulletin", "doctor"], cwd=folder, env=env,
                             capture_output=True, text=True, timeout=300)

@@ -114,7 +114,7 @@ def _look(run: TitleRun, key: EditionKey, records: dict[str, EpisodeRecord], for
     if found is None:
         how = "the command printed nothing" if run.title.source.command else "no file matches the pattern"
         return EditionOutcome(key.title, key.date, Status.NO_EDITION, message=f"no edition ({how})"), None
-    if not force and published_fingerprint(records, run.title.out, key.date) == fingerprint(found.data, run.digest):
+    if not force and published_fingerprint(records, run.title.out, key.date) == fingerprint(found, run.digest):
         return EditionOutcome(key.title, key.date, Status.UP_TO_DATE), None
     return None, (run, key, found)
 

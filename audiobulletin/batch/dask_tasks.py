@@ -12,7 +12,7 @@ from typing import Sequence
 from distributed import Lock, WorkerPlugin, get_worker
 
 from ..speech.engine import SpeechRequest
-from .plan import EditionPlan, MasterResult, master_step, publish_step
+from .plan import EditionPlan, MasterResult, gathered, master_step, publish_step, started_at
 from .report import EditionOutcome
 from .voicing import Spoken, VoiceShelf, Voicing, speak
 
@@ -43,7 +43,9 @@ def speak_task(voicing: Voicing, requests: Sequence[SpeechRequest]) -> Spoken:
 
 
 def master_task(plan: EditionPlan, *pieces: Spoken) -> MasterResult:
-    return master_step(plan, pieces)
+    """Assemble and master what the speech tasks returned, through the same spool, assembly and
+    streaming mastering as `generate` (pipeline.voice_into)."""
+    return master_step(plan, gathered(pieces), started_at(pieces))
 
 
 def publish_task(mastered: MasterResult, previous: EditionOutcome | None) -> EditionOutcome:

@@ -11,9 +11,10 @@ import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 from ..errors import InputError
+from ..parse.pages import page_files
 from ..publish.manifest import EpisodeRecord
 from ..publish.versions import SOURCE_RECORD
 from .catalogue import Title
@@ -45,32 +46,47 @@ def dates_in(start: dt.date, end: dt.date) -> Iterator[dt.date]:
 
 @dataclass(frozen=True)
 class Found:
-    """An edition's bytes and where they came from."""
+    """An edition: the files `generate` would read for it (one edition file, or its page files in
+    page order), or the bytes a command printed; with what it is named by in messages."""
 
-    data: bytes
     where: str
-    """Its file, or the command that printed it."""
+    """Its file(s), or the command that printed it."""
+    digest: str
+    """sha256 of what it was made from (every file's bytes, in order)."""
+    files: tuple[Path, ...] = ()
+    data: bytes | None = None
+    """What the command printed (None for files: they are read by the parse stage itself)."""
 
 
 def find_edition(title: Title, date: dt.date) -> Found | None:
     """The title's edition for `date`; None if there is none (no file matches, or the command
-    printed nothing). InputError when several files match, or the command fails."""
+    printed nothing). Several files (or a folder) matching are the pages of one edition, read the
+    way `generate page01.txt page02.txt` reads them. InputError when a file cannot be read, or
+    the command fails."""
     source = title.source
     if source.command:
         return _run_command(title, date)
     pattern = source.formatted(source.pattern, title.name, date)
     full = pattern if Path(pattern).is_absolute() else str(source.base / pattern)
-    matches = sorted(p for p in glob.glob(full) if Path(p).is_file())
+    matches = sorted(Path(p) for p in glob.glob(full) if Path(p).is_file() or Path(p).is_dir())
     if not matches:
         return None
-    if len(matches) > 1:
-        raise InputError(f"{len(matches)} files match {pattern} ({', '.join(Path(m).name for m in matches[:3])}"
-                         f"{' …' if len(matches) > 3 else ''})", where=title.where,
-                         hint="an edition is one file: make the pattern match one file per date")
+    files = tuple(page_files(matches))  # a folder stands for its page files, as in generate
+    return Found(", ".join(map(str, files)) if len(files) <= 3 else f"{files[0]} … ({len(files)} files)",
+                 _digest(files), files)
+
+
+def _digest(files: Sequence[Path]) -> str:
+    """One file: the sha256 of its bytes; pages: of each page's name and bytes, in order."""
     try:
-        return Found(Path(matches[0]).read_bytes(), matches[0])
+        if len(files) == 1:
+            return hashlib.sha256(files[0].read_bytes()).hexdigest()
+        whole = hashlib.sha256()
+        for file in files:
+            whole.update(f"{file.name}\n{hashlib.sha256(file.read_bytes()).hexdigest()}\n".encode())
+        return whole.hexdigest()
     except OSError as exc:
-        raise InputError(f"cannot be read: {exc.strerror}", where=matches[0]) from None
+        raise InputError(f"cannot be read: {exc.strerror}", where=str(exc.filename or files[0])) from None
 
 
 def _run_command(title: Title, date: dt.date) -> Found | None:
@@ -89,7 +105,7 @@ def _run_command(title: Title, date: dt.date) -> Found | None:
                          + (f" ({said[-1][:200]})" if said else ""), where=title.where)
     if not done.stdout.strip():
         return None
-    return Found(done.stdout, shown)
+    return Found(shown, hashlib.sha256(done.stdout).hexdigest(), data=done.stdout)
 
 
 @dataclass(frozen=True)
@@ -103,8 +119,8 @@ class Fingerprint:
         return json.dumps({"version": 1, **dataclasses.asdict(self)}, indent=2).encode() + b"\n"
 
 
-def fingerprint(data: bytes, settings: str) -> Fingerprint:
-    return Fingerprint(hashlib.sha256(data).hexdigest(), settings)
+def fingerprint(found: Found, settings: str) -> Fingerprint:
+    return Fingerprint(found.digest, settings)
 
 
 def published_fingerprint(records: Mapping[str, EpisodeRecord], out_dir: Path, date: dt.date) -> Fingerprint | None:

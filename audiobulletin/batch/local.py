@@ -1,7 +1,8 @@
 """`--executor local`: one machine, the usual worker pool.
 
 Editions go one after another; each one's segments are spoken by the offline voice's process
-pool (one model per process, built once for the whole batch), then mastered and published here.
+pool (one model per process, built once for the whole batch) straight into the edition's spool,
+assembled and mastered as they arrive (pipeline.voice_into, as `generate` does), then published.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from ..pipeline import Settle
+from ..speech import ClipSpool, Speech
 from .plan import EditionKey, EditionPlan, master_step, publish_step
 from .report import EditionOutcome, Tally
-from .voicing import VoiceShelf, speak
+from .voicing import VoiceShelf, merged, speak
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,13 @@ class LocalSession:
         for plan in plans:
             tally.started(plan.key, len(plan.requests))
 
-            def spoken_one(index: int, key: EditionKey = plan.key) -> None:
-                tally.piece_done(key)
+            def live(clips: ClipSpool, settle: Settle, plan: EditionPlan = plan) -> Speech:
+                def spoken_one(index: int, key: EditionKey = plan.key) -> None:
+                    settle(index)  # laid out, and its chapter mastered, while later ones are spoken
+                    tally.piece_done(key)
 
-            spoken = speak(self.shelf, plan.voicing, plan.requests, on_spoken=spoken_one)
-            outcome = publish_step(master_step(plan, [spoken]))
+                return merged([speak(self.shelf, plan.voicing, plan.requests, spoken_one, store=clips)], clips)
+
+            outcome = publish_step(master_step(plan, live))
             tally.finished(plan.key, outcome.duration)
             yield outcome

@@ -23,8 +23,8 @@ from ..atomic import remove_leftovers
 from ..edition import Edition
 from ..errors import AudioBulletinError
 from ..parse import parse_data
-from ..pipeline import (EpisodeOptions, RunReport, StageOptions, Voiced, assemble_spoken, master_voiced, publish_voiced,
-                        refuse_holes, script_for, stage_options, strict_about_holes)
+from ..pipeline import (EpisodeOptions, Holes, RunReport, SpeechSource, StageOptions, Voiced, publish_voiced,
+                        read_edition, script_for, stage_options, strict_about_holes, voice_into)
 from ..publish import open_staged_episode, output_lock
 from ..publish.artwork import cover_picture
 from ..publish.versions import SOURCE_RECORD
@@ -124,7 +124,10 @@ def plan_edition(run: TitleRun, key: EditionKey, found: Found) -> EditionPlan:
     from ..script.reading import to_spoken
 
     options = replace(run.options, parse=replace(run.options.parse, date=key.date))
-    edition = parse_data(found.data, options.parse, source=found.where)
+    if found.data is None:  # files: read as `generate` reads them (page files join into one edition)
+        edition = read_edition(list(found.files), options)
+    else:
+        edition = parse_data(found.data, options.parse, source=found.where)
     script = script_for(edition, options)
     speech = options.speech
     chain, profile = speech.chain, speech.profile
@@ -139,7 +142,7 @@ def plan_edition(run: TitleRun, key: EditionKey, found: Found) -> EditionPlan:
             fallback_texts={r.text: to_spoken(r.text, for_offline=True, lexicon=speech.lexicon) for r in requests}
             if reread else None)
     return EditionPlan(key, run.title.out, edition, script, requests, voicing, run.episode, run.strict,
-                       fingerprint(found.data, run.digest), dataclasses.replace(profile, voices=dict(profile.voices)))
+                       fingerprint(found, run.digest), dataclasses.replace(profile, voices=dict(profile.voices)))
 
 
 @dataclass(frozen=True)
@@ -157,19 +160,19 @@ class MasterResult:
     audio_seconds: float = 0.0
 
 
-def master_step(plan: EditionPlan, pieces: Sequence[Spoken]) -> MasterResult:
+def master_step(plan: EditionPlan, source: SpeechSource, started: float | None = None) -> MasterResult:
     """Assemble and master the edition into a version staged in its date's folder (shared: built
-    outside the output lock), with its fingerprint; never raises (a failure comes back)."""
-    started = min([p.started for p in pieces if p.started] or [time.time()])
+    outside the output lock), with its fingerprint; never raises (a failure comes back). `source`
+    delivers the clips (pipeline.voice_into: the same path as `generate`): the local executor
+    speaks them live, a Dask master task hands on what the speech tasks returned (`gathered`)."""
     report = RunReport(date=plan.date, out_dir=plan.out_dir)
+    started = time.time() if started is None else started
+    holes = Holes(len(plan.script.segments), plan.strict, plan.voicing.primary.name)
     try:
-        speech = merged(pieces)
-        refuse_holes(speech, len(plan.script.segments), strict=plan.strict, primary=plan.voicing.primary.name)
-        assembled = assemble_spoken(plan.edition, plan.script, speech, plan.profile, report, _SILENT)
-        del speech
         staged = open_staged_episode(plan.out_dir, plan.date, shared=True)
         try:
-            voiced = master_voiced(plan.edition, assembled, staged, plan.episode, report, _SILENT)
+            voiced = voice_into(staged, plan.edition, plan.script, source, holes, plan.profile, plan.episode, report,
+                                _SILENT)
             (staged.path / SOURCE_RECORD).write_bytes(plan.fingerprint.to_bytes())
         except BaseException:
             staged.discard()
@@ -177,6 +180,17 @@ def master_step(plan: EditionPlan, pieces: Sequence[Spoken]) -> MasterResult:
     except Exception as exc:
         return MasterResult(plan.key, plan.out_dir, plan.episode, report, None, _failure(exc), started)
     return MasterResult(plan.key, plan.out_dir, plan.episode, report, voiced, None, started, report.duration)
+
+
+def gathered(pieces: Sequence[Spoken]) -> SpeechSource:
+    """The clips the speech tasks returned, as a speech source: each piece's clips go to the
+    spool (and are laid out) as it is merged, so the edition's audio is not held twice."""
+    return lambda clips, settle: merged(pieces, clips, settle)
+
+
+def started_at(pieces: Sequence[Spoken]) -> float | None:
+    """When the first speech task of an edition started (None if none says)."""
+    return min([p.started for p in pieces if p.started], default=None)
 
 
 class _Silent:

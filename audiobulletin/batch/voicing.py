@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, MutableMapping, Sequence
 
 from ..errors import AudioBulletinError, SpeechError
 from ..script.segment import Part
@@ -86,26 +86,41 @@ class Spoken:
     finished: float = 0.0
     """Wall-clock times (epoch seconds) of the work."""
 
-    @property
-    def seconds_of_audio(self) -> float:
-        return sum(c.duration for c in self.clips.values())
+    skipped: tuple[str, ...] = ()
+    """Text the engines could not speak."""
+    cached: int = 0
+    """Clips taken from the speech cache."""
 
 
-def merged(pieces: Iterable[Spoken]) -> Speech:
-    """One Speech from the pieces of an edition; SpeechError (or the original class's exit code)
-    if an engine failed as a whole in any piece."""
-    clips: dict[int, Clip] = {}
+def merged(pieces: Iterable[Spoken], store: MutableMapping[int, Clip] | None = None,
+           settle: Callable[[int], None] | None = None) -> Speech:
+    """One Speech from the pieces of an edition, their clips put into `store` (a dict if None;
+    pieces spoken into it already are not copied) and each segment `settle`d as it is there;
+    SpeechError (or the original class's exit code) if an engine failed as a whole in any piece."""
+    clips: MutableMapping[int, Clip] = {} if store is None else store
     failures: dict[int, SpeechError] = {}
     fallbacks: dict[Part, str] = {}
     discarded: list[Discarded] = []
+    skipped: list[str] = []
+    cached = 0
     for piece in pieces:
         if piece.error is not None:
             raise _error_with_code(*piece.error)
-        clips.update(piece.clips)
+        own = piece.clips is clips  # spoken into the store already (the local executor)
+        for index in piece.clips:
+            if not own:
+                clips[index] = piece.clips[index]
+            if settle is not None:
+                settle(index)
+        skipped += piece.skipped
+        cached += piece.cached
         failures.update({i: SpeechError(m, where=w, hint=h) for i, (m, w, h) in piece.failures.items()})
+        if settle is not None:
+            for index in piece.failures:
+                settle(index)
         fallbacks.update(piece.fallbacks)
         discarded += piece.discarded
-    return Speech(clips, failures, fallbacks, tuple(discarded))
+    return Speech(clips, failures, fallbacks, tuple(discarded), tuple(skipped), cached)
 
 
 def _error_with_code(message: str, exit_code: int) -> AudioBulletinError:
@@ -145,9 +160,10 @@ class VoiceShelf:
 
 
 def speak(shelf: VoiceShelf, voicing: Voicing, requests: Sequence[SpeechRequest],
-          on_spoken: OnSpoken | None = None) -> Spoken:
-    """Speak `requests` with the shelf's engines, through the speech cache; never raises for an
-    engine failure (it comes back in `error`), so one edition cannot stop a batch."""
+          on_spoken: OnSpoken | None = None, store: MutableMapping[int, Clip] | None = None) -> Spoken:
+    """Speak `requests` with the shelf's engines, through the speech cache, each clip into
+    `store` (a dict if None) before `on_spoken` hears of it; never raises for an engine failure
+    (it comes back in `error`), so one edition cannot stop a batch."""
     started = time.time()
     shelf.tasks += 1
     try:
@@ -155,17 +171,18 @@ def speak(shelf: VoiceShelf, voicing: Voicing, requests: Sequence[SpeechRequest]
         with primary_lock:
             engine: Engine = CachedEngine(primary, voicing.cache_dir)
             if voicing.fallback is None:
-                speech = render(engine, requests, _progress(on_spoken))
+                speech = render(engine, requests, _progress(on_spoken), store)
             else:
                 fallback, fallback_lock = shelf.engine(voicing.fallback)
                 with fallback_lock if fallback_lock is not primary_lock else _Held():
                     speech = render(_with_fallback(engine, CachedEngine(fallback, voicing.cache_dir), voicing),
-                                    requests, _progress(on_spoken))
+                                    requests, _progress(on_spoken), store)
     except AudioBulletinError as exc:
         return Spoken({}, error=(exc.one_line(), exc.exit_code), started=started, finished=time.time())
     failures = {i: (e.message, e.where, e.hint) for i, e in speech.failures.items()}
-    return Spoken(dict(speech.clips), failures, dict(speech.fallbacks), tuple(speech.discarded), started=started,
-                  finished=time.time())
+    clips = speech.clips if store is not None else dict(speech.clips)
+    return Spoken(clips, failures, dict(speech.fallbacks), tuple(speech.discarded), started=started,
+                  finished=time.time(), skipped=tuple(speech.skipped), cached=speech.cached)
 
 
 def _progress(on_spoken: OnSpoken | None):
