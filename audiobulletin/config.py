@@ -120,6 +120,10 @@ class Settings:
     """Podcast loudness target, integrated LUFS (mono speech)."""
     keep_episodes: int = 30
     """How many episodes the feed lists; older ones are archived."""
+    episodes: str = "auto"
+    """Feed items per edition: "edition" (one episode), "section" (one per section of an edition
+    in sections, the whole edition in the accessible formats), or "auto" (one episode under 40
+    minutes, one per section from 40 minutes on)."""
     archive_policy: str = "keep"
     """Archived episodes: "keep" their files (old links still work) or "remove" them."""
     locked: bool = True

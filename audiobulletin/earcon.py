@@ -1,4 +1,6 @@
-"""The headline cue: a short two-note chime synthesised in code (no downloaded sound files)."""
+"""The cues, synthesised in code (no downloaded sound files): the headline cue (a short two-note
+chime before each article) and the section cue (a lower, slower three-note rise before each
+section), so a listener knows by ear whether a new article or a new section begins."""
 
 from __future__ import annotations
 
@@ -9,11 +11,22 @@ CUE_LEVEL_DBFS = -14.0
 def headline_cue(sample_rate: int, duration: float = 0.55) -> bytes:
     """Two bell-like notes a fifth apart (A5 then E6), each with a soft attack and an
     exponential decay, as mono 16-bit PCM. Distinct from speech, short, never harsh."""
+    return _bells(sample_rate, duration, ((0.0, 880.0), (0.16, 1318.5)))
+
+
+def section_cue(sample_rate: int, duration: float = 1.0) -> bytes:
+    """Three bell-like notes rising a major triad an octave below the headline cue (C5, E5, G5),
+    more spaced, as mono 16-bit PCM: longer and lower than the headline cue, so it is heard as
+    the larger break."""
+    return _bells(sample_rate, duration, ((0.0, 523.25), (0.22, 659.25), (0.44, 783.99)))
+
+
+def _bells(sample_rate: int, duration: float, notes: tuple[tuple[float, float], ...]) -> bytes:
     import numpy as np
 
     t = np.arange(int(duration * sample_rate)) / sample_rate
     out = np.zeros_like(t)
-    for start, freq in ((0.0, 880.0), (0.16, 1318.5)):
+    for start, freq in notes:
         local = np.clip(t - start, 0, None)
         active = t >= start
         # a bell: fundamental plus a quiet inharmonic partial, 5 ms attack, ~120 ms decay

@@ -39,6 +39,29 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section of the paper (版面): a run of articles printed under one section name (要闻) or,
+    without a name, on one page. An edition without page information is one unnamed section."""
+
+    name: str | None
+    """As printed in the page header: 要闻, 城事; None when only the page is known (or nothing)."""
+    page: str | None
+    """The section's first page as labelled (01, A01, 3), when known."""
+    articles: tuple[int, ...]
+    """Indices into Edition.articles, in reading order."""
+
+    @property
+    def title(self) -> str:
+        """What listeners hear and see: the name, else the page (第3版), else 其他 (articles
+        printed before any page header)."""
+        if self.name:
+            return self.name
+        if self.page:
+            return f"第{int(self.page)}版" if self.page.isdigit() else f"{self.page}版"
+        return "其他"
+
+
+@dataclass(frozen=True)
 class Edition:
     """One day's paper."""
 
@@ -51,6 +74,30 @@ class Edition:
     """Where the text came from (a path), for messages."""
     notes: tuple[str, ...] = field(default=())
     """What the parser dropped or repaired (debris, healed breaks), for the review."""
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The articles grouped into sections, in order: a new section starts where the section
+        name changes (or, for articles without one, the page); an article that says neither
+        stays in the section before it."""
+        groups: list[tuple[str | None, str | None, list[int]]] = []
+        for index, article in enumerate(self.articles):
+            key = article.section or (None if article.page is None else f"page {article.page}")
+            if groups and (groups[-1][0] == key or key is None):
+                groups[-1][2].append(index)
+            else:
+                groups.append((key, article.page, [index]))
+        return tuple(Section(self.articles[ids[0]].section, page, tuple(ids)) for _, page, ids in groups)
+
+    @property
+    def sectioned(self) -> bool:
+        """Whether the edition says what section or page its articles are in (then it is read
+        and published section by section); an edition that says nothing reads as one run."""
+        return any(a.section or a.page for a in self.articles)
+
+    def section_of(self, article: int) -> int:
+        """The index of the section holding `article`."""
+        return next(k for k, s in enumerate(self.sections) if article in s.articles)
 
     def to_json(self) -> dict:
         return {

@@ -112,11 +112,11 @@ def run(args: list[str], *, stdin: memoryview | bytes | None = None, where: Path
 def _exchange(proc: subprocess.Popen, stdin: memoryview | bytes | None) -> bytes:
     writer = None
     if stdin is not None:
-        _widen_pipe(proc.stdin)
+        widen_pipe(proc.stdin)
         writer = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
         writer.start()
     assert proc.stdout is not None  # stdout=PIPE
-    _widen_pipe(proc.stdout)
+    widen_pipe(proc.stdout)
     out = proc.stdout.read()
     proc.stdout.close()
     if writer:
@@ -135,7 +135,7 @@ def _feed(pipe, data) -> None:
             pipe.close()
 
 
-def _widen_pipe(pipe) -> None:
+def widen_pipe(pipe) -> None:
     """1 MB pipe buffers (Linux), so ffmpeg and Python swap large chunks; harmless elsewhere."""
     with contextlib.suppress(OSError, AttributeError, ValueError):
         import fcntl

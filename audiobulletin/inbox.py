@@ -1,9 +1,11 @@
 """The day's edition in a drop folder: `generate /srv/editions/ --date today` from cron or a timer.
 
 The newsroom's system drops each edition as a file named with its date (`taiyuan-2021-06-27.txt`,
-or `.json`); hidden files and files still being written (`*.part`, `*.tmp`) are not editions. No
-file for the date yet is `NoEditionError` (exit 9), so a scheduler can tell "try again later" from
-a failure.
+or `.json`), or a whole edition's page files in a folder named with its date (`2021-06-27/`);
+hidden files and files still being written (`*.part`, `*.tmp`) are not editions. No edition for
+the date yet is `NoEditionError` (exit 9), so a scheduler can tell "try again later" from a
+failure. A folder where nothing is named with a date is not a drop folder: it holds the page
+files of one edition.
 """
 
 from __future__ import annotations
@@ -17,15 +19,27 @@ from .parse import date_from_name
 EDITION_SUFFIXES = (".txt", ".json")
 
 
-def edition_for(folder: Path, date: dt.date) -> Path:
-    """The one edition file in `folder` whose name carries `date` (YYYY-MM-DD)."""
-    folder = Path(folder)
+def _entries(folder: Path) -> list[Path]:
+    """The edition files and folders in `folder` (not hidden, not being written)."""
     try:
-        files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                 and p.suffix.lower() in EDITION_SUFFIXES]
+        return [p for p in Path(folder).iterdir() if not p.name.startswith(".")
+                and (p.is_dir() or (p.is_file() and p.suffix.lower() in EDITION_SUFFIXES))]
     except OSError as exc:
         raise InputError(f"cannot list the folder: {exc.strerror or exc}", where=str(folder)) from None
-    found = sorted(p for p in files if date_from_name(p) == date)
+
+
+def is_drop_folder(folder: Path) -> bool:
+    """Whether `folder` holds editions by date, or nothing yet (rather than the pages of one
+    edition: edition files none of which is named with a date)."""
+    entries = _entries(folder)
+    return not entries or any(date_from_name(p) is not None for p in entries)
+
+
+def edition_for(folder: Path, date: dt.date) -> Path:
+    """The one edition file (or folder of page files) in `folder` whose name carries `date`
+    (YYYY-MM-DD)."""
+    folder = Path(folder)
+    found = sorted(p for p in _entries(folder) if date_from_name(p) == date)
     if not found:
         raise NoEditionError(f"no edition for {date.isoformat()} yet", where=str(folder),
                              hint=f"an edition is a .txt or .json file with the date in its name, e.g. "

@@ -2,6 +2,13 @@
 
     parse -> script -> speech -> assemble -> master -> publish
 
+Speech, assembly and mastering overlap: clips go to a spool file as they arrive, assembly lays
+them out in reading order as soon as the segments before them are settled, and each chapter is
+mastered (MP3 part, broadcast audio) in the background as soon as it is complete, while the
+later articles are still being voiced. The "assemble" and "master" timings are what is left
+after the last clip: the tail, and writing the files. Memory stays bounded by a block of audio,
+whatever the edition's length: every stage hands audio on in unnamed files (spool.py).
+
 This is the one place where `Settings` become each stage's own options (`stage_options`), all
 validated before any speech starts. Then, holding the output folder's lock and still before any
 speech, the published record is checked (publish.check_output: manifest, feeds and files agree;
@@ -17,15 +24,15 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Iterator, Protocol, Sequence
 
-from .assemble import assemble
+from .assemble import Assembly
 from .atomic import remove_leftovers
 from .config import Settings
 from .edition import Edition
 from .errors import AudioBulletinError, ConfigError, InputError, NoEditionError, SpeechError
-from .inbox import edition_for
-from .master import EpisodeMeta, MasterOptions, master
+from .inbox import edition_for, is_drop_folder
+from .master import EpisodeMeta, MasterOptions, mastering
 from .parse import DateWindow, ParseOptions, parse_edition
 from .publish.artwork import cover_picture
 from .publish.manifest import EpisodeRecord
@@ -36,9 +43,14 @@ from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
 from .script.reading.lexicon_check import LexiconReport, check_lexicon
 from .script.segment import Part, Script
-from .speech import Speech, SpeechOptions, load_profile, speak
+from .speech import ClipSpool, Speech, SpeechOptions, load_profile, speak
 from .speech.builtin import BUILTIN
 from .speech.voice import Clip
+from .spool import PcmFile
+from .timeline import Timeline
+
+SAMPLE_RATE = 24000
+"""The episode's assembled rate (the offline voice's own; other engines' clips are resampled)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,8 @@ def stage_options(settings: Settings, *, date: dt.date | None = None, publishing
                                                        settings.max_days_ahead)),
             script=ScriptOptions(for_offline=speech.for_offline, lexicon=lexicon),
             speech=speech,
-            master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps),
+            master=MasterOptions(target_lufs=settings.target_lufs, bitrate_kbps=settings.bitrate_kbps,
+                                 episodes=settings.episodes),
             publish=publishing_options)
     except ConfigError as exc:
         raise _with_source(exc, settings) from None
@@ -194,6 +207,8 @@ class RunReport:
     """Damaged speech cache entries thrown away and spoken again: "path: reason"."""
     leftovers: list[Path] = field(default_factory=list)
     """What killed runs had left in the output folder, cleared before this run."""
+    mastering_busy: float = 0.0
+    """Seconds the mastering thread worked, most of it during speech (for the benchmark)."""
 
     @property
     def articles(self) -> int:
@@ -217,8 +232,12 @@ def _timed(report: RunReport, progress: Progress, name: str) -> Iterator[None]:
     progress.stage_done(name, seconds)
 
 
-def read_edition(path: Path, options: StageOptions) -> Edition:
-    return parse_edition(Path(path), options.parse)
+EditionPath = Path | Sequence[Path]
+"""An edition file, or the page files of one edition (or their folder)."""
+
+
+def read_edition(path: EditionPath, options: StageOptions) -> Edition:
+    return parse_edition(path, options.parse)
 
 
 def script_for(edition: Edition, options: StageOptions) -> Script:
@@ -235,27 +254,31 @@ def lexicon_report(script: Script, options: StageOptions) -> LexiconReport:
 
 
 def synthesise(script: Script, options: SpeechOptions, progress: Progress,
-               headlines: tuple[str, ...] = ()) -> Speech:
+               headlines: tuple[str, ...] = (), store: ClipSpool | None = None, on_settled=None) -> Speech:
+    """Speak the script; each clip goes into `store` (a dict if None), then `on_settled(index)`
+    hears of it (the assembly, laying it out)."""
     chain = options.chain
     progress.speech_started(SpeechWork(tuple(s.article for s in script.segments),
                                        tuple(len(s.spoken) for s in script.segments), headlines, chain.fallback))
 
     def on_progress(index: int, result: Clip | SpeechError) -> None:
+        if on_settled is not None:
+            on_settled(index)
         progress.segment_done(index, isinstance(result, Clip) and result.cached, isinstance(result, Clip))
 
     def on_fallback(part: Part, error: AudioBulletinError) -> None:
         progress.fallback(part, error.message, chain.fallback)
 
-    return speak(script, options, on_progress, on_fallback)
+    return speak(script, options, on_progress, on_fallback, store)
 
 
-def voices_used(script: Script, speech: Speech, options: SpeechOptions) -> dict[str, tuple[str, ...]]:
-    """Engine -> the profile's voices it read the script's segments with."""
+def voices_used(timeline: Timeline, options: SpeechOptions) -> dict[str, tuple[str, ...]]:
+    """Engine -> the profile's voices it read the episode's segments with (those heard)."""
     used: dict[str, set[str]] = {}
-    for index, clip in speech.clips.items():
-        if clip.engine and clip.pcm:
-            voice = options.profile.voice_for(clip.engine, script.segments[index].role)
-            used.setdefault(clip.engine, set()).add(voice.name)
+    for timed in timeline.segments:
+        if timed.engine and timed.end > timed.start:
+            voice = options.profile.voice_for(timed.engine, timed.role)
+            used.setdefault(timed.engine, set()).add(voice.name)
     return {engine: tuple(sorted(names)) for engine, names in sorted(used.items())}
 
 
@@ -275,8 +298,19 @@ def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
                       if strict else first.hint)
 
 
+def _edition_files(paths: EditionPath, date: dt.date | None) -> EditionPath:
+    """What to read: a drop folder's file (or pages folder) for `date`; else what was given (an
+    edition file, page files, or a folder of one edition's pages)."""
+    if not isinstance(paths, Path):
+        paths = [Path(p) for p in paths]
+        if len(paths) != 1:
+            return paths
+        paths = paths[0]
+    return _edition_file(paths, date)
+
+
 def _edition_file(path: Path, date: dt.date | None) -> Path:
-    if not path.is_dir():
+    if not path.is_dir() or not is_drop_folder(path):
         return path
     if date is None:
         raise InputError("is a folder: which date's edition?", where=str(path),
@@ -289,12 +323,13 @@ def _check_out_dir(out_dir: Path) -> None:
         raise InputError("is not a folder", where=str(out_dir), hint="give --out a folder")
 
 
-def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
+def generate(edition_path: EditionPath, out_dir: Path, settings: Settings, *, date: dt.date | None = None,
              progress: Progress | None = None) -> RunReport:
     """The whole run, holding the output folder's lock (LockedError if another run has it).
-    `edition_path` may be a drop folder: the file for `date` in it is read (NoEditionError,
+    `edition_path` is an edition file, the page files of one edition (or their folder), or a
+    drop folder: then the file (or pages folder) for `date` in it is read (NoEditionError,
     exit 9, when there is none yet)."""
-    edition_path = _edition_file(Path(edition_path), date)
+    edition_path = _edition_files(edition_path, date)
     options = stage_options(settings, date=date)
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
@@ -305,11 +340,12 @@ def generate(edition_path: Path, out_dir: Path, settings: Settings, *, date: dt.
         warnings = audit.warnings()  # dates deleted by hand: left out of the feeds, not linked dead
         repairs = repair(audit, options.publish)  # PublishError: history at risk
         report = RunReport(date=options.parse.date or dt.date.min, out_dir=out_dir, repairs=repairs,
-                           edition=edition_path, warnings=warnings, leftovers=leftovers)
-        return _generate(Path(edition_path), out_dir, options, progress or _Quiet(), report, audit.records)
+                           edition=edition_path if isinstance(edition_path, Path) else Path(edition_path[0]),
+                           warnings=warnings, leftovers=leftovers)
+        return _generate(edition_path, out_dir, options, progress or _Quiet(), report, audit.records)
 
 
-def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress: Progress,
+def _generate(edition_path: EditionPath, out_dir: Path, options: StageOptions, progress: Progress,
               report: RunReport, on_record: dict[str, EpisodeRecord]) -> RunReport:
     assert options.publish is not None
     with _timed(report, progress, "parse"):
@@ -322,34 +358,37 @@ def _generate(edition_path: Path, out_dir: Path, options: StageOptions, progress
         cover = cover_picture(options.publish.paper, options.publish.image)  # a bad image stops us before speech
     report.segments = len(script.segments)
     report.lexicon_warnings = tuple(w.one_line() for w in lexicon_report(script, options).warnings)
-    with _timed(report, progress, "speech"):
-        _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
-        speech = synthesise(script, options.speech, progress, report.headlines)
-    _refuse_holes(speech, len(script.segments), options.speech)
-    report.voices = voices_used(script, speech, options.speech)
-    report.failures = {i: e.one_line() for i, e in speech.failures.items()}
-    report.from_cache = speech.from_cache
-    report.synthesised = len(speech.clips) - speech.from_cache
-    report.skipped = speech.skipped_text()
-    report.fallbacks = dict(speech.fallbacks)
-    report.discarded = [entry.one_line() for entry in speech.discarded]
-    with _timed(report, progress, "assemble"):
-        assembled = assemble(script, speech.clips)
-    del speech  # the clips now live in the assembled audio: keep one copy through mastering
-    engines = assembled.timeline.engines_by_article()
-    report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
-
-    meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
-                       artist=options.publish.publisher, date=edition.date,
-                       description=episode_notes(edition, assembled.timeline, options.speech.labels()),
-                       picture=cover.data, picture_mime=cover.mime)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with staged_episode(out_dir, edition.date) as staged:
+    # the date's version is built from the first clip on; the audio in between lives in unnamed
+    # files inside it, which vanish with the process whatever ends it
+    with (staged_episode(out_dir, edition.date) as staged, ClipSpool(staged.path) as clips,
+          PcmFile(SAMPLE_RATE, staged.path) as pcm, mastering(pcm, staged.path, options.master) as job):
+        assembly = Assembly(script, clips, pcm, on_chapter=job.add)
+        with _timed(report, progress, "speech"):
+            _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
+            speech = synthesise(script, options.speech, progress, report.headlines, clips, assembly.settle)
+        _refuse_holes(speech, len(script.segments), options.speech)
+        report.failures = {i: e.one_line() for i, e in speech.failures.items()}
+        report.from_cache = speech.from_cache
+        report.synthesised = len(speech.clips) - speech.from_cache
+        report.skipped = speech.skipped_text()
+        report.fallbacks = dict(speech.fallbacks)
+        report.discarded = [entry.one_line() for entry in speech.discarded]
+        with _timed(report, progress, "assemble"):
+            assembled = assembly.finish()
+        report.voices = voices_used(assembled.timeline, options.speech)
+        engines = assembled.timeline.engines_by_article()
+        report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
+        meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
+                           artist=options.publish.publisher, date=edition.date,
+                           description=episode_notes(edition, assembled.timeline, options.speech.labels()),
+                           picture=cover.data, picture_mime=cover.mime)
         with _timed(report, progress, "master"):
-            mastered = master(assembled, meta, staged.path, options.master)
+            mastered = job.finish(assembled.timeline, meta)
+        report.mastering_busy = job.busy_seconds
         with _timed(report, progress, "publish"):
             published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered,
-                                                                    options.speech.labels()), options.publish)
+                                                          options.speech.labels()), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
     report.number, report.status = published.record.number, published.status

@@ -118,3 +118,29 @@ def publish_sample(output_root: Path, edition: Edition = EDITION, timeline: Time
         transcripts={"WebVTT 字幕": "episode.vtt"}, index_page=output_root / "index.html",
     )
     return written, timeline, mp3
+
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def sectioned_sample() -> tuple[Edition, Timeline]:
+    """The three-page fixture edition (要闻, 综合, 城事) and the timeline its script would give:
+    every segment 0.9 s and its pause, a cue before each section and each article."""
+    from audiobulletin.parse import ParseOptions, parse_edition
+    from audiobulletin.script import build_script
+
+    edition = parse_edition(sorted(PAGES.glob("page*.txt")), ParseOptions(paper="太原日报"))
+    script = build_script(edition)
+    timed, marks, t = [], {}, 0.3
+    chapter_at = {c.first_segment: k for k, c in enumerate(script.chapters)}
+    for index, segment in enumerate(script.segments):
+        if index in chapter_at:
+            marks[chapter_at[index]] = t if chapter_at[index] else 0.0
+        t += 0.5 if segment.section_cue or segment.cue else 0.0
+        timed.append(TimedSegment(segment, round(t, 6), round(t + SPEECH_S, 6), engine="fake"))
+        t += SPEECH_S + segment.pause_after_ms / 1000
+    duration = round(t + 0.5, 6)
+    starts = [marks[k] for k in range(len(script.chapters))] + [duration]
+    chapters = tuple(Chapter(c.title, starts[k], starts[k + 1], c.article, c.section)
+                     for k, c in enumerate(script.chapters))
+    return edition, Timeline(tuple(timed), chapters, duration, 24000)

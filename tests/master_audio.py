@@ -63,8 +63,8 @@ def episode(rate: int = 24000, sentence_seconds: tuple[float, ...] = (1.6, 2.2, 
 
 
 def segment_of(samples: np.ndarray, rate: int) -> Pcm:
-    """`samples` as the assembly stage hands them on: 16-bit mono PCM."""
-    return Pcm(np.round(np.clip(samples, -1, 32767 / 32768) * 32768).astype("<i2"), rate)
+    """`samples` as the assembly stage hands them on: 16-bit mono PCM in a file."""
+    return Pcm.of(np.round(np.clip(samples, -1, 32767 / 32768) * 32768).astype("<i2"), rate)
 
 
 def meta() -> EpisodeMeta:

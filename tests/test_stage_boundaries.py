@@ -16,7 +16,7 @@ LAYERS = ["base", "parse", "script", "speech", "assemble", "master", "publish", 
 MODULE_LAYER = {
     # shared helpers with no knowledge of any stage
     "audiobulletin": "base", "__init__": "base", "__version__": "base", "errors": "base", "atomic": "base",
-    "tomlfile": "base", "clock": "base", "ffmpeg": "base", "cleantext": "base", "interrupt": "base",
+    "tomlfile": "base", "clock": "base", "ffmpeg": "base", "cleantext": "base", "interrupt": "base", "spool": "base",
     "edition": "parse",  # the parse stage's output
     "inbox": "parse",  # finds the edition file the parse stage reads
     "earcon": "assemble", "timeline": "assemble", "assemble": "assemble",  # the assembly stage and its output

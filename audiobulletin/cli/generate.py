@@ -36,8 +36,9 @@ MAX_LISTED = 10
 def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_url, quiet, as_json):
     """Voice one edition and publish it to the podcast feed.
 
-    EDITION is the edition file, or a drop folder: with --date, the file named with that date
-    in it (exit 9 when there is none yet).
+    EDITION is the edition file, or its page files in page order, or a folder holding them; or a
+    drop folder: with --date, the file (or folder of pages) named with that date in it (exit 9
+    when there is none yet).
 
     \b
     Example:
@@ -45,6 +46,7 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
           --date 2021-06-27 --out output/ --engine offline
       audiobulletin generate /srv/editions/ --date today -q        # from cron or a timer
       AUDIOBULLETIN_AZURE_KEY=... audiobulletin generate edition.txt --engine azure --fallback offline
+      audiobulletin generate pages/page01.txt pages/page02.txt --date 2021-06-27
     """
     settings = app.settings(paper=paper, engine=engine, fallback=fallback, workers=workers, base_url=base_url)
     display = RunDisplay(sys.stderr, quiet=quiet)
@@ -52,7 +54,7 @@ def command(app, edition, out_dir, date, paper, engine, fallback, workers, base_
     library = logging.getLogger("audiobulletin")
     library.addHandler(handler)
     try:
-        report = generate(Path(edition), out_dir, settings, date=date, progress=display)
+        report = generate([Path(e) for e in edition], out_dir, settings, date=date, progress=display)
     except AudioBulletinError as error:
         if as_json:  # a monitor reads the outcome from stdout too; the one-line error follows on stderr
             status = "no-edition" if isinstance(error, NoEditionError) else "failed"

@@ -25,7 +25,8 @@ class DateParam(click.ParamType):
             self.fail(f"{value!r} is not a date like 2021-06-27, today or yesterday", param, ctx)
 
 
-edition_file = click.argument("edition", type=click.Path(path_type=str))
+edition_file = click.argument("edition", nargs=-1, required=True, type=click.Path(path_type=str))
+"""The edition file, or the page files of one edition in page order, or a folder holding them."""
 date_option = click.option("--date", type=DateParam(),
                            help="Edition date: YYYY-MM-DD, today or yesterday (local time; default: the "
                                 "YYYY-MM-DD in the file name).")

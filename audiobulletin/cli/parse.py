@@ -42,7 +42,7 @@ def command(app, edition, date, paper, as_json):
       audiobulletin parse examples/taiyuan-daily-2021-06-27.txt --json
     """
     options = stage_options(app.settings(paper=paper), date=date, publishing=False)
-    parsed = read_edition(Path(edition), options)
+    parsed = read_edition([Path(e) for e in edition], options)
     if as_json:
         click.echo(json.dumps(_with_segments(parsed, options), ensure_ascii=False, indent=2))
         return

@@ -39,9 +39,10 @@ def command(app, edition, date, paper, engine, lexicon, port):
 
     settings = app.settings(paper=paper, engine=engine, lexicon=lexicon)
     click.echo("review: reading the edition…", err=True)
-    desk = Desk(Path(edition), settings, settings.lexicon or DEFAULT_LEXICON)
+    desk = Desk([Path(e) for e in edition], settings, settings.lexicon or DEFAULT_LEXICON)
     try:
         serve_review(desk, port, lambda url: click.echo(
-            f"review desk for {edition}: {url}\n(open it in a browser on this computer; Ctrl-C stops)", err=True))
+            f"review desk for {' '.join(edition)}: {url}\n(open it in a browser on this computer; Ctrl-C stops)",
+            err=True))
     finally:
         desk.close()

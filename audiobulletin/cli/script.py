@@ -46,7 +46,7 @@ def command(app, edition, date, paper, engine, lexicon, as_json, changed, rewrit
     """
     options = stage_options(app.settings(paper=paper, engine=engine, lexicon=lexicon, workers=1),
                             date=date, publishing=False)
-    reader = Reader(read_edition(Path(edition), options), options)
+    reader = Reader(read_edition([Path(e) for e in edition], options), options)
     try:
         readings = reader.readings(options.script.lexicon)
     finally:

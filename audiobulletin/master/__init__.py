@@ -4,7 +4,14 @@
     mastered.mp3.path   # staging_folder/bulletin.mp3
     mastered.wavs       # staging_folder/radio/bulletin.wav, radio/01.wav ... (one per article)
 
-Takes the assembled episode (numpy PCM) and its Timeline; never imports publish. The files it
+or, while the episode is still being assembled (the pipeline's way: each chapter is mastered as
+soon as it is complete, during the speech of the later ones):
+
+    with mastering(pcm, staging_folder, options) as job:
+        job.add(chapter)                      # assembly's on_chapter
+        mastered = job.finish(timeline, meta)
+
+Takes the assembled episode (a PCM file) and its Timeline; never imports publish. The files it
 writes, and their names, are in what it returns. Heavy modules (numpy, scipy, mutagen) load when
 a function is called, not on import.
 """
@@ -16,9 +23,12 @@ from pathlib import Path
 
 from ..assemble import Assembled
 from ..errors import ConfigError
-from .episode import (MP3_NAME, PODCAST_LUFS, RADIO_DIR, RADIO_LUFS, Mastered, Prepared, master_broadcast_wavs,
-                      master_episode, master_mp3, prepare, wav_names)
+from ..spool import PcmFile
+from .episode import (EPISODES, MP3_NAME, PODCAST_LUFS, RADIO_DIR, RADIO_LUFS, SECTION_EPISODES_MIN_SECONDS,
+                      SECTIONS_DIR, EpisodeMastering, Mastered, master_broadcast_wavs, master_episode, master_mp3,
+                      section_title)
 from .model import MP3_BITRATES, EpisodeMeta, Loudness, MasteredFile
+from .radio import wav_names
 
 
 @dataclass(frozen=True)
@@ -29,8 +39,14 @@ class MasterOptions:
     """Podcast loudness target, integrated LUFS (mono speech)."""
     bitrate_kbps: int = 64
     """MP3 bit rate, one of MP3_BITRATES."""
+    episodes: str = "auto"
+    """One MP3 for the edition ("edition"), or also one per section ("section"); "auto": per
+    section from SECTION_EPISODES_MIN_SECONDS on (the whole edition's MP3 is always made)."""
 
     def __post_init__(self):
+        if self.episodes not in EPISODES:
+            raise ConfigError(f"episodes must be one of {', '.join(EPISODES)}, got {self.episodes!r}",
+                              setting="episodes")
         if self.bitrate_kbps not in MP3_BITRATES:
             raise ConfigError(f"bitrate_kbps must be one of {', '.join(map(str, MP3_BITRATES))}, "
                               f"got {self.bitrate_kbps}", setting="bitrate_kbps")
@@ -38,14 +54,22 @@ class MasterOptions:
             raise ConfigError(f"target_lufs must be -40..-5, got {self.target_lufs}", setting="target_lufs")
 
 
+def mastering(pcm: PcmFile, folder: Path, options: MasterOptions = MasterOptions()) -> EpisodeMastering:
+    """The stage's streaming entry: the podcast MP3 (`folder`/bulletin.mp3) and the broadcast
+    WAVs (`folder`/radio/) of the episode being assembled into `pcm`, chapter by chapter."""
+    folder = Path(folder)
+    return EpisodeMastering(pcm, mp3_path=folder / MP3_NAME, wav_folder=folder / RADIO_DIR,
+                            target_lufs=options.target_lufs, bitrate_kbps=options.bitrate_kbps, scratch=folder,
+                            episodes=options.episodes)
+
+
 def master(assembled: Assembled, meta: EpisodeMeta, folder: Path, options: MasterOptions = MasterOptions(),
            ) -> Mastered:
-    """The stage's entry: the podcast MP3 (`folder`/bulletin.mp3) and the broadcast WAVs
-    (`folder`/radio/), all from one analysis of the episode."""
+    """The stage's entry for an episode assembled already: the podcast MP3 and the broadcast WAVs."""
     folder = Path(folder)
     return master_episode(assembled.pcm, assembled.timeline, meta, mp3_path=folder / MP3_NAME,
                           wav_folder=folder / RADIO_DIR, target_lufs=options.target_lufs,
-                          bitrate_kbps=options.bitrate_kbps)
+                          bitrate_kbps=options.bitrate_kbps, scratch=folder, episodes=options.episodes)
 
 
 def preload() -> None:
@@ -55,7 +79,7 @@ def preload() -> None:
     import pypinyin  # noqa: F401
     import threadpoolctl  # noqa: F401
 
-    from . import bwf, id3, loudness, mp3, normalise  # noqa: F401  (loudness imports scipy.signal)
+    from . import bwf, id3, loudness, mp3, normalise, programme  # noqa: F401  (loudness imports scipy.signal)
 
 
 def measure(samples, rate: int) -> Loudness:
@@ -65,6 +89,7 @@ def measure(samples, rate: int) -> Loudness:
     return _measure(samples, rate)
 
 
-__all__ = ["EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered", "MasteredFile",
-           "PODCAST_LUFS", "Prepared", "RADIO_DIR", "RADIO_LUFS", "master", "master_broadcast_wavs",
-           "master_episode", "master_mp3", "measure", "preload", "prepare", "wav_names"]
+__all__ = ["EPISODES", "SECTIONS_DIR", "SECTION_EPISODES_MIN_SECONDS", "section_title",
+           "EpisodeMastering", "EpisodeMeta", "Loudness", "MP3_BITRATES", "MP3_NAME", "MasterOptions", "Mastered",
+           "MasteredFile", "PODCAST_LUFS", "RADIO_DIR", "RADIO_LUFS", "master", "master_broadcast_wavs",
+           "master_episode", "master_mp3", "mastering", "measure", "preload", "wav_names"]

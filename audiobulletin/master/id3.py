@@ -1,6 +1,9 @@
 """ID3v2.3 tag with chapters (CHAP + CTOC), built in memory with mutagen.
 
 v2.3 because some players mishandle long titles in v2.4. Text is UTF-16 (v2.3 has no UTF-8).
+An episode in sections gets a nested table of contents (ID3v2 Chapter Frame Addendum): the top
+CTOC lists the intro's CHAP and one CTOC per section, each listing its opening's and its
+articles' CHAPs, in order.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ TOC_ID = "toc"
 
 def chapter_id(index: int) -> str:
     return f"chp{index}"
+
+
+def section_toc_id(section: int) -> str:
+    return f"sec{section}"
 
 
 def tag_bytes(meta: EpisodeMeta, chapters: tuple[Chapter, ...], duration: float) -> bytes:
@@ -40,10 +47,24 @@ def tag_bytes(meta: EpisodeMeta, chapters: tuple[Chapter, ...], duration: float)
                       start_time=min(round(chapter.start * 1000), end_ms),
                       end_time=min(round(chapter.end * 1000), end_ms),
                       sub_frames=[TIT2(encoding=utf16, text=[chapter.title])]))
+    top: list[str] = []
+    sections: dict[int, list[str]] = {}
+    for index, chapter in enumerate(chapters):
+        if chapter.section is None:
+            top.append(chapter_id(index))
+            continue
+        if chapter.section not in sections:
+            sections[chapter.section] = []
+            top.append(section_toc_id(chapter.section))
+        sections[chapter.section].append(chapter_id(index))
+    for section, children in sections.items():
+        title = next(c.title for c in chapters if c.section == section and c.opens_section) \
+            if any(c.section == section and c.opens_section for c in chapters) else f"{section + 1}"
+        tags.add(CTOC(element_id=section_toc_id(section), flags=CTOCFlags.ORDERED, child_element_ids=children,
+                      sub_frames=[TIT2(encoding=utf16, text=[title])]))
     if chapters:
         tags.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                      child_element_ids=[chapter_id(i) for i in range(len(chapters))],
-                      sub_frames=[TIT2(encoding=utf16, text=[meta.title])]))
+                      child_element_ids=top, sub_frames=[TIT2(encoding=utf16, text=[meta.title])]))
     tags.update_to_v23()  # mutagen only rewrites v2.4 frames (TDRC -> TYER + TDAT) when asked
     out = io.BytesIO()
     tags.save(out, v1=0, v2_version=3, padding=lambda info: 256)
@@ -69,10 +90,16 @@ def chapters_in_order(tag: bytes) -> bytes:
         return struct.unpack(">I", frame[element_end + 1:element_end + 5])[0]
 
     others = [f for f, i in zip(frames, ident) if i not in (b"CHAP", b"CTOC")]
-    tocs = [f for f, i in zip(frames, ident) if i == b"CTOC"]
+    tocs = sorted((f for f, i in zip(frames, ident) if i == b"CTOC"), key=_toc_order)
     chaps = sorted((f for f, i in zip(frames, ident) if i == b"CHAP"), key=chap_start)
     body = b"".join(others + tocs + chaps)
     return tag[:10] + body + bytes(size - len(body))
+
+
+def _toc_order(frame: bytes) -> tuple[int, int]:
+    """The top CTOC first, then the sections' in section order."""
+    element = frame[10:frame.index(b"\0", 10)].decode("latin-1")
+    return (0, 0) if element == TOC_ID else (1, int(element.removeprefix("sec") or 0))
 
 
 def _synchsafe(raw: bytes) -> int:

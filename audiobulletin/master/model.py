@@ -76,6 +76,11 @@ class MasteredFile:
     """EBU loudness range of the mastered PCM, LU."""
     article: int | None = None
     """For a per-article cut: the article's index in the edition."""
+    section: int | None = None
+    """For a section's own MP3: the section's index in the edition."""
+    start: float = 0.0
+    """Where in the episode its audio begins, seconds (a section's MP3 starts in the pause
+    before the section's cue)."""
 
     @property
     def name(self) -> str:

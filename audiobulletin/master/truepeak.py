@@ -9,6 +9,7 @@ costs a fraction of a second instead of many seconds.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,7 +38,9 @@ class Interpolator:
     """Largest sum of |taps| over the phases: |interpolated| <= gain_bound * max|x| nearby."""
 
 
+@functools.lru_cache(maxsize=8)
 def interpolator(factor: int) -> Interpolator:
+    """(Cached: a Kaiser window of Bessel functions costs milliseconds, and every block asks.)"""
     half = TAPS // 2
     offsets = np.arange(-half + 1, half + 1)  # taps apply to x[n + j] for these j
     fractions = np.arange(1, factor) / factor
@@ -86,6 +89,11 @@ def hot_blocks(x: np.ndarray, rate: int, threshold: float, peaks: np.ndarray | N
     return np.flatnonzero(near * interpolator(oversampling(rate)).gain_bound > threshold)
 
 
+@functools.lru_cache(maxsize=8)
+def _banded_for(factor: int) -> np.ndarray:
+    return _banded(interpolator(factor).matrix)
+
+
 def _banded(matrix: np.ndarray) -> np.ndarray:
     """((L-1)*(BLOCK+1), BLOCK+TAPS): times a block's segment it gives every interpolated value
     of the block, row k*(BLOCK+1)+i being phase k+1 of the interval (i-1, i)."""
@@ -103,7 +111,7 @@ def envelope(x: np.ndarray, rate: int, blocks: np.ndarray) -> np.ndarray:
     that keeps every sample's envelope under a ceiling keeps the waveform between them under it.
     Positions outside `x` read as 0.
     """
-    banded = _banded(interpolator(oversampling(rate)).matrix)
+    banded = _banded_for(oversampling(rate))
     n, half = len(x), TAPS // 2
     # intervals (m-1, m) .. (m+BLOCK-1, m+BLOCK) of a block starting at m need x[m-6 .. m+BLOCK+5]
     span = np.arange(-half, BLOCK + half)

@@ -1,6 +1,8 @@
 """Parse stage: an edition file -> Edition (articles with headlines, bylines, paragraphs).
 
     edition = parse_edition(Path("2021-06-27.txt"), ParseOptions(paper="太原日报"))
+    edition = parse_edition([Path("page01.txt"), Path("page02.txt")], options)   # page files
+    edition.sections                     # 要闻, 综合 ... with their articles
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence, overload
 
 from ..cleantext import clean_text
 from ..edition import Edition
@@ -17,6 +20,7 @@ from .articles import articles_of
 from .dates import ANY_DATE, DateWindow
 from .decode import decode_edition
 from .layout import Block, blocks_of
+from .pages import join_pages, page_files
 from .structured import edition_from_json, looks_like_json
 
 
@@ -46,12 +50,22 @@ class ParseOptions:
         self.dates.check(self.date, "--date")
 
 
-def parse_edition(path: Path, options: ParseOptions = ParseOptions()) -> Edition:
-    """The stage's entry: read and parse an edition file."""
-    edition = parse_file(path, paper=options.paper, date=options.date, dates=options.dates,
-                         max_bytes=options.max_bytes)
+def parse_edition(path: Path | Sequence[Path], options: ParseOptions = ParseOptions()) -> Edition:
+    """The stage's entry: read and parse an edition file, or the page files (or folder of
+    them) of one edition, in page order (pages.py)."""
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
+    if not paths:
+        raise InputError("no edition file given", hint="give the edition file, its page files or their folder")
+    files = page_files(paths)
+    if len(files) == 1:
+        edition = parse_file(files[0], paper=options.paper, date=options.date, dates=options.dates,
+                             max_bytes=options.max_bytes)
+    else:
+        pages = [(file, parse_file(file, paper=options.paper, dates=options.dates, max_bytes=options.max_bytes,
+                                   allow_empty=True)) for file in files]
+        edition = join_pages(pages, paper=options.paper, date=options.date)
     if options.require_date and edition.date is None:
-        raise InputError("has no date in its name", where=str(path), hint="pass --date YYYY-MM-DD")
+        raise InputError("has no date in its name", where=str(files[0]), hint="pass --date YYYY-MM-DD")
     return edition
 
 
@@ -70,14 +84,23 @@ def date_from_name(path: Path) -> dt.date | None:
 
 def parse_text(text: str, *, paper: str = "", date: dt.date | None = None, source: str = "<text>",
                dates: DateWindow = ANY_DATE) -> Edition:
+    edition = _parse_text(text, paper=paper, date=date, source=source, dates=dates)
+    if edition is None:
+        raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
+                         where=source, hint="see README: Edition format")
+    return edition
+
+
+def _parse_text(text: str, *, paper: str, date: dt.date | None, source: str,
+                dates: DateWindow = ANY_DATE) -> Edition | None:
+    """The edition in `text`, or None if it holds no article."""
     text, cleaned = clean_text(text)
     if not text.strip():
         raise InputError("is empty", where=source, hint="give the day's edition as plain text")
     blocks = blocks_of(text, paper)
     articles, dropped = articles_of(blocks)
     if not articles:
-        raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
-                         where=source, hint="see README: Edition format")
+        return None
     notes = list(cleaned) + _notes(blocks, dropped)
     if date is None:
         found = next(((b, b.header.date) for b in blocks if b.header and b.header.date), None)
@@ -94,9 +117,17 @@ def _notes(blocks: list[Block], dropped: list[Block]) -> list[str]:
     return notes + [f"line {b.line}: joined {b.healed} layout break(s)" for b in blocks if b.healed]
 
 
+@overload
 def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None, dates: DateWindow = ANY_DATE,
-               max_bytes: int = MAX_EDITION_BYTES) -> Edition:
-    """Read and parse an edition file; the date defaults to one in the file name (YYYY-MM-DD)."""
+               max_bytes: int = MAX_EDITION_BYTES) -> Edition: ...
+@overload
+def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None, dates: DateWindow = ANY_DATE,
+               max_bytes: int = MAX_EDITION_BYTES, allow_empty: bool) -> Edition | None: ...
+
+
+def parse_file(path, *, paper="", date=None, dates=ANY_DATE, max_bytes=MAX_EDITION_BYTES, allow_empty=False):
+    """Read and parse an edition file; the date defaults to one in the file name (YYYY-MM-DD).
+    With `allow_empty`, a text file without any article gives None (a page of pictures)."""
     path = Path(path)
     where = str(path)
     try:
@@ -115,7 +146,11 @@ def parse_file(path: Path, *, paper: str = "", date: dt.date | None = None, date
     date = date or dates.check(date_from_name(path), f"{where} (the date in its name)")
     if looks_like_json(text):
         return edition_from_json(text, paper=paper, date=date, source=where, dates=dates)
-    return parse_text(text, paper=paper, date=date, source=where, dates=dates)
+    edition = _parse_text(text, paper=paper, date=date, source=where, dates=dates)
+    if edition is None and not allow_empty:
+        raise InputError("holds no recognisable article (a headline line followed by body paragraphs)",
+                         where=where, hint="see README: Edition format")
+    return edition
 
 
 __all__ = ["DateWindow", "MAX_EDITION_BYTES", "ParseOptions", "date_from_name", "parse_edition", "parse_file",

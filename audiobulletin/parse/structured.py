@@ -4,6 +4,11 @@
      "articles": [{"headline": "...", "subheadings": ["..."], "byline": "本报讯（记者 …）",
                    "paragraphs": ["...", "..."], "captions": ["..."], "credit": null}]}
 
+Or, section by section (an empty section is dropped, with a note):
+
+    {"paper": "太原日报", "date": "2021-06-27",
+     "sections": [{"name": "要闻", "page": "01", "articles": [{"headline": "...", ...}]}, ...]}
+
 `paper`, `date`, `subheadings`, `byline`, `captions`, `credit`, `section` and `page` are
 optional; `paragraphs` may be empty for a photo story (captions only). This is the same shape
 `audiobulletin parse --json` prints, so a parsed edition can be corrected and fed back.
@@ -104,6 +109,8 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                          where=source) from None
+    if isinstance(data, dict) and "sections" in data:
+        data = {**data, "articles": _flatten_sections(data, source, notes)}
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list) or not data["articles"]:
         raise InputError("JSON edition needs a non-empty \"articles\" list", where=source,
                          hint="see README: Edition format")
@@ -115,7 +122,7 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
         dates.check(date, f'{source} (its "date" field)')
     articles: list[Article] = []
     for n, raw in enumerate(data["articles"]):
-        path = f"articles[{n}]"
+        path = raw.pop("_path", f"articles[{n}]") if isinstance(raw, dict) else f"articles[{n}]"
         if not isinstance(raw, dict):
             raise InputError(f"{path} must be an object", where=source)
         unknown = set(raw) - _ARTICLE_FIELDS
@@ -145,3 +152,33 @@ def edition_from_json(text: str, *, paper: str, date: dt.date | None, source: st
             page=_optional_text(raw.get("page"), f"{path}.page", source, notes)))
     paper = paper or _clean(str(data.get("paper") or ""), "paper", notes)
     return Edition(paper=paper, date=date, articles=tuple(articles), source=source, notes=tuple(notes))
+
+
+def _flatten_sections(data: dict, source: str, notes: list[str]) -> list:
+    """The articles of `sections: [{name, page, articles}]` in order, each with its section's
+    name and page (unless it names its own)."""
+    if "articles" in data:
+        raise InputError("JSON edition gives both \"articles\" and \"sections\"", where=source,
+                         hint="give the articles in their sections, or all in \"articles\"")
+    sections = data["sections"]
+    if not isinstance(sections, list) or not sections:
+        raise InputError("\"sections\" must be a non-empty list", where=source, hint="see README: Edition format")
+    articles = []
+    for k, section in enumerate(sections):
+        path = f"sections[{k}]"
+        if not isinstance(section, dict) or set(section) - {"name", "page", "articles"}:
+            raise InputError(f"{path} must be an object with name, page and articles", where=source)
+        name = _optional_text(section.get("name"), f"{path}.name", source, notes)
+        page = _optional_text(section.get("page"), f"{path}.page", source, notes)
+        items = section.get("articles") or []
+        if not isinstance(items, list):
+            raise InputError(f"{path}.articles must be a list", where=source)
+        if not items:
+            notes.append(f"{path}: section {name or page or k + 1} has no article, dropped")
+            continue
+        for n, raw in enumerate(items):
+            if not isinstance(raw, dict):
+                raise InputError(f"{path}.articles[{n}] must be an object", where=source)
+            articles.append({"section": name, "page": page, **{f: v for f, v in raw.items() if v is not None},
+                             "_path": f"{path}.articles[{n}]"})
+    return articles

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..edition import Edition
-from ..master import Mastered
+from ..master import Mastered, MasteredFile
 from ..timeline import Timeline
 from .accessible import write_accessible_edition
 from .accessible.reading import edition_title
@@ -29,7 +29,7 @@ from .audit import Audit, check_output, repair
 from .chapters_json import chapter_list
 from .episode_files import SRT_NAME, TEXT_NAME, VTT_NAME, write_episode_files
 from .lock import output_lock
-from .manifest import EpisodeRecord, RadioCut, episode_guid, publication_time
+from .manifest import EpisodeRecord, RadioCut, SectionEpisode, episode_guid, publication_time
 from .options import ARCHIVE_POLICIES, PublishOptions
 from .outputs import ACCESSIBLE_DIR, published_files
 from . import manifest_file
@@ -95,6 +95,7 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
         raise ValueError("publishing needs a dated edition and its MP3")
     folder = staged.path
     write_episode_files(folder, timeline)
+    section_files = [_write_section_files(timeline, mp3) for mp3 in mastered.sections]
     now = dt.datetime.now(dt.timezone.utc)
     current = manifest_file.load(out_dir)
     previous = current[0].get(edition.date.isoformat()) if current else None
@@ -111,6 +112,8 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
     def published_path(path: Path) -> str:
         return f"{staged.published_folder}/{path.relative_to(folder).as_posix()}"
 
+    sections = tuple(_section_episode(timeline, mp3, files, number, options.paper, edition, published_path)
+                     for number, (mp3, files) in enumerate(zip(mastered.sections, section_files), start=1))
     headlines = tuple(a.headline for a in edition.articles)
     radio = tuple(RadioCut(0 if wav.article is None else wav.article + 1,
                            options.paper if wav.article is None else headlines[wav.article],
@@ -121,9 +124,36 @@ def publish(out_dir: Path, staged: StagedEpisode, episode: Episode, options: Pub
         description=episode_notes(edition, timeline, episode.engine_labels), audio=published_path(mastered.mp3.path),
         audio_bytes=mastered.mp3.size, duration=mastered.mp3.duration,
         published=publication_time(edition.date).isoformat(), headlines=headlines,
-        engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio)
+        engines=tuple(sorted({t.engine for t in timeline.segments})), radio=radio, sections=sections)
     stored = publish_episode(out_dir, staged, record, options, now=now)
     return Published(stored, out_dir / stored.audio, accessible.unplaced, _status(previous, stored))
+
+
+def _write_section_files(timeline: Timeline, mp3: MasteredFile) -> tuple[Path, Path]:
+    """A section episode's captions and chapters, timed to its own MP3, next to it."""
+    from .chapters_json import chapters_json
+    from .transcripts import webvtt
+
+    window = timeline.window(mp3.start, mp3.start + mp3.duration)
+    stem = mp3.path.with_suffix("")
+    transcript, chapters = stem.with_suffix(".vtt"), stem.with_name(f"{stem.name}.chapters.json")
+    transcript.write_text(webvtt(window), encoding="utf-8")
+    chapters.write_text(chapters_json(window), encoding="utf-8")
+    return transcript, chapters
+
+
+def _section_episode(timeline: Timeline, mp3: MasteredFile, files: tuple[Path, Path], number: int, paper: str,
+                     edition: Edition, published_path) -> SectionEpisode:
+    """A section's own episode: its MP3 (from mastering), its captions and chapters."""
+    from ..master import section_title
+
+    assert edition.date is not None
+    window = timeline.window(mp3.start, mp3.start + mp3.duration)
+    name = timeline.chapters[mp3.chapter].title if mp3.chapter is not None else str(number)
+    title = section_title(paper, edition.date, name)
+    return SectionEpisode(number=number, title=title, description=f"{title}：\n{chapter_list(window)}",
+                          file=published_path(mp3.path), bytes=mp3.size, duration=round(mp3.duration, 3),
+                          transcript=published_path(files[0]), chapters=published_path(files[1]))
 
 
 def _status(previous: EpisodeRecord | None, stored: EpisodeRecord) -> str:

@@ -187,8 +187,11 @@ def _check_feeds(audit: Audit, feeds: list[PublishedFeed]) -> None:
     """Every feed item must be an episode on record; one that points elsewhere than the record
     (an interrupted switch) makes the feeds stale."""
     episodes = {r.guid: (r.audio, r.audio_bytes) for r in audit.records.values()}
+    # a date published section by section: its feed items are its sections
+    episodes |= {r.section_guid(s): (s.file, s.bytes) for r in audit.records.values() for s in r.sections}
     cuts = {r.item_guid(f"radio/{c.number:02d}"): (c.file, c.bytes) for r in audit.records.values() for c in r.radio}
     gone = {r.guid for r in audit.records.values() if not r.live}
+    gone |= {r.section_guid(s) for r in audit.records.values() if not r.live for s in r.sections}
     gone |= {r.item_guid(f"radio/{c.number:02d}") for r in audit.records.values() if not r.live for c in r.radio}
     for feed in feeds:
         known = episodes if feed.name == FEED else cuts
@@ -212,7 +215,8 @@ def _check_files(audit: Audit) -> None:
     for record in live:
         if record.date in audit.missing:
             continue
-        for rel, size in [(record.audio, record.audio_bytes), *((c.file, c.bytes) for c in record.radio)]:
+        for rel, size in [(record.audio, record.audio_bytes), *((c.file, c.bytes) for c in record.radio),
+                          *((s.file, s.bytes) for s in record.sections)]:
             path = audit.out_dir / rel
             try:
                 actual = path.stat().st_size

@@ -63,6 +63,9 @@ def feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *, guid
                   guid=guid, artwork=artwork)
     newest = in_feed(records, options.keep_episodes)
     for record in newest:  # newest first, in document order
+        if record.sections:
+            _section_items(fg, options, record)
+            continue
         entry = append_entry(fg)
         entry.id(record.guid)
         entry.guid(record.guid, permalink=False)
@@ -90,3 +93,34 @@ def feed_xml(options: PublishOptions, records: dict[str, EpisodeRecord], *, guid
     if changed:
         fg.lastBuildDate(changed)  # the last change on record: a rebuild of unchanged data gives identical bytes
     return fg.rss_str(pretty=True)
+
+
+def _section_items(fg, options: PublishOptions, record: EpisodeRecord) -> None:
+    """A date published section by section: one item per section in reading order, numbered
+    within the day (itunes:episode; the day's number is its itunes:season), a minute apart so
+    that apps sorting by date keep the order."""
+    import datetime as dt
+
+    from .podcast_ns import append_entry
+
+    for section in record.sections:
+        entry = append_entry(fg)
+        guid = record.section_guid(section)
+        entry.id(guid)
+        entry.guid(guid, permalink=False)
+        entry.title(section.title)
+        entry.description(section.description)
+        entry.enclosure(public_url(options, section.file), str(section.bytes), "audio/mpeg")
+        entry.published(record.published_at + dt.timedelta(minutes=section.number - 1))
+        if record.updated:
+            entry.podcastindex.updated(record.updated_at)
+        entry.podcast.itunes_duration(listener_seconds(to_ms(section.duration)))
+        entry.podcast.itunes_summary(section.description)
+        if record.number:  # a backfill has none (manifest.py)
+            entry.podcast.itunes_season(record.number)
+        entry.podcast.itunes_episode(section.number)
+        entry.podcast.itunes_episode_type("full")
+        entry.podcastindex.explicit(options.explicit)
+        entry.podcastindex.transcript(public_url(options, section.transcript), "text/vtt",
+                                      language=options.language, rel="captions")
+        entry.podcastindex.chapters(public_url(options, section.chapters))

@@ -42,6 +42,25 @@ class RadioCut:
 
 
 @dataclass(frozen=True)
+class SectionEpisode:
+    """One section of a date published as its own podcast episode (`episodes = "section"`)."""
+
+    number: int
+    """1, 2 ... in reading order within the day."""
+    title: str
+    """太原日报 6月27日 要闻."""
+    description: str
+    file: str
+    """Its MP3, relative to the output folder, e.g. 2021-06-27/3f2a9c1b/sections/01.mp3."""
+    bytes: int
+    duration: float
+    transcript: str
+    """Its WebVTT captions (times in its own MP3), relative to the output folder."""
+    chapters: str
+    """Its JSON chapters, relative to the output folder."""
+
+
+@dataclass(frozen=True)
 class Correction:
     """One republication of a date whose audio changed."""
 
@@ -74,6 +93,9 @@ class EpisodeRecord:
     """Which speech engines voiced the episode."""
     radio: tuple[RadioCut, ...] = ()
     """Broadcast WAVs of this date, bulletin first, for the radio feed."""
+    sections: tuple[SectionEpisode, ...] = ()
+    """When the date is published section by section: the feed lists these instead of the
+    whole edition's MP3 (which the accessible edition keeps)."""
     removed: bool = False
     """Archived under the "remove" policy: its folder is gone, so it never returns to a feed."""
     updated: str = ""
@@ -121,8 +143,13 @@ class EpisodeRecord:
         return parts[1] if len(parts) > 2 else None
 
     def item_guid(self, name: str) -> str:
-        """A stable GUID for another item of this date (a radio cut), derived from the GUID."""
+        """A stable GUID for another item of this date (a radio cut, a section), derived from
+        the GUID."""
         return str(uuid.uuid5(uuid.UUID(self.guid), name))
+
+    def section_guid(self, section: SectionEpisode) -> str:
+        """Stable per date and section: regenerating the date keeps each section's GUID."""
+        return self.item_guid(f"section/{section.number:02d}")
 
 
 def episode_guid(paper: str, date: dt.date) -> str:

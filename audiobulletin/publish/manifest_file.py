@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from ..atomic import atomic_path, scratch_path, write_atomic
 from ..errors import PublishError
-from .manifest import Correction, EpisodeRecord, RadioCut
+from .manifest import Correction, EpisodeRecord, RadioCut, SectionEpisode
 
 MANIFEST = "episodes.json"
 PREVIOUS = MANIFEST + ".1"
@@ -163,7 +163,8 @@ def record_to_json(record: EpisodeRecord) -> dict[str, Any]:
     left out, so a manifest written before they existed reads back the same."""
     raw = {**asdict(record), "headlines": list(record.headlines), "engines": list(record.engines),
            "radio": [_without_defaults(asdict(c), _CUT_DEFAULTS) for c in record.radio],
-           "corrections": [{**asdict(c), "articles": list(c.articles)} for c in record.corrections]}
+           "corrections": [{**asdict(c), "articles": list(c.articles)} for c in record.corrections],
+           "sections": [asdict(s) for s in record.sections]}
     return _without_defaults(raw, _RECORD_DEFAULTS)
 
 
@@ -171,13 +172,14 @@ def _without_defaults(raw: dict[str, Any], defaults: dict[str, Any]) -> dict[str
     return {k: v for k, v in raw.items() if k not in defaults or v != defaults[k]}
 
 
-_RECORD_DEFAULTS: dict[str, Any] = {"updated": "", "corrections": [], "withdrawn": ""}
+_RECORD_DEFAULTS: dict[str, Any] = {"updated": "", "corrections": [], "withdrawn": "", "sections": []}
 _CUT_DEFAULTS: dict[str, Any] = {"updated": ""}
 _RECORD_FIELDS = {"date", "guid", "number", "title", "description", "audio", "audio_bytes", "duration",
                   "published", "headlines", "engines", "radio", "removed", *_RECORD_DEFAULTS}
 _OPTIONAL = {"headlines", "engines", "radio", "removed", *_RECORD_DEFAULTS}
 _CUT_FIELDS = {"number", "title", "file", "bytes", "duration", "updated"}
 _CORRECTION_FIELDS = {"at", "articles", "note"}
+_SECTION_FIELDS = {"number", "title", "description", "file", "bytes", "duration", "transcript", "chapters"}
 
 
 def record_from_json(entry: Any) -> EpisodeRecord:
@@ -210,6 +212,21 @@ def record_from_json(entry: Any) -> EpisodeRecord:
                                  duration=_seconds(cut, "duration"), updated=_time(cut, "updated", optional=True)))
         except ValueError as exc:
             raise ValueError(f"radio[{k}].{exc}") from None
+    sections = fields.get("sections", [])
+    if not isinstance(sections, list):
+        raise ValueError(f"sections: must be a list, got {sections!r}"[:200])
+    parts = []
+    for k, raw_section in enumerate(sections):
+        try:
+            section = _object(raw_section, "", _SECTION_FIELDS, _SECTION_FIELDS)
+            parts.append(SectionEpisode(
+                number=_whole(section, "number"), title=_text(section, "title"),
+                description=_text(section, "description"), file=_published_path(section, "file", date),
+                bytes=_whole(section, "bytes"), duration=_seconds(section, "duration"),
+                transcript=_published_path(section, "transcript", date),
+                chapters=_published_path(section, "chapters", date)))
+        except ValueError as exc:
+            raise ValueError(f"sections[{k}].{exc}") from None
     removed = fields.get("removed", False)
     if not isinstance(removed, bool):
         raise ValueError(f"removed: must be true or false, got {removed!r}")
@@ -234,7 +251,8 @@ def record_from_json(entry: Any) -> EpisodeRecord:
         description=_text(fields, "description"), audio=_published_path(fields, "audio", date),
         audio_bytes=_whole(fields, "audio_bytes"), duration=_seconds(fields, "duration"), published=published,
         headlines=_texts(fields, "headlines"), engines=_texts(fields, "engines"), radio=tuple(cuts),
-        removed=removed, updated=_time(fields, "updated", optional=True), corrections=tuple(fixes),
+        sections=tuple(parts), removed=removed, updated=_time(fields, "updated", optional=True),
+        corrections=tuple(fixes),
         withdrawn=_time(fields, "withdrawn", optional=True))
 
 

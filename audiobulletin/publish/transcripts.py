@@ -3,6 +3,10 @@
 One caption cue per spoken segment (a sentence, or a clause of a long one), timed to the sample by
 assembly. A cue holds at most two lines of `max_line` characters; a longer segment is split into
 consecutive cues whose durations are proportional to their share of the characters.
+
+In an edition in sections, a section's start is marked: a `NOTE 版面：要闻` block before its
+first WebVTT cue (SRT has no comments; the opening's own cue names it), and a rule line and the
+section's name before it in the plain text.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ _BREAK_AFTER = ("。！？；!?;", "，、：,:）)」』”", " ")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
+SECTION_RULE = "＝" * 20
+
+
 @dataclass(frozen=True)
 class Cue:
     """One caption: start and end in whole milliseconds, one or two lines of text."""
@@ -29,6 +36,8 @@ class Cue:
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]
+    section: str | None = None
+    """The name of the section this cue opens, if it does."""
 
 
 def caption_cues(timeline: Timeline, max_line: int = MAX_LINE) -> tuple[Cue, ...]:
@@ -36,23 +45,32 @@ def caption_cues(timeline: Timeline, max_line: int = MAX_LINE) -> tuple[Cue, ...
     if max_line < 2:
         raise ValueError("max_line must be at least 2")
     cues: list[Cue] = []
+    names = _section_names(timeline)
     for timed in timeline.segments:
         text = " ".join(timed.segment.text.split())
         start_ms, end_ms = round(timed.start * 1000), round(timed.end * 1000)
         if not text or end_ms <= start_ms:
             continue
+        section = names.get(timed.segment.section) if timed.segment.section_cue else None
         pieces = _split_chars(text, 2 * max_line)
         bounds = _proportional_bounds(start_ms, end_ms, [len(p) for p in pieces])
         for piece, (a, b) in zip(pieces, bounds):
             if b > a:
-                cues.append(Cue(a, b, tuple(_split_chars(piece, max_line))))
+                cues.append(Cue(a, b, tuple(_split_chars(piece, max_line)), section))
+                section = None
     return tuple(cues)
+
+
+def _section_names(timeline: Timeline) -> dict[int | None, str]:
+    return {c.section: c.title for c in timeline.chapters if c.opens_section}
 
 
 def webvtt(timeline: Timeline, max_line: int = MAX_LINE) -> str:
     """A WebVTT file (`text/vtt`) with one numbered cue per segment."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(caption_cues(timeline, max_line), start=1):
+        if cue.section:
+            blocks.append(f"NOTE 版面：{cue.section.replace('-->', '->')}")
         timing = f"{timestamp(cue.start_ms, '.')} --> {timestamp(cue.end_ms, '.')}"
         blocks.append("\n".join([str(number), timing, *(_vtt_escape(x) for x in cue.lines)]))
     return "\n\n".join(blocks) + "\n"
@@ -70,18 +88,21 @@ def srt(timeline: Timeline, max_line: int = MAX_LINE) -> str:
 def plain_text(timeline: Timeline) -> str:
     """The spoken text as a reader wants it: each headline block, then its body paragraphs."""
     blocks: list[tuple[tuple, list[str]]] = []  # (what the block is, its lines or sentences)
+    names = _section_names(timeline)
     for timed in timeline.segments:
         seg = timed.segment
         text = " ".join(seg.text.split())
         if not text:
             continue
+        if seg.section_cue:
+            blocks.append((("section",), [SECTION_RULE, names.get(seg.section, "")]))
         heading = seg.role in _HEADING_ROLES
-        key = ("heading", seg.article) if heading else ("text", seg.article, seg.paragraph, seg.role)
+        key = ("heading", seg.article) if heading else ("text", seg.article, seg.paragraph, seg.role, seg.section)
         if not blocks or blocks[-1][0] != key or (heading and seg.cue):
             blocks.append((key, []))
         blocks[-1][1].append(text)
     rendered = [
-        "\n".join(parts) if key[0] == "heading" else _join_sentences(parts) for key, parts in blocks
+        "\n".join(parts) if key[0] in ("heading", "section") else _join_sentences(parts) for key, parts in blocks
     ]
     return "\n\n".join(rendered) + "\n"
 

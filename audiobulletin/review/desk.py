@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import ConfigError, SpeechError
-from ..pipeline import read_edition, stage_options
+from ..pipeline import EditionPath, read_edition, stage_options
 from ..script.reading.lexicon import SCOPES, SECTIONS, Entry, Lexicon, decode, parse_lexicon
 from ..script.reading.lexicon_check import LexiconWarning
 from ..script.segment import Role
@@ -65,12 +65,12 @@ class Saved:
 class Desk:
     """One edition under review (not thread-safe: the server calls it from one thread)."""
 
-    def __init__(self, edition: Path, settings: Settings, lexicon_path: Path):
+    def __init__(self, edition: EditionPath, settings: Settings, lexicon_path: Path):
         self.lexicon_path = Path(lexicon_path)
         exists = self.lexicon_path.exists()
         settings = dataclasses.replace(settings, lexicon=self.lexicon_path if exists else None, workers=1)
         self.options = stage_options(settings, publishing=False)
-        self.edition = read_edition(Path(edition), self.options)
+        self.edition = read_edition(edition, self.options)
         self.lexicon = self.options.script.lexicon or Lexicon(source=str(self.lexicon_path))
         self.reader = Reader(self.edition, self.options)
         self._player: Engine | None = None

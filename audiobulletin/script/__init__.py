@@ -2,6 +2,8 @@
 
 Each article opens with its headline cue (an earcon, then the headline in the headline voice);
 the episode opens with the paper's name, the date and the day's headlines, and ends with an outro.
+An edition in sections (版面) names its sections in the intro instead, and each section opens with
+the section cue, its name and its headlines; its chapters are titled 要闻｜headline.
 A space between two phrases of a headline (春播进度过半 良种覆盖率达98%) is read as a short pause;
 photo captions are read after the body, introduced once (图片说明：).
 """
@@ -13,12 +15,14 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..edition import Article, Edition
-from .opening import intro_lines, outro_lines
+from .opening import intro_lines, outro_lines, section_lines, sectioned_intro_lines
 from .reading import Lexicon, reporters_of, spoken_byline, to_spoken
 from .segment import ChapterPlan, Pause, Role, Script, Segment
 from .sentences import clauses, sentences, speakable
 
 INTRO_CHAPTER = "本期要目"
+SECTION_MARK = "｜"
+"""Between a section's name and an article's headline in chapter titles: 要闻｜headline."""
 CAPTION_INTRO = "图片说明："
 # A caption that says what it is (图为…, 上图：…) needs no introduction.
 _INTRODUCED = re.compile(r"^(?:图为|图中|上图|下图|左图|右图)")
@@ -102,6 +106,17 @@ def _with_pause(segment: Segment, pause: int) -> Segment:
     return replace(segment, pause_after_ms=int(pause))
 
 
+def section_segments(title: str, page: str | None, headlines: list[str], section: int,
+                     reading: Reading = to_spoken) -> list[Segment]:
+    """A section's opening: the section cue, its name, its headlines."""
+    lines = section_lines(title, page, [heading_pauses(h) for h in headlines])
+    segments = [Segment(Role.SECTION, line, reading(line), None, 0, Pause.SENTENCE, section=section)
+                for line in lines]
+    segments[0] = replace(segments[0], section_cue=True)
+    segments[-1] = _with_pause(segments[-1], Pause.ARTICLE)
+    return segments
+
+
 def article_segments(article: Article, index: int, reading: Reading = to_spoken) -> list[Segment]:
     head = [Segment(Role.HEADLINE, article.headline, reading(heading_pauses(article.headline)), index, 0,
                     Pause.HEADLINE, cue=True)]
@@ -128,14 +143,27 @@ def build_script(edition: Edition, options: ScriptOptions = ScriptOptions()) -> 
     segments: list[Segment] = []
     chapters: list[ChapterPlan] = []
     paper = edition.paper or "本报"
-    intro = intro_lines(paper, edition.date, [heading_pauses(a.headline) for a in edition.articles])
+    sections = edition.sections if edition.sectioned else ()
+    if sections:
+        intro = sectioned_intro_lines(paper, edition.date, [(s.title, len(s.articles)) for s in sections])
+    else:
+        intro = intro_lines(paper, edition.date, [heading_pauses(a.headline) for a in edition.articles])
     chapters.append(ChapterPlan(INTRO_CHAPTER, 0, None))
     for line in intro:
         segments.append(Segment(Role.INTRO, line, reading(line), None, 0, Pause.SENTENCE))
     segments[-1] = _with_pause(segments[-1], Pause.ARTICLE)
-    for index, article in enumerate(edition.articles):
-        chapters.append(ChapterPlan(article.headline, len(segments), index))
-        segments += article_segments(article, index, reading)
+    if not sections:
+        for index, article in enumerate(edition.articles):
+            chapters.append(ChapterPlan(article.headline, len(segments), index))
+            segments += article_segments(article, index, reading)
+    for number, section in enumerate(sections):
+        chapters.append(ChapterPlan(section.title, len(segments), None, number))
+        segments += section_segments(section.title, section.page,
+                                     [edition.articles[i].headline for i in section.articles], number, reading)
+        for index in section.articles:
+            chapters.append(ChapterPlan(f"{section.title}{SECTION_MARK}{edition.articles[index].headline}",
+                                        len(segments), index, number))
+            segments += article_segments(edition.articles[index], index, reading)
     for line in outro_lines(paper):
         segments.append(Segment(Role.OUTRO, line, reading(line), None, 0, 0))
     return Script(segments=tuple(segments), chapters=tuple(chapters))

@@ -10,6 +10,9 @@ class Role(str, enum.Enum):
     """What a segment is; the voice profile maps each role to a voice."""
 
     INTRO = "intro"
+    SECTION = "section"
+    """A section's opening: its name and headlines (the headline voice, unless the profile
+    gives `section` its own)."""
     HEADLINE = "headline"
     SUBHEADING = "subheading"
     BYLINE = "byline"
@@ -43,6 +46,10 @@ class Segment:
     pause_after_ms: int = Pause.SENTENCE
     cue: bool = False
     """Play the headline earcon before this segment (an article's first headline)."""
+    section_cue: bool = False
+    """Play the section earcon before this segment (a section's opening)."""
+    section: int | None = None
+    """For a section's opening: the section's index in the edition."""
 
     def __post_init__(self):
         if not self.spoken.strip():
@@ -52,17 +59,19 @@ class Segment:
 
     @property
     def part(self) -> "Part":
-        return Part(self.article, None if self.article is not None else self.role)
+        return Part(self.article, None if self.article is not None else self.role, self.section)
 
 
 @dataclass(frozen=True)
 class Part:
     """What one voice reads whole (a listener never hears the voice change inside one): an article,
-    by its index in the edition, or the bulletin's own intro or outro."""
+    by its index in the edition, a section's opening, or the bulletin's own intro or outro."""
 
     article: int | None
     role: Role | None = None
-    """Role.INTRO or Role.OUTRO when `article` is None; None for an article."""
+    """Role.INTRO, Role.OUTRO or Role.SECTION when `article` is None; None for an article."""
+    section: int | None = None
+    """For a section's opening: which section."""
 
     def __post_init__(self):
         if (self.article is None) == (self.role is None):
@@ -72,7 +81,7 @@ class Part:
         if self.article is not None:
             return f"article {self.article + 1}"
         assert self.role is not None  # __post_init__: one or the other
-        return str(self.role.value)
+        return f"section {self.section + 1}" if self.section is not None else str(self.role.value)
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,9 @@ class ChapterPlan:
     title: str
     first_segment: int
     article: int | None
+    section: int | None = None
+    """The section it belongs to (a section's own opening, or an article in it); None for the
+    intro, and in an edition without sections."""
 
 
 @dataclass(frozen=True)

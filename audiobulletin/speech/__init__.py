@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, MutableMapping, Sequence
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
 from ..script.segment import Part, Script
@@ -21,6 +21,7 @@ from .chain import EngineChain, check_chain
 from .engine import Engine, EngineSetup, SpeechRequest
 from .profile import VoiceProfile, load_profile
 from .registry import Registry, discover
+from .spool import ClipSpool
 from .voice import Clip
 
 if TYPE_CHECKING:
@@ -113,21 +114,25 @@ class SpeechOptions:
 @dataclass(frozen=True)
 class Speech:
     clips: Mapping[int, Clip]
-    """Segment index -> its speech."""
+    """Segment index -> its speech (in memory, or a ClipSpool on disk)."""
     failures: Mapping[int, SpeechError] = field(default_factory=dict)
     """Segment index -> why no engine could say it."""
     fallbacks: Mapping[Part, str] = field(default_factory=dict)
     """Part -> why the online voice gave it up to the offline one."""
     discarded: tuple[Discarded, ...] = ()
     """Damaged cache entries that were thrown away and spoken again."""
+    skipped: tuple[str, ...] = ()
+    """Text the engines could not speak, in the order the clips came back."""
 
     def skipped_text(self) -> list[str]:
-        return [text for clip in self.clips.values() for text in clip.skipped]
+        return list(self.skipped)
+
+    cached: int = 0
+    """Segments taken from the speech cache (the rest of `clips` were synthesised)."""
 
     @property
     def from_cache(self) -> int:
-        """Segments taken from the speech cache (the rest of `clips` were synthesised)."""
-        return sum(clip.cached for clip in self.clips.values())
+        return self.cached
 
 
 def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
@@ -136,14 +141,17 @@ def requests_for(script: Script, voice_for) -> list[SpeechRequest]:
 
 
 def speak(script: Script, options: SpeechOptions, on_progress: OnProgress | None = None,
-          on_fallback: OnFallback | None = None) -> Speech:
-    """The stage's entry: every segment of `script` through the engine `options` choose."""
+          on_fallback: OnFallback | None = None, store: MutableMapping[int, Clip] | None = None) -> Speech:
+    """The stage's entry: every segment of `script` through the engine `options` choose.
+    Clips go into `store` as they arrive (a ClipSpool keeps a long edition on disk); a dict by
+    default. `on_progress` runs after a clip is stored."""
     from .choose import build_engine
 
     engine = build_engine(options, script.segments, on_fallback=on_fallback)
     try:
         voice_for = options.profile.voice_for
-        return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress)
+        return render(engine, requests_for(script, lambda role: voice_for(engine.name, role)), on_progress,
+                      store)
     finally:
         engine.close()
 
@@ -162,16 +170,22 @@ def engine_inputs(script: Script, options: SpeechOptions) -> tuple[str, tuple[st
         engine.close()
 
 
-def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnProgress | None = None) -> Speech:
+def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnProgress | None = None,
+           store: MutableMapping[int, Clip] | None = None) -> Speech:
     """Speak `requests` with an engine already built (tests, `say`): every request gets a result."""
-    clips: dict[int, Clip] = {}
+    clips: MutableMapping[int, Clip] = {} if store is None else store
     failures: dict[int, SpeechError] = {}
+    skipped: list[str] = []
+    cached = 0
 
     def on_result(request: SpeechRequest, result: Clip | SpeechError) -> None:
+        nonlocal cached
         if isinstance(result, SpeechError):
             failures[request.index] = result
         else:
             clips[request.index] = result
+            skipped.extend(result.skipped)
+            cached += result.cached
         if on_progress:
             on_progress(request.index, result)
 
@@ -179,8 +193,8 @@ def render(engine: Engine, requests: Sequence[SpeechRequest], on_progress: OnPro
     missing = {r.index for r in requests} - clips.keys() - failures.keys()
     if missing:  # an engine broke its contract: never publish with silent holes
         raise SpeechError(f"engine {engine.name} returned no result for {len(missing)} segment(s)")
-    return Speech(clips, failures, dict(engine.fallbacks()), tuple(engine.discarded()))
+    return Speech(clips, failures, dict(engine.fallbacks()), tuple(engine.discarded()), tuple(skipped), cached)
 
 
-__all__ = ["Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
+__all__ = ["ClipSpool", "Engine", "EngineChain", "Speech", "SpeechOptions", "SpeechRequest", "VoiceProfile",
            "engine_inputs", "load_profile", "render", "requests_for", "speak"]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Clip", "CommercialUse", "Engine", "EngineInfo", "EngineSetup", "OnResult", "Result",
            "SpeechError", "SpeechRequest", "Terms", "Voice", "VoiceInfo"]
 
-ROLES = ("intro", "headline", "subheading", "byline", "body", "outro")
+ROLES = ("intro", "section", "headline", "subheading", "byline", "body", "outro")
 """The script's roles (script.segment.Role values), for `VoiceInfo.roles`."""
 
 

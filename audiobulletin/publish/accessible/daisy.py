@@ -52,6 +52,9 @@ def write_daisy(reading: ReadingEdition, episode_mp3: Path, folder: Path) -> Pat
 
 
 def _smil_files(reading: ReadingEdition) -> list[_Smil]:
+    """One SMIL per spoken navigation point: the intro (level 1, with the title), then articles
+    (level 2); in an edition in sections, each section's opening (level 2) and its articles (3)."""
+    in_group = {a.id for g in reading.groups for a in g.articles}
     out = []
     for section in reading.sections:
         if not section.timed():
@@ -59,7 +62,8 @@ def _smil_files(reading: ReadingEdition) -> list[_Smil]:
         if section.id == "intro":
             out.append(_Smil("title.smil", section, reading.title, 1))
         else:
-            out.append(_Smil(f"{section.id}.smil", section, section.title, 2))
+            level = 3 if section.id in in_group else 2
+            out.append(_Smil(f"{section.id}.smil", section, section.title, level))
     return out
 
 
@@ -120,10 +124,19 @@ def _ncc(reading: ReadingEdition, smils: list[_Smil], identifier: str) -> str:
         # No spoken intro: the title heading starts the first section, as the spec needs an h1 first.
         target = f"{smils[0].name}#{_par_id(smils[0].section.timed()[0].id)}" if smils else CONTENT_NAME
         headings.append(E("h1", {"class": "title", "id": "ncc-title"}, E("a", {"href": target}, reading.title)))
+    group_of = {a.id: g for g in reading.groups for a in g.articles}
+    headed = set()  # sections whose h2 is written
     for smil in smils:
         first = smil.section.timed()[0]
+        href = f"{smil.name}#{_par_id(first.id)}"
+        headed.add(smil.section.id)
+        group = group_of.get(smil.section.id)
+        if group is not None and group.id not in headed:
+            # the section's opening was not heard: its heading leads to its first article
+            headings.append(E("h2", {"id": f"ncc-{group.id}"}, E("a", {"href": href}, group.title)))
+            headed.add(group.id)
         attrs = {"id": f"ncc-{smil.section.id}", "class": "title" if smil.level == 1 else None}
-        headings.append(E(f"h{smil.level}", attrs, E("a", {"href": f"{smil.name}#{_par_id(first.id)}"}, smil.heading)))
+        headings.append(E(f"h{smil.level}", attrs, E("a", {"href": href}, smil.heading)))
     date = reading.date.isoformat() if reading.date else None
     meta = [
         _meta("dc:title", reading.title),
@@ -139,7 +152,7 @@ def _ncc(reading: ReadingEdition, smils: list[_Smil], identifier: str) -> str:
         _meta("ncc:multimediaType", "audioFullText"),
         _meta("ncc:totalTime", hms(reading.heard_ms)),
         _meta("ncc:files", str(len(smils) + 3)),  # + ncc.html, content.html, the MP3
-        _meta("ncc:depth", "2" if any(s.level == 2 for s in smils) else "1"),
+        _meta("ncc:depth", str(max((s.level for s in smils), default=1))),
         _meta("ncc:tocItems", str(len(headings))),
         _meta("ncc:setInfo", "1 of 1"),
         *(_meta(f"ncc:{name}", "0") for name in (
@@ -150,11 +163,15 @@ def _ncc(reading: ReadingEdition, smils: list[_Smil], identifier: str) -> str:
 
 def _content(reading: ReadingEdition) -> str:
     body = [E("h1", {"id": "title"}, reading.title)]
+    titles = {g.opening.id: g.title for g in reading.groups}
+    in_group = {a.id for g in reading.groups for a in g.articles}
     for section in reading.sections:
         if section.article is None:
-            body += [block_paragraph(b) for b in section.blocks]
+            if section.id in titles:
+                body.append(E("h2", {"id": f"{section.id}-h"}, titles[section.id]))
+            body += [block_paragraph(b) for b in section.blocks if b.sentences]
             continue
         headline = section.blocks_of(Role.HEADLINE)[0]
-        body.append(E("h2", {"id": headline.id}, sentence_spans(headline)))
+        body.append(E("h3" if section.id in in_group else "h2", {"id": headline.id}, sentence_spans(headline)))
         body += [block_paragraph(b) for b in section.blocks if b.role != Role.HEADLINE]
     return _xhtml(reading.title, None, body)

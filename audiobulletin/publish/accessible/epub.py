@@ -74,7 +74,12 @@ def _documents(reading: ReadingEdition) -> list[Document]:
     intro = reading.section("intro")
     outro = reading.section("outro")
     docs: list[Document] = [("title", reading.title, (intro,) if intro else (), reading.title)]
-    docs += [(s.id, s.title, (s,), None) for s in reading.articles]
+    if reading.groups:  # each section's opening, then its articles
+        for group in reading.groups:
+            docs.append((group.id, group.title, (group.opening,), group.title))
+            docs += [(s.id, s.title, (s,), None) for s in group.articles]
+    else:
+        docs += [(s.id, s.title, (s,), None) for s in reading.articles]
     if outro:
         docs.append(("outro", outro.title, (outro,), outro.title))
     return docs
@@ -139,7 +144,24 @@ def _overlay(name: str, sections: tuple[Section, ...]) -> str:
 
 
 def _nav(reading: ReadingEdition, documents: list[Document]) -> str:
-    items = [E("li", {}, E("a", {"href": f"{name}.xhtml"}, title)) for name, title, _, _ in documents]
+    """The table of contents; for an edition in sections nested: section > its articles."""
+    inside = {a.id: g.id for g in reading.groups for a in g.articles}
+    items: list = []
+    nested: dict[str, list] = {}
+    for name, title, _, _ in documents:
+        item = E("li", {}, E("a", {"href": f"{name}.xhtml"}, title))
+        if name in inside:
+            nested[inside[name]].append(item)
+            continue
+        items.append(item)
+        if any(g.id == name for g in reading.groups):
+            nested[name] = []
+            item.append(E("ol", {}))
+    for item in items:
+        children = item.find("ol")
+        link = item.find("a")
+        if children is not None and link is not None:
+            children.extend(nested[link.get("href", "").removesuffix(".xhtml")])
     nav = E(
         "nav",
         {"epub:type": "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-h"},

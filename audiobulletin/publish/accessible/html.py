@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ...script.segment import Role
 from ...clock import player_time, seconds_text, spoken_length
 from .markup import E, block_paragraph, html_document, sentence_spans
-from .reading import Block, ReadingEdition, Section
+from .reading import Block, Group, ReadingEdition, Section
 
 # Colours meet WCAG AA (4.5:1) with margin in both schemes; sizes are relative so 200% zoom reflows.
 CSS = """
@@ -37,6 +37,8 @@ a:focus-visible, audio:focus-visible, main:focus-visible { outline: 3px solid va
 .skip:focus { top: 0.5rem; }
 h1 { font-size: 1.75rem; line-height: 1.4; margin: 1.5rem 0 1rem; }
 h2 { font-size: 1.375rem; line-height: 1.5; margin: 2.5rem 0 0.5rem; }
+h3 { font-size: 1.25rem; line-height: 1.5; margin: 2rem 0 0.5rem; }
+section.paper-section { border-top: 3px double var(--rule); margin-top: 2rem; }
 article { border-top: 1px solid var(--rule); }
 .sub { font-weight: bold; margin: 0.25rem 0; }
 .byline, .meta { color: var(--muted); }
@@ -98,8 +100,12 @@ def edition_page(reading: ReadingEdition, links: Links) -> str:
         main.append(_timed_paragraph(intro.blocks[0], "intro"))
     main.append(_listen(reading, links))
     main.append(_toc(reading, links))
-    for section in reading.articles:
-        main.append(_article(section, links))
+    if reading.groups:
+        for group in reading.groups:
+            main.append(_group(group, links))
+    else:
+        for section in reading.articles:
+            main.append(_article(section, links))
     outro = reading.section("outro")
     if outro is not None:
         main.append(_timed_paragraph(outro.blocks[0], "outro"))
@@ -206,22 +212,42 @@ def _jump(section: Section, links: Links, text: str):
     return E("a", {"class": "jump", "href": f"{links.audio}#t={start}", "data-start": start}, text)
 
 
+def _toc_item(section: Section, links: Links, *nested):
+    jump = _jump(section, links, f"{player_time(section.begin_ms or 0)} 起收听")
+    return E("li", {}, E("a", {"href": f"#{section.id}"}, section.title),
+             *(["（", jump, "）"] if jump is not None else []), *nested)
+
+
 def _toc(reading: ReadingEdition, links: Links):
-    items = []
-    for section in reading.articles:
-        jump = _jump(section, links, f"{player_time(section.begin_ms or 0)} 起收听")
-        items.append(E("li", {}, E("a", {"href": f"#{section.id}"}, section.title),
-                       *(["（", jump, "）"] if jump is not None else [])))
+    if reading.groups:  # section > article
+        items = [_toc_item(g.opening, links, E("ol", {}, [_toc_item(a, links) for a in g.articles]))
+                 for g in reading.groups]
+    else:
+        items = [_toc_item(section, links) for section in reading.articles]
     return E("nav", {"aria-labelledby": "toc-h"}, E("h2", {"id": "toc-h"}, "本期目录"),
              E("ol", {"class": "toc"}, items))
 
 
-def _article(section: Section, links: Links):
+def _group(group: Group, links: Links):
+    """A section of the paper: its name (h2), its spoken opening, its articles (h3)."""
+    heading = f"{group.id}-h"
+    jump = _jump(group.opening, links, f"从 {player_time(group.opening.begin_ms or 0)} 起收听本版")
+    return E(
+        "section",
+        {"id": group.id, "aria-labelledby": heading, "class": "paper-section"},
+        E("h2", {"id": heading}, group.title),
+        E("p", {"class": "meta"}, jump) if jump is not None else None,
+        [_timed_paragraph(b, "opening") for b in group.opening.blocks if b.sentences],
+        [_article(section, links, level=3) for section in group.articles],
+    )
+
+
+def _article(section: Section, links: Links, level: int = 2):
     headline = section.blocks_of(Role.HEADLINE)[0]
     header = E(
         "header",
         {},
-        E("h2", {"id": headline.id}, sentence_spans(headline, with_times=True)),
+        E(f"h{level}", {"id": headline.id}, sentence_spans(headline, with_times=True)),
         [_timed_paragraph(b, "sub") for b in section.blocks_of(Role.SUBHEADING)],
         [_timed_paragraph(b, "byline") for b in section.blocks_of(Role.BYLINE)],
     )

@@ -6,6 +6,9 @@ from (headline, subheading, byline or paragraph). What lies between two found pi
 text: punctuation and spaces join the sentence before, anything else becomes a sentence of its
 own without a clip. All three formats (HTML, EPUB, DAISY) are built from this one model, so the
 sentence ids and clips agree everywhere.
+
+An edition in sections (版面) is also grouped: each `Group` holds the section's spoken opening
+(its name and headlines) and its articles, so every format nests section > article.
 """
 
 from __future__ import annotations
@@ -82,6 +85,18 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A section of the paper: its opening (a Section without article) and its articles."""
+
+    id: str
+    """s01, s02 ..."""
+    title: str
+    """The section's name, e.g. 要闻."""
+    opening: Section
+    articles: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
 class ReadingEdition:
     title: str
     """Paper and date as a reader sees them, e.g. 太原日报 2021年6月27日."""
@@ -92,6 +107,8 @@ class ReadingEdition:
     duration_ms: int
     unplaced: tuple[str, ...] = ()
     """Spoken segments whose text was not found in the edition (kept out of the overlays)."""
+    groups: tuple[Group, ...] = ()
+    """The sections of an edition in sections, in order; empty for an edition without."""
 
     @property
     def articles(self) -> tuple[Section, ...]:
@@ -122,28 +139,50 @@ def article_id(index: int) -> str:
     return f"a{index + 1:02d}"
 
 
+def group_id(section: int) -> str:
+    return f"s{section + 1:02d}"
+
+
 def read_edition(edition: Edition, timeline: Timeline) -> ReadingEdition:
     """Align the timeline with the edition's text; see the module docstring."""
     duration_ms = to_ms(timeline.duration)
     by_article: dict[int, list[TimedSegment]] = {}
     framing: dict[Role, list[TimedSegment]] = {Role.INTRO: [], Role.OUTRO: []}
+    openings: dict[int, list[TimedSegment]] = {}
     for timed in timeline.segments:
         if timed.article is not None:
             by_article.setdefault(timed.article, []).append(timed)
+        elif timed.role is Role.SECTION and timed.segment.section is not None:
+            openings.setdefault(timed.segment.section, []).append(timed)
         elif timed.role in framing:
             framing[timed.role].append(timed)
 
     unplaced: list[str] = []
     sections = []
+    groups = []
     if framing[Role.INTRO]:
         sections.append(_framing_section("intro", "开场", Role.INTRO, framing[Role.INTRO], duration_ms))
+    placed = {}
     for index, article in enumerate(edition.articles):
         section, missing = _article_section(index, article, by_article.get(index, []), duration_ms)
         chapter = next((c for c in timeline.chapters if c.article == index), None)
         if chapter is not None:
             section = replace(section, begin_ms=to_ms(chapter.start), end_ms=min(to_ms(chapter.end), duration_ms))
-        sections.append(section)
+        placed[index] = section
         unplaced += missing
+    if edition.sectioned:
+        for number, printed in enumerate(edition.sections):
+            gid = group_id(number)
+            opening = _framing_section(gid, printed.title, Role.SECTION, openings.get(number, []), duration_ms)
+            chapter = next((c for c in timeline.chapters if c.opens_section and c.section == number), None)
+            if chapter is not None:
+                opening = replace(opening, begin_ms=to_ms(chapter.start),
+                                  end_ms=min(to_ms(chapter.end), duration_ms))
+            articles = tuple(placed[i] for i in printed.articles)
+            groups.append(Group(gid, printed.title, opening, articles))
+            sections += [opening, *articles]
+    else:
+        sections += [placed[i] for i in range(len(edition.articles))]
     if framing[Role.OUTRO]:
         sections.append(_framing_section("outro", "结束语", Role.OUTRO, framing[Role.OUTRO], duration_ms))
     return ReadingEdition(
@@ -153,6 +192,7 @@ def read_edition(edition: Edition, timeline: Timeline) -> ReadingEdition:
         sections=tuple(sections),
         duration_ms=duration_ms,
         unplaced=tuple(unplaced),
+        groups=tuple(groups),
     )
 
 
