@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import podcastparser
@@ -26,6 +24,7 @@ from test_station_script import poll
 from audiobulletin.cli import cli
 from audiobulletin.publish.manifest_file import load
 from audiobulletin.publish.server import serving
+from gpodder_cli import gpodder
 from needs import need_program
 
 pytestmark = pytest.mark.slow  # the real offline voice, three runs, gPodder
@@ -43,22 +42,13 @@ EDITION = """\
 
 
 def test_a_correction_reaches_gpodder_and_the_station(tmp_path):
-    gpo_program = need_program("gpo", "gPodder's command-line client", ".ci/install-publish.sh")
+    gpo = gpodder(tmp_path)
     need_program("curl", "curl, which the station script uses", ".ci/install-publish.sh")
     inbox, out, incoming = tmp_path / "inbox", tmp_path / "out", tmp_path / "incoming"
     inbox.mkdir()
     out.mkdir()
     (inbox / "taiyuan-2021-06-26.txt").write_text(EDITION.replace("二十座", "十九座"), encoding="utf-8")
     (inbox / "taiyuan-2021-06-27.txt").write_text(EDITION, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
-               GPODDER_DOWNLOAD_DIR=str(tmp_path / "downloads"))
-
-    def gpo(*args: str) -> str:
-        done = subprocess.run([gpo_program, *args], env=env, capture_output=True, text=True, timeout=300,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
 
     with serving(out) as url:
         config = tmp_path / "audiobulletin.toml"

@@ -4,14 +4,13 @@ CI installs it with .ci/install-publish.sh (Debian package gpodder); elsewhere, 
 test skips (under CI=true it fails: see needs.py).
 """
 
-import os
 import subprocess
 
 import pytest
 
 from audiobulletin.ffmpeg import ffmpeg_exe
 from audiobulletin.publish.server import serving
-from needs import need_program
+from gpodder_cli import gpodder
 from test_publication import publish, settings
 
 pytestmark = pytest.mark.slow  # a podcast client process downloading real MP3s
@@ -25,19 +24,10 @@ def real_mp3(path) -> bytes:
 
 
 def test_gpodder_subscribes_and_downloads_complete_episodes(tmp_path):
-    gpo_program = need_program("gpo", "gPodder's command-line client", ".ci/install-publish.sh")
+    gpo = gpodder(tmp_path)
     out = tmp_path / "output"
     out.mkdir()
     mp3 = real_mp3(tmp_path / "episode.mp3")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
-               GPODDER_DOWNLOAD_DIR=str(tmp_path / "downloads"))
-
-    def gpo(*args: str) -> str:
-        done = subprocess.run([gpo_program, *args], env=env, capture_output=True, text=True, timeout=300,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
 
     with serving(out) as url:
         s = settings(base_url=url)
@@ -63,19 +53,10 @@ def test_a_withdrawn_episode_leaves_gpodder_and_the_others_keep_number_and_guid(
     from test_corrections import options
     from test_corrections import publish as publish_take
 
-    gpo_program = need_program("gpo", "gPodder's command-line client", ".ci/install-publish.sh")
+    gpo = gpodder(tmp_path)
     out = tmp_path / "output"
     out.mkdir()
     mp3 = real_mp3(tmp_path / "episode.mp3")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
-               GPODDER_DOWNLOAD_DIR=str(tmp_path / "downloads"))
-
-    def gpo(*args: str) -> str:
-        done = subprocess.run([gpo_program, *args], env=env, capture_output=True, text=True, timeout=300,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
 
     with serving(out) as url:
         s = options(base_url=url)

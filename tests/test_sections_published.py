@@ -24,7 +24,7 @@ from mutagen.id3 import ID3, CTOCFlags
 from audiobulletin.publish.manifest_file import load
 from audiobulletin.publish.server import serving
 from fault_runs import Run, alive, descendants, kill_all, leftovers, tree
-from needs import need_program
+from gpodder_cli import gpodder
 from readback import chapters as ffmpeg_chapters
 from readback import ebur128
 
@@ -177,18 +177,9 @@ def test_one_feed_item_per_section_with_stable_guids_and_each_section_mp3_on_tar
 
 
 def test_gpodder_subscribes_and_downloads_every_section_episode(published, tmp_path):
-    gpo_program = need_program("gpo", "gPodder's command-line client", ".ci/install-publish.sh")
+    gpo = gpodder(tmp_path)
     folder, _, cache = published
     out = tmp_path / "served"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env.update(HOME=str(tmp_path / "home"), GPODDER_HOME=str(tmp_path / "gpodder"),
-               GPODDER_DOWNLOAD_DIR=str(tmp_path / "downloads"))
-
-    def gpo(*args: str) -> str:
-        done = subprocess.run([gpo_program, *args], env=env, capture_output=True, text=True, timeout=300,
-                              stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout + done.stderr
 
     out.mkdir()
     with serving(out) as url:
