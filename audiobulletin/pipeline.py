@@ -24,7 +24,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence
+from typing import Callable, Iterator, Mapping, Protocol, Sequence
 
 from .assemble import Assembly
 from .atomic import remove_leftovers
@@ -32,18 +32,17 @@ from .config import Settings
 from .edition import Edition
 from .errors import AudioBulletinError, ConfigError, InputError, NoEditionError, SpeechError
 from .inbox import edition_for, is_drop_folder
-from .master import EpisodeMeta, MasterOptions, mastering
+from .master import EpisodeMeta, MasterOptions, Mastered, mastering
 from .parse import DateWindow, ParseOptions, parse_edition
-from .publish.artwork import cover_picture
+from .publish.artwork import Picture, cover_picture
 from .publish.manifest import EpisodeRecord
-from .publish import (Episode, PublishOptions, check_output, episode_notes, output_lock, publish, published_files,
-                      repair,
-                      staged_episode)
+from .publish import (Episode, PublishOptions, StagedEpisode, check_output, episode_notes, output_lock, publish,
+                      published_files, repair, staged_episode)
 from .script import ScriptOptions, build_script
 from .script.reading import load_lexicon
 from .script.reading.lexicon_check import LexiconReport, check_lexicon
 from .script.segment import Part, Script
-from .speech import ClipSpool, Speech, SpeechOptions, load_profile, speak
+from .speech import ClipSpool, Speech, SpeechOptions, VoiceProfile, load_profile, speak
 from .speech.builtin import BUILTIN
 from .speech.voice import Clip
 from .spool import PcmFile
@@ -272,29 +271,33 @@ def synthesise(script: Script, options: SpeechOptions, progress: Progress,
     return speak(script, options, on_progress, on_fallback, store)
 
 
-def voices_used(timeline: Timeline, options: SpeechOptions) -> dict[str, tuple[str, ...]]:
+def voices_used(timeline: Timeline, profile: VoiceProfile) -> dict[str, tuple[str, ...]]:
     """Engine -> the profile's voices it read the episode's segments with (those heard)."""
     used: dict[str, set[str]] = {}
     for timed in timeline.segments:
         if timed.engine and timed.end > timed.start:
-            voice = options.profile.voice_for(timed.engine, timed.role)
+            voice = profile.voice_for(timed.engine, timed.role)
             used.setdefault(timed.engine, set()).add(voice.name)
     return {engine: tuple(sorted(names)) for engine, names in sorted(used.items())}
 
 
-def _refuse_holes(speech: Speech, total: int, options: SpeechOptions) -> None:
+def strict_about_holes(options: SpeechOptions) -> bool:
     """Listeners must not meet silence where text was: with a network engine and no fallback
     (`edge`, `azure`), any segment without audio fails the run; otherwise only a run where
     nothing at all could be said (a local voice reports what it cannot say, e.g. symbols)."""
     chain = options.chain
-    strict = not chain.fallback and options.engines.info(chain.primary).network
+    return not chain.fallback and options.engines.info(chain.primary).network
+
+
+def refuse_holes(speech: Speech, total: int, *, strict: bool, primary: str) -> None:
+    """SpeechError if `speech` has holes a listener must not meet (see `strict_about_holes`)."""
     if not speech.failures or (not strict and speech.clips):
         return
     index, first = min(speech.failures.items())
     raise SpeechError(f"{len(speech.failures)} of {total} segments could not be spoken "
                       f"(first, segment {index}: {first.message})",
-                      hint=f"use --fallback offline{' (or --engine auto)' if chain.primary == 'edge' else ''} "
-                           f"to let the offline voice read what the {chain.primary} engine cannot"
+                      hint=f"use --fallback offline{' (or --engine auto)' if primary == 'edge' else ''} "
+                           f"to let the offline voice read what the {primary} engine cannot"
                       if strict else first.hint)
 
 
@@ -358,16 +361,81 @@ def _generate(edition_path: EditionPath, out_dir: Path, options: StageOptions, p
         cover = cover_picture(options.publish.paper, options.publish.image)  # a bad image stops us before speech
     report.segments = len(script.segments)
     report.lexicon_warnings = tuple(w.one_line() for w in lexicon_report(script, options).warnings)
+    episode = EpisodeOptions.of(options, cover)
+    holes = Holes(len(script.segments), strict_about_holes(options.speech), options.speech.chain.primary)
+
+    def live(clips: ClipSpool, settle: Settle) -> Speech:
+        return synthesise(script, options.speech, progress, report.headlines, clips, settle)
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    # the date's version is built from the first clip on; the audio in between lives in unnamed
-    # files inside it, which vanish with the process whatever ends it
-    with (staged_episode(out_dir, edition.date) as staged, ClipSpool(staged.path) as clips,
-          PcmFile(SAMPLE_RATE, staged.path) as pcm, mastering(pcm, staged.path, options.master) as job):
+    with staged_episode(out_dir, edition.date) as staged:
+        voiced = voice_into(staged, edition, script, live, holes, options.speech.profile, episode, report, progress)
+        return publish_voiced(out_dir, voiced, episode, report, progress)
+
+
+@dataclass(frozen=True)
+class EpisodeOptions:
+    """What the stages after speech need: plain data (no engine registry), so a batch can send
+    it to another process."""
+
+    master: MasterOptions
+    publish: PublishOptions
+    labels: Mapping[str, str]
+    """Engine name -> how the episode notes name its voice."""
+    cover: Picture
+    """The MP3's cover picture (the channel artwork)."""
+
+    @classmethod
+    def of(cls, options: StageOptions, cover: Picture) -> "EpisodeOptions":
+        assert options.publish is not None
+        return cls(options.master, options.publish, dict(options.speech.labels()), cover)
+
+
+@dataclass(frozen=True)
+class Holes:
+    """How many segments the script has, and whether any of them left unspoken fails the
+    episode (see `strict_about_holes`; `primary` names the engine in the hint)."""
+
+    total: int
+    strict: bool
+    primary: str
+
+
+@dataclass(frozen=True)
+class Voiced:
+    """An edition assembled and mastered into its staged version, ready to publish."""
+
+    edition: Edition
+    timeline: Timeline
+    mastered: Mastered
+    staged: StagedEpisode
+
+
+Settle = Callable[[int], None]
+"""Segment `index` has its result: its clip is in the spool, or it failed."""
+SpeechSource = Callable[[ClipSpool, Settle], Speech]
+"""Puts every segment's clip into the spool, calling `settle` as each one is there (or has
+failed), and returns the Speech: live synthesis (`generate`), or the pieces a batch's workers
+spoke (batch/plan.py)."""
+
+
+def voice_into(staged: StagedEpisode, edition: Edition, script: Script, source: SpeechSource, holes: Holes,
+               profile: VoiceProfile, options: EpisodeOptions, report: RunReport, progress: Progress) -> Voiced:
+    """Clips -> the staged, mastered version: the one way an episode is made. Clips go to a
+    spool as `source` delivers them, the assembly lays them out as soon as the segments before
+    them are settled, and each complete chapter is mastered in the background while later ones
+    arrive. The audio in between lives in unnamed files inside the staged version, which vanish
+    with the process whatever ends it. SpeechError for holes a listener must not meet."""
+    assert edition.date is not None
+    report.date = edition.date
+    with (ClipSpool(staged.path) as clips, PcmFile(SAMPLE_RATE, staged.path) as pcm,
+          mastering(pcm, staged.path, options.master) as job):
         assembly = Assembly(script, clips, pcm, on_chapter=job.add)
         with _timed(report, progress, "speech"):
             _preload_mastering()  # imports scipy & co. while the workers speak (0.5-2 s otherwise)
-            speech = synthesise(script, options.speech, progress, report.headlines, clips, assembly.settle)
-        _refuse_holes(speech, len(script.segments), options.speech)
+            speech = source(clips, assembly.settle)
+        refuse_holes(speech, holes.total, strict=holes.strict, primary=holes.primary)
+        report.segments = len(script.segments)
         report.failures = {i: e.one_line() for i, e in speech.failures.items()}
         report.from_cache = speech.from_cache
         report.synthesised = len(speech.clips) - speech.from_cache
@@ -376,26 +444,32 @@ def _generate(edition_path: EditionPath, out_dir: Path, options: StageOptions, p
         report.discarded = [entry.one_line() for entry in speech.discarded]
         with _timed(report, progress, "assemble"):
             assembled = assembly.finish()
-        report.voices = voices_used(assembled.timeline, options.speech)
+        report.voices = voices_used(assembled.timeline, profile)
         engines = assembled.timeline.engines_by_article()
         report.engines = {i: "+".join(sorted(engines.get(i, {"-"}))) for i in range(len(edition.articles))}
         meta = EpisodeMeta(title=f"{options.publish.paper} {edition.date.isoformat()}", album=options.publish.paper,
                            artist=options.publish.publisher, date=edition.date,
-                           description=episode_notes(edition, assembled.timeline, options.speech.labels()),
-                           picture=cover.data, picture_mime=cover.mime)
+                           description=episode_notes(edition, assembled.timeline, options.labels),
+                           picture=options.cover.data, picture_mime=options.cover.mime)
         with _timed(report, progress, "master"):
             mastered = job.finish(assembled.timeline, meta)
         report.mastering_busy = job.busy_seconds
-        with _timed(report, progress, "publish"):
-            published = publish(out_dir, staged, Episode(edition, assembled.timeline, mastered,
-                                                          options.speech.labels()), options.publish)
+    assert mastered.mp3 is not None
+    report.duration = mastered.mp3.duration
+    report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp
+    return Voiced(edition, assembled.timeline, mastered, staged)
+
+
+def publish_voiced(out_dir: Path, voiced: Voiced, options: EpisodeOptions, report: RunReport,
+                   progress: Progress) -> RunReport:
+    """Publish the staged version (the caller holds the output folder's lock)."""
+    with _timed(report, progress, "publish"):
+        published = publish(out_dir, voiced.staged, Episode(voiced.edition, voiced.timeline, voiced.mastered,
+                                                             options.labels), options.publish)
     report.unplaced = list(published.unplaced)
     report.audio = published.audio
     report.number, report.status = published.record.number, published.status
     report.outputs = published_files(out_dir, published.audio)
-    assert mastered.mp3 is not None
-    report.duration = mastered.mp3.duration
-    report.loudness_lufs, report.true_peak_dbtp = mastered.mp3.integrated_lufs, mastered.mp3.true_peak_dbtp
     return report
 
 

@@ -32,11 +32,12 @@ def voice(sample_path: Path, lexicon: Path, cache: Path):
 
 def without(assembled, indices) -> np.ndarray:
     """The episode's samples with the speech of segments `indices` cut out (pauses and cues kept)."""
-    rate, keep = assembled.pcm.rate, np.ones(len(assembled.pcm.samples), bool)
+    samples = assembled.pcm.read()  # the assembled episode is a PCM file now (spool.py)
+    rate, keep = assembled.pcm.rate, np.ones(len(samples), bool)
     for timed in assembled.timeline.segments:
         if timed.segment in indices:
             keep[round(timed.start * rate):round(timed.end * rate)] = False
-    return assembled.pcm.samples[keep]
+    return samples[keep]
 
 
 @pytest.mark.slow

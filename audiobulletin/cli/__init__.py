@@ -3,6 +3,7 @@
 Exit codes: 0 ok, 1 unexpected error, 2 usage or input error, 3 configuration, 4 speech,
 5 audio (assembly/mastering), 6 publishing, 7 output folder locked by another run, 8 `doctor`
 found that the configured engine cannot run, 9 no edition for the date in the drop folder yet,
+10 `batch`: some editions failed, 11 `batch`: none published, 12 the Dask cluster cannot be used,
 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
@@ -21,7 +22,8 @@ from ..errors import AudioBulletinError
 from ..interrupt import Terminated, exit_code, raise_on_sigterm
 
 # Each command lives in its own module exposing `command`; listed here in help order.
-COMMAND_MODULES = ("generate", "parse", "script", "review", "serve", "say", "voices", "cache", "episodes", "doctor")
+COMMAND_MODULES = ("generate", "batch", "parse", "script", "review", "serve", "say", "voices", "cache", "episodes",
+                   "doctor")
 
 
 @dataclass

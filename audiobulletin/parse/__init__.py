@@ -139,11 +139,28 @@ def parse_file(path, *, paper="", date=None, dates=ANY_DATE, max_bytes=MAX_EDITI
         raise InputError("is a directory, not an edition file", where=where) from None
     except OSError as exc:
         raise InputError(f"cannot be read: {exc.strerror}", where=where) from None
+    date = date or dates.check(date_from_name(path), f"{where} (the date in its name)")
+    return _parse_bytes(data, paper=paper, date=date, dates=dates, max_bytes=max_bytes, where=where,
+                        allow_empty=allow_empty)
+
+
+def parse_data(data: bytes, options: ParseOptions, *, source: str) -> Edition:
+    """`parse_edition` for an edition already read (e.g. printed by a command); `source` names it
+    in messages."""
+    edition = _parse_bytes(data, paper=options.paper, date=options.date, dates=options.dates,
+                           max_bytes=options.max_bytes, where=source)
+    assert edition is not None  # allow_empty is off: no article is an InputError
+    if options.require_date and edition.date is None:
+        raise InputError("has no date", where=source, hint="give the edition's date")
+    return edition
+
+
+def _parse_bytes(data: bytes, *, paper: str, date: dt.date | None, dates: DateWindow, max_bytes: int,
+                 where: str, allow_empty: bool = False) -> Edition | None:
     if len(data) > max_bytes:
         raise InputError(f"is larger than the {max_bytes:,} bytes an edition may have", where=where,
                          hint="is this the day's edition? If it is, raise max_edition_bytes in the config")
     text, _ = decode_edition(data, where)
-    date = date or dates.check(date_from_name(path), f"{where} (the date in its name)")
     if looks_like_json(text):
         return edition_from_json(text, paper=paper, date=date, source=where, dates=dates)
     edition = _parse_text(text, paper=paper, date=date, source=where, dates=dates)
@@ -153,5 +170,5 @@ def parse_file(path, *, paper="", date=None, dates=ANY_DATE, max_bytes=MAX_EDITI
     return edition
 
 
-__all__ = ["DateWindow", "MAX_EDITION_BYTES", "ParseOptions", "date_from_name", "parse_edition", "parse_file",
-           "parse_text"]
+__all__ = ["DateWindow", "MAX_EDITION_BYTES", "ParseOptions", "date_from_name", "parse_data", "parse_edition",
+           "parse_file", "parse_text"]

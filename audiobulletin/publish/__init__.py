@@ -36,7 +36,7 @@ from . import manifest_file
 from .corrections import modified_time
 from .publication import INDEX_PAGE, publish_episode
 from .recover import Recovered, recover, save_recovered
-from .versions import StagedEpisode, staged_episode, version_name
+from .versions import StagedEpisode, open_staged_episode, staged_episode, version_name
 
 ENGINE_LABELS = {"edge": "微软在线语音", "offline": "离线合成语音"}
 
@@ -165,5 +165,5 @@ def _status(previous: EpisodeRecord | None, stored: EpisodeRecord) -> str:
 
 
 __all__ = ["ARCHIVE_POLICIES", "Audit", "Episode", "Published", "PublishOptions", "Recovered", "check_output",
-           "episode_notes", "episode_title", "output_lock", "publish", "published_files", "recover", "repair",
-           "save_recovered", "staged_episode"]
+           "episode_notes", "episode_title", "open_staged_episode", "output_lock", "publish", "published_files",
+           "recover", "repair", "save_recovered", "StagedEpisode", "staged_episode"]

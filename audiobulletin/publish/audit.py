@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..atomic import STAGING_MARK
+from ..atomic import STAGING_MARK, live_shared
 from ..errors import PublishError
 from . import manifest_file
 from .checkpoints import Steps
@@ -102,9 +102,10 @@ def check_output(out_dir: Path) -> Audit:
     entries = _entries(out_dir)
     dates = sorted(p for p in entries if p.is_dir() and is_date_folder(p.name))
     audit.leftovers += [p for p in entries if _is_scratch(p.name)]
-    if loaded is None and (dates or any(f.items for f in feeds)):
+    shown = [p for p in dates if _shows_something(p)]  # only hidden entries: staging, nothing published
+    if loaded is None and (shown or any(f.items for f in feeds)):
         audit.problems.append(Problem(
-            f"{MANIFEST} is missing, but the folder holds published episodes ({_summary(dates, feeds)}): "
+            f"{MANIFEST} is missing, but the folder holds published episodes ({_summary(shown, feeds)}): "
             "publishing now would drop them from the feeds", str(out_dir)))
         return audit  # every date and feed item would repeat it
     _check_feeds(audit, feeds)
@@ -148,6 +149,12 @@ def repair(audit: Audit, options: PublishOptions) -> list[str]:
 def _is_scratch(name: str) -> bool:
     """A temp file or folder that an atomic write or a staged folder leaves only when killed."""
     return name.startswith(".") and (name.endswith((".part", ".link")) or STAGING_MARK in name or ".old-" in name)
+
+
+def _shows_something(folder: Path) -> bool:
+    """Whether a date folder holds anything but hidden entries (a version being built, by this
+    machine or by a batch's worker)."""
+    return any(not e.name.startswith(".") for e in _entries(folder))
 
 
 def _entries(folder: Path) -> list[Path]:
@@ -232,11 +239,14 @@ def _check_files(audit: Audit) -> None:
 def _check_dates(audit: Audit, dates: list[Path], journal: tuple[str, str] | None) -> None:
     for folder in dates:
         entries = _entries(folder)
-        hidden = [e for e in entries if e.name.startswith(".")]
+        live = [e for e in entries if live_shared(e)]  # a batch's edition, staged outside the lock
+        hidden = [e for e in entries if e.name.startswith(".") and e not in live]
         shown = [e for e in entries if not e.name.startswith(".")]
         audit.leftovers += hidden  # staging and set-aside folders: we hold the lock, so no run owns them
         record = audit.records.get(folder.name)
         if record is None:
+            if live:
+                continue  # the date's first version is being built
             if not shown or (journal is not None and journal[0] == folder.name):
                 audit.leftovers.append(folder)  # the first publication of this date never finished
             else:

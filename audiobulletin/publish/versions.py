@@ -25,14 +25,17 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..atomic import STAGING_MARK, fsync_dir, write_if_changed
+from ..atomic import SHARED_MARK, STAGING_MARK, fsync_dir, write_if_changed
 from ..errors import PublishError
 
 VERSION_LENGTH = 8
 EPISODE_RECORD = "episode.json"
 """The episode's manifest record, kept inside its version folder: what `episodes recover`
 rebuilds the manifest from."""
-_UNHASHED = {EPISODE_RECORD}
+SOURCE_RECORD = ".source.json"
+"""What a batch made the version from (hashes of the edition and of the settings): not content, so
+not part of the name; hidden, so never served."""
+_UNHASHED = {EPISODE_RECORD, SOURCE_RECORD}
 
 
 def version_name(folder: Path) -> str:
@@ -127,15 +130,8 @@ class StagedEpisode:
 def staged_episode(out_dir: Path, date: dt.date) -> Iterator[StagedEpisode]:
     """A hidden folder in `out_dir/<date>/` to build a version in; removed at the end of the
     block unless it was placed (and everything this run added goes if the block fails)."""
-    date_dir = Path(out_dir) / date.isoformat()
-    try:
-        made = not date_dir.exists()
-        date_dir.mkdir(parents=True, exist_ok=True)
-        path = Path(tempfile.mkdtemp(prefix=f".new{STAGING_MARK}", dir=date_dir))
-    except OSError as exc:
-        raise PublishError(f"cannot create a folder for the episode: {exc.strerror or exc}",
-                           where=str(date_dir), hint="check free space and permissions") from None
-    staged = StagedEpisode(path, date_dir, made)
+    staged = open_staged_episode(out_dir, date)
+    path = staged.path
     try:
         yield staged
     except BaseException:
@@ -143,6 +139,22 @@ def staged_episode(out_dir: Path, date: dt.date) -> Iterator[StagedEpisode]:
         raise
     else:
         shutil.rmtree(path, ignore_errors=True)  # gone already once placed
+
+
+def open_staged_episode(out_dir: Path, date: dt.date, *, shared: bool = False) -> StagedEpisode:
+    """`staged_episode` for work that spans more than one block: the caller publishes it or
+    `.discard()`s it. `shared`: filled without holding the output lock (a batch masters in one
+    task, publishes in another), so runs clearing leftovers leave it alone while it may be live."""
+    date_dir = Path(out_dir) / date.isoformat()
+    try:
+        made = not date_dir.exists()
+        date_dir.mkdir(parents=True, exist_ok=True)
+        mark = f"{STAGING_MARK}{SHARED_MARK}" if shared else STAGING_MARK
+        path = Path(tempfile.mkdtemp(prefix=f".new{mark}", dir=date_dir))
+    except OSError as exc:
+        raise PublishError(f"cannot create a folder for the episode: {exc.strerror or exc}",
+                           where=str(date_dir), hint="check free space and permissions") from None
+    return StagedEpisode(path, date_dir, made)
 
 
 def _move_files(staged: Path, existing: Path) -> None:
