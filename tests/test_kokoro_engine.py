@@ -31,7 +31,8 @@ except ConfigError as missing:
 
 from audiobulletin.script.reading import Lexicon, to_spoken  # noqa: E402
 from audiobulletin.speech.cache import CachedEngine  # noqa: E402
-from audiobulletin.speech.kokoro import QUIET, KokoroEngine, speed_and_gain  # noqa: E402
+from audiobulletin.speech.kokoro import KokoroEngine, speed_and_gain  # noqa: E402
+from audiobulletin.speech.model_audio import QUIET  # noqa: E402
 from audiobulletin.speech.kokoro_frontend import KokoroFrontend  # noqa: E402
 from audiobulletin.speech.mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUSE_MS,  # noqa: E402
                                                     SENTENCE_PAUSE_MS, count_syllables)

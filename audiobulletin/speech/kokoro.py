@@ -14,22 +14,17 @@ import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import Mapping
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
-from .engine import Engine, OnResult, Result, SpeechRequest
+from .engine import Result, SpeechRequest
 from .kokoro_model import SAMPLE_RATE
+from .model_audio import pause, to_pcm16, trim_silence
 from .voice import Clip, Voice
-
-if TYPE_CHECKING:
-    from .workers import SpeakerPool
+from .workers import LocalVoiceEngine
 
 ENGINE = "kokoro"
 WARM_UP_VOICE = "zf_xiaoxiao"
-EDGE_MARGIN_MS = 30
-"""Silence kept before and after each model call once the model's own silence is trimmed."""
-QUIET = 10 ** (-50 / 20)
-"""Samples below -50 dBFS count as silence when trimming (the model pads calls with zeros)."""
 
 
 @dataclass(frozen=True)
@@ -135,8 +130,6 @@ class KokoroSynthesizer:
     def _speak(self, text: str, voice: Voice, where: str) -> Clip:
         import numpy as np
 
-        from .offline import to_pcm16
-
         styles = self._style(voice.name)
         speed, gain = speed_and_gain(voice)
         plan = self.frontend.plan(text)
@@ -147,14 +140,13 @@ class KokoroSynthesizer:
                 "tokens": np.array([[0, *ids, 0]], dtype=np.int64),
                 "style": styles[len(ids) - 1:len(ids)],
                 "speed": np.array([speed], dtype=np.float32)})[0]
-            audio = trim_silence(np.asarray(audio, dtype=np.float32).ravel())
+            audio = trim_silence(np.asarray(audio, dtype=np.float32).ravel(), SAMPLE_RATE)
             if not audio.size:
                 raise SpeechError(f"the kokoro voice returned silence for {call.phonemes[:40]!r}",
                                   where=where)
             parts.append(audio)
             if call.pause_after_ms:
-                parts.append(np.zeros(_samples(max(0, call.pause_after_ms - 2 * EDGE_MARGIN_MS)),
-                                      np.float32))
+                parts.append(pause(call.pause_after_ms, SAMPLE_RATE))
         if not parts:
             raise SpeechError(f"nothing the kokoro voice can say in {text[:60]!r}", where=where,
                               hint="write Latin letters and symbols out in Chinese, or use another engine")
@@ -162,22 +154,7 @@ class KokoroSynthesizer:
                     skipped=plan.skipped)
 
 
-def _samples(ms: float) -> int:
-    return int(round(ms * SAMPLE_RATE / 1000))
-
-
-def trim_silence(audio, margin_ms: float = EDGE_MARGIN_MS, quiet: float = QUIET):
-    """Cut leading and trailing samples below `quiet`, keeping `margin_ms` of them at each end."""
-    import numpy as np
-
-    loud = np.flatnonzero(np.abs(audio) > quiet)
-    if not loud.size:
-        return audio[:0]
-    margin = _samples(margin_ms)
-    return audio[max(0, loud[0] - margin):loud[-1] + 1 + margin]
-
-
-class KokoroEngine(Engine):
+class KokoroEngine(LocalVoiceEngine):
     """Kokoro-82M v1.0, offline. `workers` processes (None: one per core; 1: in this process).
     `model_dir`: where the joined model is kept (default: the user cache folder)."""
 
@@ -196,8 +173,6 @@ class KokoroEngine(Engine):
         self.lexicon = tuple(sorted((lexicon or {}).items()))
         KokoroSettings(Path(), self.files.vocab, self.lexicon).pinyin_lexicon()  # malformed: fail here
         self._version: str | None = None
-        self._local: KokoroSynthesizer | None = None
-        self._pool: SpeakerPool | None = None
 
     def version(self) -> str:
         if self._version is None:
@@ -217,40 +192,10 @@ class KokoroEngine(Engine):
 
         return KokoroSettings(model_path(self.files, self.model_dir), self.files.vocab, self.lexicon)
 
-    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
-        if not requests:
-            return
-        if self.workers == 1:
-            if self._local is None:
-                self._local = KokoroSynthesizer(self.settings())
-            for request in requests:
-                on_result(request, self._local.render(request))
-            return
-        if self._pool is None:
-            self._pool = self._start_pool()
-        try:
-            self._pool.render(requests, on_result)
-        except SpeechError:  # a worker died: the next render starts a fresh pool
-            self.close()
-            raise
-
-    def _start_pool(self) -> SpeakerPool:
+    def speaker_factory(self, *, for_pool: bool):
         import functools
 
-        from .workers import SpeakerPool
-
         settings = self.settings()
-        settings.frontend()  # a lexicon syllable misaki cannot read fails here, not in a worker
-        return SpeakerPool(self.workers, functools.partial(KokoroSynthesizer, settings))
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        self._local = None
-
-    def __enter__(self) -> "KokoroEngine":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        if for_pool:
+            settings.frontend()  # a lexicon syllable misaki cannot read fails here, not in a worker
+        return functools.partial(KokoroSynthesizer, settings)

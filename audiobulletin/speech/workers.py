@@ -16,7 +16,7 @@ import concurrent.futures
 from typing import Callable, Protocol, Sequence
 
 from ..errors import SpeechError
-from .engine import OnResult, Result, SpeechRequest
+from .engine import Engine, OnResult, Result, SpeechRequest
 
 MAX_CHUNK = 8
 
@@ -110,3 +110,46 @@ class SpeakerPool:
             process.kill()
         for process in processes:
             process.join(timeout=5)
+
+
+class LocalVoiceEngine(Engine):
+    """An engine whose model runs on this machine: in this process when `workers` is 1, else in a
+    SpeakerPool started on the first render (and started afresh after a worker died)."""
+
+    workers: int = 1
+    _local: Speaker | None = None
+    _pool: SpeakerPool | None = None
+
+    def speaker_factory(self, *, for_pool: bool) -> Callable[[], Speaker]:
+        """A picklable callable that loads the model and returns a Speaker. `for_pool`: check
+        here what would otherwise fail in every worker (models present, lexicon readable)."""
+        raise NotImplementedError
+
+    def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
+        if not requests:
+            return
+        if self.workers == 1:
+            if self._local is None:
+                self._local = self.speaker_factory(for_pool=False)()
+            for request in requests:
+                on_result(request, self._local.render(request))
+            return
+        if self._pool is None:
+            self._pool = SpeakerPool(self.workers, self.speaker_factory(for_pool=True))
+        try:
+            self._pool.render(requests, on_result)
+        except SpeechError:  # a worker died: the next render starts a fresh pool
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        self._local = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
