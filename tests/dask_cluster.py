@@ -91,3 +91,42 @@ class DaskCluster:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+class ClipWatch:
+    """Polls the scheduler while a batch runs: how many editions had been mastered, and the most
+    speech results still held in worker memory for an edition already mastered (the clips are in
+    its staged version by then, so holding them only costs memory)."""
+
+    def __init__(self, address: str, every: float = 0.2):
+        import threading
+
+        self.address, self.every = address, every
+        self.mastered = 0
+        self.held_after_master = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="clip-watch")
+
+    def __enter__(self) -> "ClipWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        from distributed import Client
+
+        def task_states(dask_scheduler) -> dict[str, str]:  # nested: pickled by value for the scheduler
+            return {str(key): task.state for key, task in dask_scheduler.tasks.items()}
+
+        with Client(self.address, timeout=30, set_as_default=False) as client:
+            while not self._stop.is_set():
+                states = client.run_on_scheduler(task_states)
+                done = {k.removeprefix("master-") for k, s in states.items() if k.startswith("master-") and s == "memory"}
+                held = sum(1 for k, s in states.items() if k.startswith("speak-") and s == "memory"
+                           and k.removeprefix("speak-").rsplit("-", 1)[0] in done)
+                self.mastered = max(self.mastered, len(done))
+                self.held_after_master = max(self.held_after_master, held)
+                self._stop.wait(self.every)

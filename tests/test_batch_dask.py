@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from audiobulletin.cli import cli
 from batch_archive import FOLDERS, write_archive, write_catalogue, write_pages
-from dask_cluster import DaskCluster
+from dask_cluster import ClipWatch, DaskCluster
 
 pytestmark = pytest.mark.slow  # a cluster, the real voice on four short editions
 
@@ -44,19 +44,20 @@ def both(tmp_path_factory):
     write_pages(root, "太原晚报", "20210628")
     local = _batch(write_catalogue(root / "local.toml", feeds="local", cache="cache-local"), "--workers", "2")
     with DaskCluster(root / "cluster", workers=2) as cluster:
-        remote = _batch(write_catalogue(root / "dask.toml", feeds="dask", cache="cache-dask"),
-                        "--executor", "dask", "--scheduler", cluster.address)
+        with ClipWatch(cluster.address) as watch:
+            remote = _batch(write_catalogue(root / "dask.toml", feeds="dask", cache="cache-dask"),
+                            "--executor", "dask", "--scheduler", cluster.address)
         from distributed import Client
 
         from audiobulletin.batch.dask_tasks import shelf_counts
 
         with Client(cluster.address, timeout=30, set_as_default=False) as client:
             counts = client.run(shelf_counts)
-    return root, local, remote, counts
+    return root, local, remote, counts, watch
 
 
 def test_both_executors_publish_every_edition(both):
-    _, local, remote, _ = both
+    _, local, remote, *_ = both
     for report in (local, remote):
         assert report["exit_code"] == 0 and report["counts"]["published"] == 4
         assert [(e["title"], e["date"], e["status"]) for e in report["editions"]] == [
@@ -79,11 +80,17 @@ def test_dask_output_is_the_local_output(both):
 
 
 def test_each_worker_loaded_the_voice_once_and_both_worked(both):
-    *_, counts = both
+    *_, counts, _ = both
     assert len(counts) == 2
     for worker in counts.values():
         assert worker["built"] == {"offline": 1}, counts
         assert worker["tasks"] >= 2, counts
+
+
+def test_workers_free_an_editions_clips_once_it_is_mastered(both):
+    *_, watch = both
+    assert watch.mastered >= 1  # the watch saw mastered editions (else it proves nothing)
+    assert watch.held_after_master == 0
 
 
 def test_feeds_number_episodes_in_date_order(both):

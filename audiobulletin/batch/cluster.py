@@ -183,7 +183,7 @@ class DaskSession:
         window = EDITIONS_PER_THREAD * threads
         token = uuid.uuid4().hex[:8]
         last_publish: dict[str, Any] = {}
-        in_flight: dict[Any, tuple[EditionKey, list[Any]]] = {}
+        in_flight: dict[Any, tuple[EditionKey, list[Any]]] = {}  # what the client holds per edition
         completed = as_completed(loop=client.loop)
         pending = iter(plans)
 
@@ -199,9 +199,12 @@ class DaskSession:
             for future in spoken:
                 future.add_done_callback(lambda _, key=plan.key: tally.piece_done(key))
             mastered = client.submit(master_task, plan, *spoken, key=f"master-{tag}")
+            # once mastered, the clips are in the staged version: let the workers free them
+            # (should the master's result be lost, the scheduler recomputes what it needs)
+            mastered.add_done_callback(lambda _, held=spoken: held.clear())
             published = client.submit(publish_task, mastered, last_publish.get(plan.key.title), key=f"publish-{tag}")
             last_publish[plan.key.title] = published
-            in_flight[published] = (plan.key, [*spoken, mastered])
+            in_flight[published] = (plan.key, [spoken, mastered])
             completed.add(published)
             return True
 
