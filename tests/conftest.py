@@ -35,6 +35,13 @@ def _isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_session(tmp_path_factory):
     """For module- and session-scoped fixtures, which are set up before any function fixture."""
+    # A suite started in the background by a non-interactive shell inherits SIGINT ignored, and
+    # so would every program it starts: the Ctrl-C tests would then test nothing. A handler (not
+    # an ignore) is reset to the default in the programs started, so they get Ctrl-C again.
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     with pytest.MonkeyPatch.context() as mp:
         _isolate(mp, tmp_path_factory.mktemp("session-home"))
         yield

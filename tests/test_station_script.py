@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,12 @@ class Requests(logging.Handler):
         self.lines.append(record.getMessage())
 
     def wavs(self) -> list[str]:
+        """The WAVs served so far. aiohttp logs a request once its response is sent, in the server's
+        thread, so the client can be done first: wait until the log has been quiet for a moment."""
+        seen, deadline = -1, time.monotonic() + 5
+        while len(self.lines) != seen and time.monotonic() < deadline:
+            seen = len(self.lines)
+            time.sleep(0.3)
         found = [re.search(r'"GET (\S+\.wav) HTTP', line) for line in self.lines]
         return sorted(m[1] for m in found if m)
 
