@@ -12,6 +12,7 @@ waiting for the chunks they are speaking.
 
 from __future__ import annotations
 
+import abc
 import concurrent.futures
 from typing import Callable, Protocol, Sequence
 
@@ -120,10 +121,10 @@ class LocalVoiceEngine(Engine):
     _local: Speaker | None = None
     _pool: SpeakerPool | None = None
 
+    @abc.abstractmethod
     def speaker_factory(self, *, for_pool: bool) -> Callable[[], Speaker]:
         """A picklable callable that loads the model and returns a Speaker. `for_pool`: check
         here what would otherwise fail in every worker (models present, lexicon readable)."""
-        raise NotImplementedError
 
     def render(self, requests: Sequence[SpeechRequest], on_result: OnResult) -> None:
         if not requests:
