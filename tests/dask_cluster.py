@@ -93,40 +93,71 @@ class DaskCluster:
                 process.wait(timeout=10)
 
 
-class ClipWatch:
-    """Polls the scheduler while a batch runs: how many editions had been mastered, and the most
-    speech results still held in worker memory for an edition already mastered (the clips are in
-    its staged version by then, so holding them only costs memory)."""
 
-    def __init__(self, address: str, every: float = 0.2):
+class HeldPublish:
+    """While a batch runs, holds one title's publish lock (the distributed.Lock its publish tasks
+    take), so that title's editions are mastered but cannot publish; meanwhile watches the
+    scheduler for the speech results of such an edition. Once the clips are in the staged version
+    the workers need not keep them: `freed` says whether they were let go while the edition still
+    waited to publish (looked for up to `patience` seconds; the lock is released then either way).
+
+    `tag`: the title's part of the task keys (`t<position in the catalogue>`)."""
+
+    def __init__(self, address: str, folder: Path, tag: str, patience: float = 120):
         import threading
 
-        self.address, self.every = address, every
-        self.mastered = 0
-        self.held_after_master = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._poll, name="clip-watch")
+        self.address, self.folder, self.tag, self.patience = address, folder, tag, patience
+        self.mastered = self.freed = False
+        self._held, self._stop = threading.Event(), threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="held-publish")
 
-    def __enter__(self) -> "ClipWatch":
+    def __enter__(self) -> "HeldPublish":
         self._thread.start()
+        self._held.wait(60)
+        if not self._held.is_set():
+            self.__exit__()
+            raise RuntimeError(f"could not take the publish lock of {self.folder}: {self._error!r}")
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        if self._error is not None:
+            raise self._error
 
-    def _poll(self) -> None:
-        from distributed import Client
+    def _run(self) -> None:
+        try:
+            self._watch()
+        except BaseException as error:  # seen by the test in __exit__
+            self._error = error
+
+    def _watch(self) -> None:
+        from distributed import Client, Lock
+
+        from audiobulletin.batch.dask_tasks import LOCK_PREFIX
 
         def task_states(dask_scheduler) -> dict[str, str]:  # nested: pickled by value for the scheduler
             return {str(key): task.state for key, task in dask_scheduler.tasks.items()}
 
         with Client(self.address, timeout=30, set_as_default=False) as client:
-            while not self._stop.is_set():
-                states = client.run_on_scheduler(task_states)
-                done = {k.removeprefix("master-") for k, s in states.items() if k.startswith("master-") and s == "memory"}
-                held = sum(1 for k, s in states.items() if k.startswith("speak-") and s == "memory"
-                           and k.removeprefix("speak-").rsplit("-", 1)[0] in done)
-                self.mastered = max(self.mastered, len(done))
-                self.held_after_master = max(self.held_after_master, held)
-                self._stop.wait(self.every)
+            lock = Lock(LOCK_PREFIX + str(self.folder.resolve()), scheduler_rpc=client.scheduler,
+                        loop=client.loop)
+            lock.acquire()
+            self._held.set()
+            try:
+                deadline = time.monotonic() + self.patience
+                while not self._stop.is_set() and time.monotonic() < deadline:
+                    states = client.run_on_scheduler(task_states)
+                    editions = {k.removeprefix("master-") for k, s in states.items()
+                                if k.startswith("master-") and f"-{self.tag}-" in k and s == "memory"}
+                    if editions:
+                        self.mastered = True
+                        held = [k for k, s in states.items() if k.startswith("speak-") and s == "memory"
+                                and k.removeprefix("speak-").rsplit("-", 1)[0] in editions]
+                        if not held:
+                            self.freed = True
+                            return
+                    self._stop.wait(0.2)
+            finally:
+                lock.release()
