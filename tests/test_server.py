@@ -179,6 +179,18 @@ def test_cli_help_and_missing_folder(tmp_path):
     assert result.exit_code == 2 and "is not a folder to serve" in result.output
 
 
+def interrupt(proc: subprocess.Popen) -> str:
+    """Ctrl-C the server and return what it printed on stderr; killed if it does not stop, so a
+    failing test leaves nothing running."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise
+
+
 def test_cli_serves_on_127_0_0_1_by_default(tmp_path):
     (tmp_path / "feed.xml").write_bytes(b"<rss/>")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -193,8 +205,7 @@ def test_cli_serves_on_127_0_0_1_by_default(tmp_path):
         status, headers, body = request((match.group(1), int(match.group(2))), "GET", "/feed.xml")
         assert (status, body) == (200, b"<rss/>")
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
+        interrupt(proc)
     assert proc.returncode == 0
 
 
@@ -238,8 +249,7 @@ def test_malformed_requests_are_one_line_each_without_traceback(tmp_path):
                 assert sock.recv(100).split(b" ", 2)[1] == b"400"
         assert request(address, "GET", "/feed.xml")[0] == 200  # still serving
     finally:
-        proc.send_signal(signal.SIGINT)
-        _, log = proc.communicate(timeout=30)
+        log = interrupt(proc)
     lines = log.splitlines()
     assert "Traceback" not in log and not any(line.startswith(" ") for line in lines), log
     bad = [line for line in lines if '" 400 ' in line]
