@@ -20,7 +20,7 @@ import logging
 import re
 import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Awaitable, Callable, Iterator
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
@@ -228,16 +228,35 @@ async def _serve(root: Path, sock: socket.socket, stop: asyncio.Event) -> None:
 def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           on_ready: Callable[[str], None] | None = None) -> None:
     """Serve `root` until interrupted (Ctrl-C); `on_ready` gets the base URL once listening."""
-    import asyncio
-
     root = check_root(root)
     sock = listen(host, port)
+    run_until_interrupted(lambda stop: _serve(root, sock, stop), sock,
+                          on_ready and (lambda: on_ready(url_of(sock))))
+
+
+@contextlib.contextmanager
+def serving(root: Path, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
+    """Serve `root` from a background thread for the block; yields the base URL (tests, CI)."""
+    root = check_root(root)
+    sock = listen(host, port)
+    with running_in_thread(lambda stop: _serve(root, sock, stop), sock, "audiobulletin-serve"):
+        yield url_of(sock)
+
+
+ServeUntil = Callable[["asyncio.Event"], Awaitable[None]]
+"""A server's coroutine, given the event that stops it."""
+
+
+def run_until_interrupted(serve_until: ServeUntil, sock: socket.socket,
+                          on_ready: Callable[[], None] | None = None) -> None:
+    """Run a server in this thread until Ctrl-C; `sock` (its listening socket) is closed after."""
+    import asyncio
 
     async def main() -> None:
         stop = asyncio.Event()
         if on_ready:
-            on_ready(url_of(sock))
-        await _serve(root, sock, stop)
+            on_ready()
+        await serve_until(stop)
 
     try:
         asyncio.run(main())
@@ -248,13 +267,11 @@ def serve(root: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
 
 @contextlib.contextmanager
-def serving(root: Path, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str]:
-    """Serve `root` from a background thread for the block; yields the base URL (tests, CI)."""
+def running_in_thread(serve_until: ServeUntil, sock: socket.socket, name: str) -> Iterator[None]:
+    """Run a server in a background thread for the block; stopped, and `sock` closed, after."""
     import asyncio
     import threading
 
-    root = check_root(root)
-    sock = listen(host, port)
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     started = threading.Event()
@@ -262,13 +279,13 @@ def serving(root: Path, host: str = DEFAULT_HOST, port: int = 0) -> Iterator[str
     def run() -> None:
         asyncio.set_event_loop(loop)
         loop.call_soon(started.set)
-        loop.run_until_complete(_serve(root, sock, stop))
+        loop.run_until_complete(serve_until(stop))
 
-    thread = threading.Thread(target=run, name="audiobulletin-serve", daemon=True)
+    thread = threading.Thread(target=run, name=name, daemon=True)
     thread.start()
     started.wait(30)
     try:
-        yield url_of(sock)
+        yield
     finally:
         loop.call_soon_threadsafe(stop.set)
         thread.join(30)

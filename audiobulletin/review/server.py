@@ -12,11 +12,10 @@ import asyncio
 import concurrent.futures
 import contextlib
 import secrets
-import threading
 from typing import Callable, Iterator
 
 from ..errors import AudioBulletinError
-from ..publish.server import listen, url_of
+from ..publish.server import listen, run_until_interrupted, running_in_thread, url_of
 from . import page
 from .desk import Desk, Preview, wav_bytes
 
@@ -127,19 +126,8 @@ def serve_review(desk: Desk, port: int = DEFAULT_PORT, on_ready: Callable[[str],
     """Serve the desk on 127.0.0.1 until interrupted; `on_ready` gets the URL with its token."""
     token = secrets.token_urlsafe(18)
     sock = listen(HOST, port)
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        if on_ready:
-            on_ready(f"{url_of(sock)}{token}/")
-        await _serve(desk, token, sock, stop)
-
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sock.close()
+    run_until_interrupted(lambda stop: _serve(desk, token, sock, stop), sock,
+                          on_ready and (lambda: on_ready(f"{url_of(sock)}{token}/")))
 
 
 @contextlib.contextmanager
@@ -147,22 +135,5 @@ def reviewing(desk: Desk, port: int = 0) -> Iterator[str]:
     """Serve the desk from a background thread for the block; yields the URL with its token."""
     token = secrets.token_urlsafe(18)
     sock = listen(HOST, port)
-    loop = asyncio.new_event_loop()
-    stop = asyncio.Event()
-    started = threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.call_soon(started.set)
-        loop.run_until_complete(_serve(desk, token, sock, stop))
-
-    thread = threading.Thread(target=run, name="audiobulletin-review", daemon=True)
-    thread.start()
-    started.wait(30)
-    try:
+    with running_in_thread(lambda stop: _serve(desk, token, sock, stop), sock, "audiobulletin-review"):
         yield f"{url_of(sock)}{token}/"
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(30)
-        loop.close()
-        sock.close()
