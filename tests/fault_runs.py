@@ -16,18 +16,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from short_edition import EDITION
 
 ROOT = Path(__file__).resolve().parent.parent
 DATE = "2021-06-27"
-EDITION = """\
-我市新建城市书房二十座
-
-本报讯（记者 赵丽）记者从市文旅局获悉，今年我市新建城市书房20座。市民可以就近借阅图书。
-
-气温回升，市民出游增多
-
-本报讯（记者 刘洋）6月26日，全市最高气温达到31℃。各景区接待游客12,468人次。
-"""
 LEFTOVER_MARKS = (".staging", ".part", ".old-")
 
 
