@@ -9,7 +9,8 @@ import pytest
 
 from audiobulletin.edition import Article, Edition
 from audiobulletin.script import ScriptOptions, build_script
-from audiobulletin.script.sentences import MAX_SEGMENT_CHARS, _segmenter
+from audiobulletin.script.reading.words import segmenter
+from audiobulletin.script.sentences import MAX_SEGMENT_CHARS
 from audiobulletin.speech import SpeechOptions, load_profile, speak
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def test_20000_characters_without_punctuation_become_short_segments_cut_between_
     assert len(segments) >= 20_000 // MAX_SEGMENT_CHARS
     assert max(len(s.text) for s in segments) <= MAX_SEGMENT_CHARS
     boundaries, at = set(), 0
-    for word in _segmenter().cut(paragraph, HMM=False):
+    for word in segmenter().cut(paragraph, HMM=False):
         at += len(word)
         boundaries.add(at)
     cuts, at = [], 0

@@ -3,9 +3,10 @@ at all between words, so no segment is longer than the engines read well."""
 
 from __future__ import annotations
 
-import functools
 import math
 import re
+
+from .reading.words import segmenter
 
 MAX_SEGMENT_CHARS = 72
 """Longer sentences are cut at clause punctuation: short requests suit both engines, and
@@ -68,19 +69,6 @@ def clauses(sentence: str, limit: int = MAX_SEGMENT_CHARS) -> list[str]:
     return between_words(sentence, limit)
 
 
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    """jieba's word segmenter, loaded on first use (about a second, only for unpunctuated runs)."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 TITLE_CAP = 4
 """A book title (《…》) stays whole up to this many times the segment limit."""
 
@@ -89,13 +77,13 @@ def _units(text: str, cap: int) -> list[str]:
     """jieba's words, with each 《title》 of at most `cap` characters kept as one unit."""
     units: list[str] = []
     depth, title = 0, ""
-    for word in _segmenter().cut(text, HMM=False):
+    for word in segmenter().cut(text, HMM=False):
         opens, closes = word.count("《") + word.count("〈"), word.count("》") + word.count("〉")
         if depth or opens > closes:
             title += word
             depth = max(0, depth + opens - closes)
             if depth == 0 or len(title) > cap:
-                units += [title] if depth == 0 else list(_segmenter().cut(title, HMM=False))
+                units += [title] if depth == 0 else list(segmenter().cut(title, HMM=False))
                 depth, title = 0, ""
             continue
         units.append(word)
